@@ -5,9 +5,48 @@
 package engine
 
 import (
+	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"weak"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/seed-a084b42d/marketsql/catalog"
+	"github.com/seed-a084b42d/marketsql/udf"
+	"github.com/seed-a084b42d/marketsql/udf/core"
 )
+
+// DriverName is the database/sql driver under which marketsql registers
+// itself: sql.Open("marketsql", "shop.db") gives a pool on which every
+// marketsql function is available (with default options; the catalog is
+// created on first training).
+const DriverName = "marketsql"
+
+func init() {
+	sql.Register(DriverName, &dsnDriver{})
+}
+
+// Progress reports the state of a long call (training).
+type Progress = core.ProgressEvent
+
+// FunctionDoc documents one SQL function.
+type FunctionDoc = core.Doc
+
+// Functions lists every marketsql SQL function with its signature and a
+// one-line description.
+func Functions() []FunctionDoc {
+	e, err := Open(":memory:", nil) // registration fills the list
+	if err == nil {
+		e.Close()
+	}
+	return udf.Functions()
+}
 
 // Options configures Open. A nil *Options means the defaults.
 type Options struct {
@@ -19,23 +58,147 @@ type Options struct {
 	MaxConns int
 	// ReadOnly opens the file read-only; training functions then fail.
 	ReadOnly bool
+	// Progress, if set, receives progress events of long SQL calls (training)
+	// on every connection. It runs on the goroutine executing the statement.
+	Progress func(Progress)
+	// Threads bounds the worker goroutines of numeric kernels; 0 means all cores.
+	Threads int
 }
 
 // Engine is an open marketsql database.
 type Engine struct {
-	db   *sql.DB
-	path string
+	db    *sql.DB
+	path  string
+	env   *core.Env
+	conns sync.Map // weak.Pointer[sqlite3.SQLiteConn] -> weak.Pointer[core.Conn]
 }
 
 // Open opens (creating if needed) the database at path, or an in-memory
-// database for ":memory:" or "".
+// database for ":memory:" or "". File databases use WAL journaling, a busy
+// timeout and immediate write transactions. The model catalog is created or
+// migrated unless the database is opened read-only.
 func Open(path string, opts *Options) (*Engine, error) {
-	return nil, fmt.Errorf("engine: not implemented yet")
+	if opts == nil {
+		opts = &Options{}
+	}
+	e := &Engine{path: path, env: &core.Env{Progress: opts.Progress, Threads: opts.Threads}}
+	memory := path == "" || path == ":memory:"
+	dsn := buildDSN(path, memory, opts)
+	drv := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		st, err := udf.Register(c, e.env)
+		if err != nil {
+			return err
+		}
+		e.conns.Store(weak.Make(c), weak.Make(st))
+		return nil
+	}}
+	e.db = sql.OpenDB(&connector{drv: drv, dsn: dsn})
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 4
+	}
+	if memory {
+		n = 1
+	}
+	// Per-connection state (registered functions, model caches) lives as
+	// long as the connection: keep idle connections instead of reopening.
+	e.db.SetMaxOpenConns(n)
+	e.db.SetMaxIdleConns(n)
+	if err := e.db.Ping(); err != nil {
+		e.db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if !opts.ReadOnly {
+		err := e.withConn(context.Background(), nil, func(c *core.Conn) error { return catalog.Migrate(c.SQL) })
+		if err != nil {
+			e.db.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
+	return e, nil
+}
+
+func buildDSN(path string, memory bool, opts *Options) string {
+	busy := opts.BusyTimeoutMillis
+	if busy <= 0 {
+		busy = 7000
+	}
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(busy))
+	q.Set("_txlock", "immediate")
+	q.Set("_foreign_keys", "1")
+	if memory {
+		return "file::memory:?" + q.Encode()
+	}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	if opts.ReadOnly {
+		q.Set("mode", "ro")
+	}
+	return "file:" + escapePath(path) + "?" + q.Encode()
+}
+
+// escapePath keeps a file name intact inside a file: URI.
+func escapePath(p string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
+type connector struct {
+	drv *sqlite3.SQLiteDriver
+	dsn string
+}
+
+func (c *connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c *connector) Driver() driver.Driver                        { return c.drv }
+
+// dsnDriver serves sql.Open("marketsql", path): a plain path gets the same
+// settings as Open.
+type dsnDriver struct{}
+
+func (dsnDriver) Open(name string) (driver.Conn, error) {
+	env := &core.Env{}
+	drv := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := udf.Register(c, env)
+		return err
+	}}
+	dsn := name
+	if !strings.HasPrefix(name, "file:") {
+		dsn = buildDSN(name, name == "" || name == ":memory:", &Options{})
+	}
+	return drv.Open(dsn)
 }
 
 // DB returns the database handle. Every connection it hands out has the
 // marketsql functions registered.
 func (e *Engine) DB() *sql.DB { return e.db }
 
+// Path returns the path the engine was opened with.
+func (e *Engine) Path() string { return e.path }
+
 // Close closes the database.
 func (e *Engine) Close() error { return e.db.Close() }
+
+// withConn runs fn on one pooled connection's marketsql state, with ctx
+// cancelling long work and progress receiving its events.
+func (e *Engine) withConn(ctx context.Context, progress func(Progress), fn func(*core.Conn) error) error {
+	conn, err := e.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("engine: unexpected driver connection %T", dc)
+		}
+		v, ok := e.conns.Load(weak.Make(sc))
+		var st *core.Conn
+		if ok {
+			st = v.(weak.Pointer[core.Conn]).Value()
+		}
+		if st == nil {
+			return errors.New("engine: connection has no marketsql state")
+		}
+		return st.WithCall(ctx, progress, func() error { return fn(st) })
+	})
+}

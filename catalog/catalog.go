@@ -1,0 +1,355 @@
+// Package catalog is where models live in a marketsql database: the ml_*
+// tables and their migrations, the versioned and checksummed encoding of model
+// parameters, and reading and writing models atomically. It knows neither the
+// SQL functions that use it nor the mathematics of the models.
+package catalog
+
+import (
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// SchemaVersion is the catalog schema this build creates and reads.
+const SchemaVersion = 1
+
+// Conn is the part of a SQLite connection the catalog uses. mattn's
+// *sqlite3.SQLiteConn implements it; SQL functions pass the connection they
+// run on, so the catalog sees the caller's transaction.
+type Conn interface {
+	Exec(query string, args []driver.Value) (driver.Result, error)
+	Query(query string, args []driver.Value) (driver.Rows, error)
+}
+
+// ErrModelNotFound reports a model name with no row in ml_models.
+var ErrModelNotFound = errors.New("model not found")
+
+// ErrSchemaTooNew reports a database written by a newer marketsql.
+var ErrSchemaTooNew = errors.New("catalog schema is newer than this build")
+
+var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// CheckName reports whether name is a valid model name.
+func CheckName(name string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("invalid model name %q: use letters, digits and _ (at most 64, not starting with a digit)", name)
+	}
+	return nil
+}
+
+// SideTable is a readable per-model table kept for BI tools; every row's
+// "model" column names its model, so dropping a model deletes its rows.
+type SideTable struct {
+	Name string
+	DDL  string
+}
+
+// SideTables lists every per-model table, in creation order.
+var SideTables = []SideTable{
+	{"ml_kmeans_centroids", `CREATE TABLE IF NOT EXISTS ml_kmeans_centroids(
+  model   TEXT    NOT NULL,
+  cluster INTEGER NOT NULL,
+  feature TEXT    NOT NULL,
+  value   REAL    NOT NULL,
+  PRIMARY KEY (model, cluster, feature)
+) WITHOUT ROWID`},
+	{"ml_kmeans_assignments", `CREATE TABLE IF NOT EXISTS ml_kmeans_assignments(
+  model    TEXT    NOT NULL,
+  key               NOT NULL, -- no type: INTEGER and TEXT keys stay as they are
+  cluster  INTEGER NOT NULL,
+  distance REAL    NOT NULL,
+  PRIMARY KEY (model, key)
+) WITHOUT ROWID`},
+}
+
+const modelsDDL = `CREATE TABLE IF NOT EXISTS ml_models(
+  name          TEXT    PRIMARY KEY,
+  kind          TEXT    NOT NULL,
+  version       INTEGER NOT NULL,
+  created_at    TEXT    NOT NULL,
+  source        TEXT    NOT NULL,
+  options       TEXT    NOT NULL,
+  metrics       TEXT    NOT NULL,
+  n_rows        INTEGER NOT NULL,
+  train_seconds REAL    NOT NULL,
+  format        INTEGER NOT NULL,
+  params        BLOB    NOT NULL
+)`
+
+// Migrate creates the catalog tables that are missing and records the schema
+// version. It fails with ErrSchemaTooNew on a database from a newer build.
+func Migrate(c Conn) error {
+	v, err := schemaVersion(c)
+	if err != nil {
+		return err
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("%w: the database has catalog version %d, this build reads %d; upgrade marketsql", ErrSchemaTooNew, v, SchemaVersion)
+	}
+	if v == SchemaVersion {
+		return nil
+	}
+	return InTx(c, "ml_migrate", func() error {
+		stmts := []string{`CREATE TABLE IF NOT EXISTS ml_schema(version INTEGER NOT NULL)`, modelsDDL}
+		for _, t := range SideTables {
+			stmts = append(stmts, t.DDL)
+		}
+		stmts = append(stmts, `DELETE FROM ml_schema`, fmt.Sprintf(`INSERT INTO ml_schema(version) VALUES (%d)`, SchemaVersion))
+		for _, s := range stmts {
+			if _, err := c.Exec(s, nil); err != nil {
+				return fmt.Errorf("create catalog: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// schemaVersion returns the recorded catalog version, 0 when there is none.
+func schemaVersion(c Conn) (int64, error) {
+	var v int64
+	found, err := queryRow(c, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'ml_schema'`, nil, &v)
+	if err != nil || !found || v == 0 {
+		return 0, err
+	}
+	v = 0
+	_, err = queryRow(c, `SELECT max(version) FROM ml_schema`, nil, &v)
+	return v, err
+}
+
+// Model is one row of ml_models.
+type Model struct {
+	Name         string
+	Kind         string
+	Version      int64
+	CreatedAt    time.Time
+	Source       string
+	Options      string // JSON
+	Metrics      string // JSON
+	NRows        int64
+	TrainSeconds float64
+	Format       int64
+	Params       []byte // envelope from Seal
+}
+
+// Stamp identifies one trained version of a model; it changes whenever the
+// model is retrained or replaced, so caches can tell a stale copy.
+type Stamp struct {
+	Version   int64
+	CreatedAt string
+	Checksum  string
+}
+
+// Put writes m as the model of its name, replacing an earlier one. Its
+// version becomes the earlier version plus one. Callers wrap Put and the
+// side-table writes in one InTx so readers see all or nothing.
+func Put(c Conn, m *Model) error {
+	if err := CheckName(m.Name); err != nil {
+		return err
+	}
+	var prev int64
+	if _, err := queryRow(c, `SELECT version FROM ml_models WHERE name = ?`, []driver.Value{m.Name}, &prev); err != nil {
+		return err
+	}
+	m.Version = prev + 1
+	m.Format = FormatVersion
+	_, err := c.Exec(`INSERT OR REPLACE INTO ml_models(name, kind, version, created_at, source, options, metrics, n_rows, train_seconds, format, params)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, []driver.Value{
+		m.Name, m.Kind, m.Version, m.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"), m.Source, m.Options, m.Metrics,
+		m.NRows, m.TrainSeconds, m.Format, m.Params,
+	})
+	if err != nil {
+		return fmt.Errorf("save model %q: %w", m.Name, err)
+	}
+	return nil
+}
+
+// Get reads the model called name; ErrModelNotFound when there is none.
+func Get(c Conn, name string) (*Model, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	if ok, err := hasCatalog(c); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, fmt.Errorf("%w: %q (this database has no trained models)", ErrModelNotFound, name)
+	}
+	var m Model
+	var created string
+	found, err := queryRow(c, `SELECT name, kind, version, created_at, source, options, metrics, n_rows, train_seconds, format, params
+FROM ml_models WHERE name = ?`, []driver.Value{name},
+		&m.Name, &m.Kind, &m.Version, &created, &m.Source, &m.Options, &m.Metrics, &m.NRows, &m.TrainSeconds, &m.Format, &m.Params)
+	if err != nil {
+		return nil, fmt.Errorf("read model %q: %w", name, err)
+	}
+	if !found {
+		return nil, fmt.Errorf("%w: %q", ErrModelNotFound, name)
+	}
+	m.CreatedAt, _ = time.Parse("2006-01-02T15:04:05.000Z", created)
+	return &m, nil
+}
+
+// GetStamp returns the stamp of the model called name.
+func GetStamp(c Conn, name string) (Stamp, error) {
+	var s Stamp
+	if ok, err := hasCatalog(c); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("%w: %q", ErrModelNotFound, name)
+		}
+		return s, err
+	}
+	found, err := queryRow(c, `SELECT version, created_at, hex(substr(params, -4)) FROM ml_models WHERE name = ?`,
+		[]driver.Value{name}, &s.Version, &s.CreatedAt, &s.Checksum)
+	if err != nil {
+		return s, err
+	}
+	if !found {
+		return s, fmt.Errorf("%w: %q", ErrModelNotFound, name)
+	}
+	return s, nil
+}
+
+// Drop deletes the model called name and all its side-table rows. It reports
+// whether the model existed.
+func Drop(c Conn, name string) (bool, error) {
+	if err := CheckName(name); err != nil {
+		return false, err
+	}
+	if ok, err := hasCatalog(c); err != nil || !ok {
+		return false, err
+	}
+	var existed bool
+	err := InTx(c, "ml_drop", func() error {
+		var n int64
+		if _, err := queryRow(c, `SELECT count(*) FROM ml_models WHERE name = ?`, []driver.Value{name}, &n); err != nil {
+			return err
+		}
+		existed = n > 0
+		if err := DeleteSideRows(c, name); err != nil {
+			return err
+		}
+		_, err := c.Exec(`DELETE FROM ml_models WHERE name = ?`, []driver.Value{name})
+		return err
+	})
+	return existed, err
+}
+
+// DeleteSideRows deletes the side-table rows of the model called name.
+func DeleteSideRows(c Conn, name string) error {
+	for _, t := range SideTables {
+		if _, err := c.Exec(`DELETE FROM `+t.Name+` WHERE model = ?`, []driver.Value{name}); err != nil {
+			return fmt.Errorf("delete rows of %q from %s: %w", name, t.Name, err)
+		}
+	}
+	return nil
+}
+
+func hasCatalog(c Conn) (bool, error) {
+	var n int64
+	_, err := queryRow(c, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'ml_models'`, nil, &n)
+	return n > 0, err
+}
+
+// InTx runs fn inside a savepoint named name: all of fn's writes commit
+// together, or none do when fn fails (or panics). Savepoints nest, so this
+// works inside a caller's transaction and inside a running statement.
+func InTx(c Conn, name string, fn func() error) (err error) {
+	if _, err := c.Exec(`SAVEPOINT `+name, nil); err != nil {
+		return fmt.Errorf("begin %s: %w", name, err)
+	}
+	done := false
+	defer func() {
+		if done {
+			return
+		}
+		// Roll back on error or panic; the panic continues after the rollback.
+		c.Exec(`ROLLBACK TO `+name, nil)
+		c.Exec(`RELEASE `+name, nil)
+	}()
+	if err = fn(); err != nil {
+		return err
+	}
+	if _, err = c.Exec(`RELEASE `+name, nil); err != nil {
+		return fmt.Errorf("commit %s: %w", name, err)
+	}
+	done = true
+	return nil
+}
+
+// queryRow runs a query and scans its first row into dst (pointers to
+// string, int64, float64, []byte or bool). It reports whether a row was found.
+func queryRow(c Conn, query string, args []driver.Value, dst ...any) (bool, error) {
+	rows, err := c.Query(query, args)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	vals := make([]driver.Value, len(rows.Columns()))
+	if err := rows.Next(vals); err != nil {
+		if err == io.EOF {
+			return false, nil
+		}
+		return false, err
+	}
+	for i, d := range dst {
+		if err := assign(d, vals[i]); err != nil {
+			return true, fmt.Errorf("column %d of %q: %w", i, strings.Fields(query)[1], err)
+		}
+	}
+	return true, nil
+}
+
+func assign(dst any, v driver.Value) error {
+	switch d := dst.(type) {
+	case *string:
+		switch x := v.(type) {
+		case string:
+			*d = x
+		case []byte:
+			*d = string(x)
+		case nil:
+			*d = ""
+		default:
+			*d = fmt.Sprint(x)
+		}
+	case *int64:
+		switch x := v.(type) {
+		case int64:
+			*d = x
+		case float64:
+			*d = int64(x)
+		case nil:
+			*d = 0
+		default:
+			return fmt.Errorf("want an integer, got %T", v)
+		}
+	case *float64:
+		switch x := v.(type) {
+		case float64:
+			*d = x
+		case int64:
+			*d = float64(x)
+		case nil:
+			*d = 0
+		default:
+			return fmt.Errorf("want a number, got %T", v)
+		}
+	case *[]byte:
+		switch x := v.(type) {
+		case []byte:
+			*d = append([]byte(nil), x...)
+		case string:
+			*d = []byte(x)
+		case nil:
+			*d = nil
+		default:
+			return fmt.Errorf("want a blob, got %T", v)
+		}
+	default:
+		panic(fmt.Sprintf("catalog: cannot scan into %T", dst))
+	}
+	return nil
+}

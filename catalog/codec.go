@@ -1,0 +1,261 @@
+package catalog
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+)
+
+// The params blob of every model is an envelope around a kind-specific
+// payload:
+//
+//	magic    8 bytes  "MSQLMODL"
+//	format   uint16   envelope format version (FormatVersion)
+//	kind     uvarint length + bytes ("kmeans", ...)
+//	payload  uvarint length + bytes
+//	crc32    uint32   Castagnoli checksum of everything before it
+//
+// Integers are little-endian. The payload is written and read with Encoder
+// and Decoder, which bound every length by what is left of the input, so a
+// damaged blob is an error and never a huge allocation or a panic.
+const (
+	magic = "MSQLMODL"
+	// FormatVersion is the envelope version written by this build.
+	FormatVersion = 1
+)
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrDamaged reports a params blob that fails its checks.
+var ErrDamaged = errors.New("model parameters are damaged")
+
+// ErrFormat reports a params blob written by an unknown format version.
+var ErrFormat = errors.New("model parameters have an unknown format version")
+
+// Seal wraps a payload for the given model kind into a checksummed envelope.
+func Seal(kind string, payload []byte) []byte {
+	out := make([]byte, 0, len(magic)+2+2*binary.MaxVarintLen64+len(kind)+len(payload)+4)
+	out = append(out, magic...)
+	out = binary.LittleEndian.AppendUint16(out, FormatVersion)
+	out = binary.AppendUvarint(out, uint64(len(kind)))
+	out = append(out, kind...)
+	out = binary.AppendUvarint(out, uint64(len(payload)))
+	out = append(out, payload...)
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, crcTable))
+}
+
+// Open checks an envelope and returns the model kind and payload.
+func Open(blob []byte) (kind string, payload []byte, err error) {
+	if len(blob) < len(magic)+2+4 || string(blob[:len(magic)]) != magic {
+		return "", nil, fmt.Errorf("%w: not a marketsql model", ErrDamaged)
+	}
+	body, sum := blob[:len(blob)-4], binary.LittleEndian.Uint32(blob[len(blob)-4:])
+	if v := binary.LittleEndian.Uint16(blob[len(magic):]); v != FormatVersion {
+		return "", nil, fmt.Errorf("%w %d (this build reads %d): upgrade marketsql", ErrFormat, v, FormatVersion)
+	}
+	if crc32.Checksum(body, crcTable) != sum {
+		return "", nil, fmt.Errorf("%w: checksum mismatch", ErrDamaged)
+	}
+	d := NewDecoder(body[len(magic)+2:])
+	kind = d.String()
+	payload = d.Bytes()
+	if err := d.Finish(); err != nil {
+		return "", nil, err
+	}
+	return kind, payload, nil
+}
+
+// Encoder appends values to a payload.
+type Encoder struct{ buf []byte }
+
+// Data returns the encoded payload.
+func (e *Encoder) Data() []byte { return e.buf }
+
+// Uint appends an unsigned integer.
+func (e *Encoder) Uint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
+
+// Int appends a signed integer.
+func (e *Encoder) Int(v int64) { e.buf = binary.AppendVarint(e.buf, v) }
+
+// Bool appends a boolean.
+func (e *Encoder) Bool(v bool) {
+	if v {
+		e.Uint(1)
+	} else {
+		e.Uint(0)
+	}
+}
+
+// Float appends a float64 bit for bit.
+func (e *Encoder) Float(v float64) {
+	e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v))
+}
+
+// Floats appends a length-prefixed float64 slice.
+func (e *Encoder) Floats(v []float64) {
+	e.Uint(uint64(len(v)))
+	for _, f := range v {
+		e.Float(f)
+	}
+}
+
+// Bytes appends a length-prefixed byte slice.
+func (e *Encoder) Bytes(v []byte) {
+	e.Uint(uint64(len(v)))
+	e.buf = append(e.buf, v...)
+}
+
+// String appends a length-prefixed string.
+func (e *Encoder) String(v string) {
+	e.Uint(uint64(len(v)))
+	e.buf = append(e.buf, v...)
+}
+
+// Strings appends a length-prefixed string slice.
+func (e *Encoder) Strings(v []string) {
+	e.Uint(uint64(len(v)))
+	for _, s := range v {
+		e.String(s)
+	}
+}
+
+// Decoder reads values written by Encoder. The first failure is sticky: later
+// reads return zero values and Finish reports it, so callers check once.
+type Decoder struct {
+	buf []byte
+	err error
+}
+
+// NewDecoder reads from buf.
+func NewDecoder(buf []byte) *Decoder { return &Decoder{buf: buf} }
+
+func (d *Decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: truncated or invalid %s", ErrDamaged, what)
+	}
+	d.buf = nil
+}
+
+// Uint reads an unsigned integer.
+func (d *Decoder) Uint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.fail("integer")
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// Int reads a signed integer.
+func (d *Decoder) Int() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.fail("integer")
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// Bool reads a boolean.
+func (d *Decoder) Bool() bool {
+	switch d.Uint() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.fail("boolean")
+	return false
+}
+
+// Float reads a float64.
+func (d *Decoder) Float() float64 {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.buf) < 8 {
+		d.fail("number")
+		return 0
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.buf))
+	d.buf = d.buf[8:]
+	return v
+}
+
+// Len reads a length and checks that at least n*unit bytes remain, so a
+// damaged length cannot cause a huge allocation.
+func (d *Decoder) Len(unit int) int {
+	n := d.Uint()
+	if d.err != nil {
+		return 0
+	}
+	if unit < 1 {
+		unit = 1
+	}
+	if n > uint64(len(d.buf)/unit) {
+		d.fail("length")
+		return 0
+	}
+	return int(n)
+}
+
+// Floats reads a length-prefixed float64 slice.
+func (d *Decoder) Floats() []float64 {
+	n := d.Len(8)
+	if d.err != nil {
+		return nil
+	}
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = d.Float()
+	}
+	return v
+}
+
+// Bytes reads a length-prefixed byte slice (a copy).
+func (d *Decoder) Bytes() []byte {
+	n := d.Len(1)
+	if d.err != nil {
+		return nil
+	}
+	v := append([]byte(nil), d.buf[:n]...)
+	d.buf = d.buf[n:]
+	return v
+}
+
+// String reads a length-prefixed string.
+func (d *Decoder) String() string { return string(d.Bytes()) }
+
+// Strings reads a length-prefixed string slice.
+func (d *Decoder) Strings() []string {
+	n := d.Len(1)
+	if d.err != nil {
+		return nil
+	}
+	v := make([]string, n)
+	for i := range v {
+		v[i] = d.String()
+	}
+	return v
+}
+
+// Err returns the first decoding failure.
+func (d *Decoder) Err() error { return d.err }
+
+// Finish reports the first failure, or trailing bytes that no field claimed.
+func (d *Decoder) Finish() error {
+	if d.err == nil && len(d.buf) != 0 {
+		d.err = fmt.Errorf("%w: %d unexpected trailing bytes", ErrDamaged, len(d.buf))
+	}
+	return d.err
+}

@@ -1,0 +1,212 @@
+// Package kmeansfn is the SQL surface of k-means customer segmentation.
+//
+//	kmeans_train(model, source, options)           JSON summary; trains and stores a model
+//	kmeans_assign(model, x1, ..., xd)              cluster 1..k of a point (1 is the largest)
+//	kmeans_distance(model, x1, ..., xd)            distance from a point to its cluster's centroid
+//	kmeans_centroids(model)                        table: cluster, feature, value, size
+//	kmeans_profile(model)                          table: cluster, size, share, feature, mean, overall_mean, z
+//	kmeans_select_k(source, k_min, k_max, options) table: k, inertia, silhouette, davies_bouldin, calinski_harabasz
+package kmeansfn
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/seed-a084b42d/marketsql/catalog"
+	"github.com/seed-a084b42d/marketsql/udf/core"
+)
+
+// Register adds the k-means functions to a connection.
+func Register(c *core.Conn) error {
+	return errors.Join(
+		core.RegisterScalar(c, core.Doc{Name: "kmeans_train", Signature: "kmeans_train(model, source, options)",
+			Summary: "cluster the rows of a table or query with k-means and store the model; returns a JSON summary"},
+			false, trainSQL),
+		core.RegisterScalar(c, core.Doc{Name: "kmeans_assign", Signature: "kmeans_assign(model, x1, ..., xd)",
+			Summary: "the cluster (1..k, 1 = largest) of a point; NULL if any value is NULL"},
+			true, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_assign", args, false) }),
+		core.RegisterScalar(c, core.Doc{Name: "kmeans_distance", Signature: "kmeans_distance(model, x1, ..., xd)",
+			Summary: "distance from a point to its cluster's centroid, in the model's (standardized) units"},
+			true, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_distance", args, true) }),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "kmeans_centroids", Signature: "kmeans_centroids(model)",
+				Summary: "the centroid of every cluster in feature units, with cluster sizes"},
+			Columns: []string{"cluster INTEGER", "feature TEXT", "value REAL", "size INTEGER"},
+			Args:    []string{"model"}, MinArgs: 1, Run: centroids}),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "kmeans_profile", Signature: "kmeans_profile(model)",
+				Summary: "what makes each segment different: per cluster and feature, its mean against the overall mean, as a z-score"},
+			Columns: []string{"cluster INTEGER", "size INTEGER", "share REAL", "feature TEXT", "mean REAL", "overall_mean REAL", "z REAL"},
+			Args:    []string{"model"}, MinArgs: 1, Run: profile}),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "kmeans_select_k", Signature: "kmeans_select_k(source, k_min, k_max [, options])",
+				Summary: "fit k-means for each k in a range and report inertia and quality metrics, to choose k"},
+			Columns: []string{"k INTEGER", "inertia REAL", "silhouette REAL", "davies_bouldin REAL", "calinski_harabasz REAL", "iterations INTEGER"},
+			Args:    []string{"source", "k_min", "k_max", "options"}, MinArgs: 3, Run: selectK}),
+	)
+}
+
+func trainSQL(c *core.Conn, args []any) (any, error) {
+	const fn = "kmeans_train"
+	if len(args) < 2 || len(args) > 3 {
+		return nil, core.Errorf(fn, "takes (model, source, options), got %d arguments", len(args))
+	}
+	name, err := core.Text(fn, "model", args[0])
+	if err != nil {
+		return nil, err
+	}
+	var options any
+	if len(args) == 3 {
+		options = args[2]
+	}
+	opt, err := parseOptions(fn, options, true)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Train(c, fn, name, args[1], opt)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+func load(c *core.Conn, fn string, name any) (*Model, error) {
+	s, err := core.Text(fn, "model", name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.LoadModel(fn, s, Kind, func(m *catalog.Model) (any, error) { return Decode(m.Params) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Model), nil
+}
+
+func score(c *core.Conn, fn string, args []any, distance bool) (any, error) {
+	if len(args) < 1 {
+		return nil, core.Errorf(fn, "takes (model, x1, ..., xd)")
+	}
+	m, err := load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if len(args)-1 != m.D() {
+		return nil, core.Errorf(fn, "model %q takes %d feature values (%s), got %d", args[0], m.D(), strings.Join(m.Features, ", "), len(args)-1)
+	}
+	x := make([]float64, 2*m.D())
+	point, scratch := x[:m.D()], x[m.D():]
+	for j, a := range args[1:] {
+		f, ok, err := core.Number(fn, m.Features[j], a)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, nil
+		}
+		point[j] = f
+	}
+	cl, dist := m.Nearest(point, scratch)
+	if distance {
+		return dist, nil
+	}
+	return int64(cl + 1), nil
+}
+
+func centroids(c *core.Conn, args []any) ([][]any, error) {
+	m, err := load(c, "kmeans_centroids", args[0])
+	if err != nil {
+		return nil, err
+	}
+	var rows [][]any
+	for cl := 0; cl < m.K; cl++ {
+		for j, v := range m.CentroidUnits(cl) {
+			rows = append(rows, []any{int64(cl + 1), m.Features[j], v, m.Sizes[cl]})
+		}
+	}
+	return rows, nil
+}
+
+func profile(c *core.Conn, args []any) ([][]any, error) {
+	m, err := load(c, "kmeans_profile", args[0])
+	if err != nil {
+		return nil, err
+	}
+	total := 0.0
+	for _, w := range m.Weights {
+		total += w
+	}
+	var rows [][]any
+	for cl := 0; cl < m.K; cl++ {
+		share := 0.0
+		if total > 0 {
+			share = m.Weights[cl] / total
+		}
+		for j, v := range m.CentroidUnits(cl) {
+			z := 0.0
+			if m.OverallStd[j] > 0 {
+				z = (v - m.OverallMean[j]) / m.OverallStd[j]
+			}
+			rows = append(rows, []any{int64(cl + 1), m.Sizes[cl], share, m.Features[j], v, m.OverallMean[j], z})
+		}
+	}
+	return rows, nil
+}
+
+func selectK(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "kmeans_select_k"
+	kmin, err := core.Integer(fn, "k_min", args[1])
+	if err != nil {
+		return nil, err
+	}
+	kmax, err := core.Integer(fn, "k_max", args[2])
+	if err != nil {
+		return nil, err
+	}
+	if kmin < 1 || kmax < kmin || kmax-kmin > 1000 {
+		return nil, core.Errorf(fn, "k_min and k_max must satisfy 1 <= k_min <= k_max (at most 1000 apart), got %d and %d", kmin, kmax)
+	}
+	opt, err := parseOptions(fn, args[3], false)
+	if err != nil {
+		return nil, err
+	}
+	if opt, err = opt.withDefaults(fn, c.Env); err != nil {
+		return nil, err
+	}
+	if opt.InitCentroids != nil {
+		return nil, core.Errorf(fn, "option \"init\" cannot be a list of centroids here, since k varies; use \"k-means++\" or \"random\"")
+	}
+	query, err := core.SourceQuery(fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	m, err := readSource(c, fn, query, opt)
+	if err != nil {
+		return nil, err
+	}
+	if int(kmax) > m.Rows() {
+		return nil, core.Errorf(fn, "k_max (%d) is larger than the number of rows (%d)", kmax, m.Rows())
+	}
+	var rows [][]any
+	for k := int(kmin); k <= int(kmax); k++ {
+		f, err := fit(c, fn, "", m, opt, k, true)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, []any{int64(k), f.inertia, ptr(f.metrics.Silhouette), ptr(f.metrics.DaviesBouldin),
+			ptr(f.metrics.CalinskiHarabasz), int64(f.iterations)})
+	}
+	return rows, nil
+}
+
+func ptr(v *float64) any {
+	if v == nil || math.IsNaN(*v) {
+		return nil
+	}
+	return *v
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,138 @@
+package kmeansfn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/seed-a084b42d/marketsql/catalog"
+)
+
+// Kind is the ml_models.kind of k-means models.
+const Kind = "kmeans"
+
+// payloadVersion is the version of the k-means payload inside the envelope.
+const payloadVersion = 1
+
+// Model is a trained k-means model as stored in the catalog. Centroids live
+// in the model space (z-scores when Standardize is set); Mean and Std map a
+// feature vector into that space.
+type Model struct {
+	KeyColumn   string
+	Features    []string
+	Standardize bool
+	Mean, Std   []float64 // scaler: model = (x - Mean) / Std
+	K           int
+	Centroids   []float64 // K×d, model space, cluster 0 is the largest
+	Sizes       []int64   // rows per cluster
+	Weights     []float64 // summed sample weight per cluster
+	// OverallMean and OverallStd are the (weighted) mean and standard
+	// deviation of each feature over the training rows, in feature units.
+	OverallMean, OverallStd []float64
+}
+
+// D is the number of features.
+func (m *Model) D() int { return len(m.Features) }
+
+// CentroidUnits returns centroid c in feature units.
+func (m *Model) CentroidUnits(c int) []float64 {
+	d := m.D()
+	out := make([]float64, d)
+	for j := 0; j < d; j++ {
+		out[j] = m.Centroids[c*d+j]*m.Std[j] + m.Mean[j]
+	}
+	return out
+}
+
+// Nearest returns the closest cluster (0-based) of a point in feature units
+// and its Euclidean distance in model space. scratch must have length D.
+func (m *Model) Nearest(x, scratch []float64) (int, float64) {
+	d := m.D()
+	for j := range scratch {
+		scratch[j] = (x[j] - m.Mean[j]) / m.Std[j]
+	}
+	best, bestD := 0, math.Inf(1)
+	for c := 0; c < m.K; c++ {
+		row := m.Centroids[c*d : c*d+d]
+		s := 0.0
+		for j, v := range row {
+			t := scratch[j] - v
+			s += t * t
+		}
+		if s < bestD {
+			best, bestD = c, s
+		}
+	}
+	return best, math.Sqrt(bestD)
+}
+
+// Encode returns the sealed params blob of m.
+func (m *Model) Encode() []byte {
+	var e catalog.Encoder
+	e.Uint(payloadVersion)
+	e.String(m.KeyColumn)
+	e.Strings(m.Features)
+	e.Bool(m.Standardize)
+	e.Floats(m.Mean)
+	e.Floats(m.Std)
+	e.Uint(uint64(m.K))
+	e.Floats(m.Centroids)
+	e.Uint(uint64(len(m.Sizes)))
+	for _, s := range m.Sizes {
+		e.Int(s)
+	}
+	e.Floats(m.Weights)
+	e.Floats(m.OverallMean)
+	e.Floats(m.OverallStd)
+	return catalog.Seal(Kind, e.Data())
+}
+
+// Decode reads a params blob written by Encode, checking every shape, so a
+// damaged or foreign blob is an error and never a panic later.
+func Decode(blob []byte) (*Model, error) {
+	kind, payload, err := catalog.Open(blob)
+	if err != nil {
+		return nil, err
+	}
+	if kind != Kind {
+		return nil, fmt.Errorf("%w: holds a %q model, not %q", catalog.ErrDamaged, kind, Kind)
+	}
+	d := catalog.NewDecoder(payload)
+	if v := d.Uint(); d.Err() == nil && v != payloadVersion {
+		return nil, fmt.Errorf("%w: k-means payload version %d (this build reads %d)", catalog.ErrFormat, v, payloadVersion)
+	}
+	m := &Model{}
+	m.KeyColumn = d.String()
+	m.Features = d.Strings()
+	m.Standardize = d.Bool()
+	m.Mean = d.Floats()
+	m.Std = d.Floats()
+	m.K = int(d.Uint())
+	m.Centroids = d.Floats()
+	n := d.Len(1)
+	m.Sizes = make([]int64, n)
+	for i := range m.Sizes {
+		m.Sizes[i] = d.Int()
+	}
+	m.Weights = d.Floats()
+	m.OverallMean = d.Floats()
+	m.OverallStd = d.Floats()
+	if err := d.Finish(); err != nil {
+		return nil, err
+	}
+	dim := len(m.Features)
+	switch {
+	case dim == 0:
+		return nil, fmt.Errorf("%w: no features", catalog.ErrDamaged)
+	case m.K < 1 || m.K > len(m.Centroids):
+		return nil, fmt.Errorf("%w: bad cluster count %d", catalog.ErrDamaged, m.K)
+	case len(m.Centroids) != m.K*dim, len(m.Sizes) != m.K, len(m.Weights) != m.K,
+		len(m.Mean) != dim, len(m.Std) != dim, len(m.OverallMean) != dim, len(m.OverallStd) != dim:
+		return nil, fmt.Errorf("%w: inconsistent shapes", catalog.ErrDamaged)
+	}
+	for _, s := range m.Std {
+		if !(s > 0) || math.IsInf(s, 0) {
+			return nil, fmt.Errorf("%w: bad feature scale %g", catalog.ErrDamaged, s)
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,57 @@
+# marketsql build. One fixed build-tag set is used by every target (a new tag
+# combination recompiles SQLite, which takes about a minute).
+TAGS  := sqlite_vtable sqlite_math_functions
+GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+GOFLAGS_TAGS := -tags "$(TAGS)"
+export CGO_ENABLED := 1
+
+.PHONY: all build test demo bench-kmeans fuzz deps clean
+
+all: build
+
+# Debian packages the build and the tests need: a C compiler for SQLite (cgo)
+# and the stock sqlite3 CLI, which a test uses to read our files. Installed
+# when missing and we are root; otherwise we say what to install.
+deps:
+	@missing=""; \
+	command -v gcc >/dev/null 2>&1 || missing="$$missing gcc libc6-dev"; \
+	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
+	@test -x "$(GO)" || { echo "Go 1.26 is required (https://go.dev/dl)"; exit 1; }
+	@$(GO) mod download
+
+build: deps
+	$(GO) build $(GOFLAGS_TAGS) -o bin/marketsql ./cmd/marketsql
+
+# vet + every test with the fixed tags.
+test: deps
+	$(GO) vet $(GOFLAGS_TAGS) ./...
+	$(GO) test $(GOFLAGS_TAGS) -count=1 ./...
+
+# Loads the bundled Online Retail data, segments customers and prints the result.
+demo: build
+	@rm -f demo.db demo.db-wal demo.db-shm
+	bin/marketsql demo.db ".import --csv testdata/online-retail/online_retail.csv.gz retail_raw"
+	bin/marketsql -table demo.db < examples/demo.sql
+
+# Ours and scikit-learn's KMeans side by side on the same data.
+bench-kmeans: build
+	bash bench/kmeans/run.sh
+
+# A short run of every fuzz target.
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test $(GOFLAGS_TAGS) -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_TAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin demo.db demo.db-wal demo.db-shm

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/seed-a084b42d/marketsql/algorithms/kmeans"
+	"gonum.org/v1/gonum/mat"
+)
+
+// fitStat is the timing of one configuration: medians over reps, plus what
+// the last fit returned (fits are deterministic for a seed).
+type fitStat struct {
+	MedianS float64 `json:"median_s"`
+	MinS    float64 `json:"min_s"`
+	MaxS    float64 `json:"max_s"`
+	Reps    int     `json:"reps"`
+	NIter   int     `json:"n_iter"`
+	Inertia float64 `json:"inertia"`
+	// InertiaCheck is |reported − recomputed| / recomputed, where recomputed is
+	// the inertia of the returned labels and centroids computed here (ours only).
+	InertiaCheck *float64 `json:"inertia_check_rel,omitempty"`
+	// Unstable is set when reps returned different inertias or iteration counts.
+	Unstable bool `json:"unstable,omitempty"`
+}
+
+// passStat is the cost of one Lloyd pass (assign every row, update centroids).
+type passStat struct {
+	MedianS float64 `json:"median_s"`
+	Method  string  `json:"method"`
+}
+
+// line is one JSON line of results, written by this program (side "ours")
+// and by peer.py (side "sklearn").
+type line struct {
+	Side    string    `json:"side"`
+	Dataset string    `json:"dataset"`
+	N       int       `json:"n"`
+	D       int       `json:"d"`
+	K       int       `json:"k"`
+	Threads int       `json:"threads"`
+	Fit     *fitStat  `json:"fit,omitempty"`   // ours, Algorithm: Auto
+	Lloyd   *fitStat  `json:"lloyd,omitempty"` // sklearn algorithm="lloyd"
+	Elkan   *fitStat  `json:"elkan,omitempty"` // sklearn algorithm="elkan"
+	Pass    *passStat `json:"pass,omitempty"`
+	Errors  []string  `json:"errors,omitempty"`
+	Info    string    `json:"info,omitempty"`
+}
+
+// benchConfig holds the knobs of one measurement.
+type benchConfig struct {
+	Reps       int           // timed fits after one warm-up
+	Budget     time.Duration // fewer reps when reps × warm-up time would exceed it
+	PassIters  int           // MaxIter of the long fixed-iteration Lloyd run
+	Threads    int           // kmeans.Options.Threads
+	FitTimeout time.Duration // per Fit call
+}
+
+// fitOptions are the issue's parameters: k-means++, one init, 100 iterations,
+// tol 1e-4 (scaled by the mean feature variance, as scikit-learn does), seed 0.
+func fitOptions(k, threads int) kmeans.Options {
+	return kmeans.Options{K: k, Init: kmeans.InitKMeansPlusPlus, NInit: 1, MaxIter: 100, Tol: 1e-4,
+		Seed: 0, Algorithm: kmeans.Auto, Threads: threads}
+}
+
+// timeFit runs fit once untimed, then cfg.Reps timed (fewer if over budget).
+func timeFit(ctx context.Context, cfg benchConfig, fit func(context.Context) (*kmeans.Result, error)) (*fitStat, *kmeans.Result, error) {
+	call := func() (time.Duration, *kmeans.Result, error) {
+		cctx, cancel := context.WithTimeout(ctx, cfg.FitTimeout)
+		defer cancel()
+		t0 := time.Now()
+		r, err := fit(cctx)
+		return time.Since(t0), r, err
+	}
+	warm, _, err := call()
+	if err != nil {
+		return nil, nil, err
+	}
+	reps := cfg.Reps
+	if cfg.Budget > 0 && warm > 0 {
+		if fit := int(cfg.Budget / warm); fit < reps {
+			reps = max(fit, 1)
+		}
+	}
+	ts := make([]float64, 0, reps)
+	var last *kmeans.Result
+	st := &fitStat{Reps: reps}
+	for i := 0; i < reps; i++ {
+		dt, r, err := call()
+		if err != nil {
+			return nil, nil, err
+		}
+		ts = append(ts, dt.Seconds())
+		if last != nil && (r.Inertia != last.Inertia || r.Iterations != last.Iterations) {
+			st.Unstable = true
+		}
+		last = r
+	}
+	st.MedianS, st.MinS, st.MaxS = median(ts), slices.Min(ts), slices.Max(ts)
+	st.NIter, st.Inertia = last.Iterations, last.Inertia
+	return st, last, nil
+}
+
+// lloydPass measures one Lloyd pass as the difference of two Lloyd fits from
+// the same explicit start (the first k rows, Tol 0) that both stop at their
+// iteration limit: t[MaxIter=j] − t[MaxIter=1], divided by j − 1. Both runs
+// pay once for what is not a pass (validation, tolerance scaling, the final
+// labelling and inertia), so it cancels. j is cfg.PassIters, or one less than
+// the iteration at which labels stop changing if that comes first (a run that
+// converges skips scikit-learn's final labelling and would bias the
+// difference). peer.py measures scikit-learn's _kmeans_single_lloyd the same
+// way. Falls back to t / iterations if the run converges by iteration 2.
+func lloydPass(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*passStat, error) {
+	_, d := x.Dims()
+	start := mat.DenseCopyOf(x.Slice(0, k, 0, d))
+	run := func(maxIter int) (*fitStat, error) {
+		st, _, err := timeFit(ctx, cfg, func(ctx context.Context) (*kmeans.Result, error) {
+			opts := kmeans.Options{K: k, Centroids: mat.DenseCopyOf(start), NInit: 1, MaxIter: maxIter, Tol: 0,
+				Algorithm: kmeans.Lloyd, Threads: cfg.Threads}
+			return kmeans.Fit(ctx, x, nil, opts)
+		})
+		return st, err
+	}
+	long, err := run(cfg.PassIters)
+	if err != nil {
+		return nil, err
+	}
+	if j := long.NIter - 1; long.NIter < cfg.PassIters && j >= 2 {
+		if long, err = run(j); err != nil {
+			return nil, err
+		}
+	}
+	j := long.NIter
+	if j < 2 {
+		return &passStat{MedianS: long.MedianS / float64(max(j, 1)),
+			Method: fmt.Sprintf("t[MaxIter=%d] / %d iterations (converged at once), Lloyd from the first k rows", cfg.PassIters, j)}, nil
+	}
+	short, err := run(1)
+	if err != nil {
+		return nil, err
+	}
+	return &passStat{MedianS: (long.MedianS - short.MedianS) / float64(j-short.NIter),
+		Method: fmt.Sprintf("(t[MaxIter=%d] - t[MaxIter=%d]) / %d, Lloyd from the first k rows, Tol 0", j, short.NIter, j-short.NIter)}, nil
+}
+
+// inertiaOf recomputes the inertia of labels and centroids, to check what Fit reports.
+func inertiaOf(x *mat.Dense, r *kmeans.Result) (float64, error) {
+	n, d := x.Dims()
+	if len(r.Labels) != n || r.Centroids == nil {
+		return 0, fmt.Errorf("result has %d labels for %d rows", len(r.Labels), n)
+	}
+	k, cd := r.Centroids.Dims()
+	if cd != d {
+		return 0, fmt.Errorf("centroids have %d columns, data %d", cd, d)
+	}
+	var s float64
+	for i := 0; i < n; i++ {
+		l := r.Labels[i]
+		if l < 0 || l >= k {
+			return 0, fmt.Errorf("label %d of row %d out of range", l, i)
+		}
+		row, c := x.RawRowView(i), r.Centroids.RawRowView(l)
+		for j := range row {
+			t := row[j] - c[j]
+			s += t * t
+		}
+	}
+	return s, nil
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n == 0 {
+		return math.NaN()
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}

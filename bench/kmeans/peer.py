@@ -1,0 +1,149 @@
+"""scikit-learn's side of marketsql's k-means benchmark (bench/kmeans/run.sh).
+
+Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/kmeans/peer.py \
+         --name NAME --file PATH --d D --k K [--reps R]
+PATH holds float64 little-endian row-major rows of D columns (the files of
+../shared/peers/gen_blobs.py, or rfm_log_std.f64 written by the Go side).
+
+Measured, each as the median of R timed runs after one warm-up (R defaults to
+5, or 3 for 1M rows or more):
+  lloyd, elkan: KMeans(n_clusters=K, init='k-means++', n_init=1, max_iter=100,
+                tol=1e-4, random_state=0, algorithm=...).fit(X) wall time,
+                with n_iter_ and inertia_;
+  pass:         one Lloyd pass (assign every row, update the centres), measured
+                as ours is: (t[max_iter=j] - t[max_iter=1]) / (j - 1) of sklearn's
+                _kmeans_single_lloyd (fit's inner loop, with all of fit's OpenMP
+                threads, BLAS limited to 1) from the first K rows with tol=0,
+                medians of R runs; see lloyd_pass.
+  pass_kernel:  for reference, one bare lloyd_iter_chunked_dense call from the
+                fitted centres, median of max(R, 7) (as ../shared/peers/kmeans_bench.py).
+Prints one JSON line on stdout (the schema of bench/kmeans/measure.go's line);
+progress goes to stderr.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def timeit(fn, reps):
+    fn()  # warm-up
+    ts, out = [], None
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        out = fn()
+        ts.append(time.perf_counter() - t0)
+    return ts, out
+
+
+def lloyd_pass(X, k, nt, m, reps):
+    """One Lloyd pass, measured exactly as bench/kmeans/measure.go's lloydPass
+    measures ours: (t[max_iter=j] - t[max_iter=1]) / (j - 1) for
+    _kmeans_single_lloyd from the first k rows with tol=0, j = m or one less
+    than the iteration at which labels stop changing."""
+    from sklearn.cluster._kmeans import _kmeans_single_lloyd
+    sw = np.ones(X.shape[0], dtype=X.dtype)
+    start = np.ascontiguousarray(X[:k])
+
+    def run(maxit):
+        ts, out = timeit(lambda: _kmeans_single_lloyd(X, sw, start.copy(), max_iter=maxit, tol=0.0,
+                                                      n_threads=nt), reps)
+        return statistics.median(ts), out[3]
+    t_long, j = run(m)
+    if j < m and j - 1 >= 2:
+        t_long, j = run(j - 1)
+    if j < 2:
+        return dict(median_s=t_long / max(j, 1),
+                    method=f"t[max_iter={m}] / {j} iterations (converged at once), Lloyd from the first k rows")
+    t_short, i = run(1)
+    return dict(median_s=(t_long - t_short) / (j - i),
+                method=f"(t[max_iter={j}] - t[max_iter={i}]) / {j - i}, _kmeans_single_lloyd from the first k rows, "
+                       f"tol 0, {nt} OpenMP threads")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--file", required=True)
+    ap.add_argument("--d", type=int, required=True)
+    ap.add_argument("--k", type=int, required=True)
+    ap.add_argument("--reps", type=int, default=0)
+    ap.add_argument("--pass-iters", type=int, default=11)
+    ap.add_argument("--no-pass", action="store_true")
+    a = ap.parse_args()
+
+    res = {"side": "sklearn", "dataset": a.name, "d": a.d, "k": a.k}
+    try:
+        import sklearn
+        from sklearn.cluster import KMeans
+        from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
+        from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError as e:
+        res["errors"] = [f"import: {e} (apt-get install -y python3-sklearn)"]
+        print(json.dumps(res))
+        return
+
+    X = np.fromfile(a.file, dtype="<f8")
+    if X.size == 0 or X.size % a.d:
+        res["errors"] = [f"load: {a.file}: {X.size} values is not a whole number of {a.d}-column rows"]
+        print(json.dumps(res))
+        return
+    X = X.reshape(-1, a.d)
+    n = X.shape[0]
+    reps = a.reps or (3 if n >= 1_000_000 else 5)
+    nt = _openmp_effective_n_threads()
+    pools = ",".join(f"{p['internal_api']}:{p.get('architecture')}x{p['num_threads']}" for p in threadpool_info())
+    res.update(n=n, threads=nt, errors=[],
+               info=f"sklearn {sklearn.__version__} numpy {np.__version__} OpenMP threads {nt} pools {pools}")
+
+    lloyd_model = None
+    for alg in ("lloyd", "elkan"):
+        def fit():
+            return KMeans(n_clusters=a.k, init="k-means++", n_init=1, max_iter=100, tol=1e-4,
+                          random_state=0, algorithm=alg).fit(X)
+        try:
+            ts, m = timeit(fit, reps)
+        except Exception as e:  # report, keep the other measurements
+            res["errors"].append(f"{alg}: {e}")
+            continue
+        if alg == "lloyd":
+            lloyd_model = m
+        res[alg] = dict(median_s=statistics.median(ts), min_s=min(ts), max_s=max(ts), reps=reps,
+                        n_iter=int(m.n_iter_), inertia=float(m.inertia_))
+        print(f"sklearn {a.name:24s} {alg} median {res[alg]['median_s']:.4f}s over {reps} "
+              f"iters={m.n_iter_} inertia={m.inertia_:.6e}", file=sys.stderr)
+
+    if not a.no_pass:
+        try:
+            res["pass"] = lloyd_pass(X, a.k, nt, a.pass_iters, reps)
+            print(f"sklearn {a.name:24s} Lloyd pass {res['pass']['median_s'] * 1e3:.2f} ms "
+                  f"({res['pass']['method']})", file=sys.stderr)
+        except Exception as e:
+            res["errors"].append(f"lloyd pass: {e}")
+        # For reference only: the bare kernel call from the fitted centres, as
+        # ../shared/peers/kmeans_bench.py measures it (no per-iteration bookkeeping).
+        if lloyd_model is not None:
+            cen = lloyd_model.cluster_centers_.copy()
+            sw = np.ones(n, dtype=X.dtype)
+            cen_new, wic = np.zeros_like(cen), np.zeros(a.k, dtype=X.dtype)
+            lab, shift = np.full(n, -1, np.int32), np.zeros(a.k, dtype=X.dtype)
+
+            def one_pass():
+                lloyd_iter_chunked_dense(X, sw, cen, cen_new, wic, lab, shift, nt)
+            with threadpool_limits(limits=1, user_api="blas"):
+                ts, _ = timeit(one_pass, max(reps, 7))
+            res["pass_kernel"] = dict(median_s=statistics.median(ts),
+                                      method="one lloyd_iter_chunked_dense call from the fitted centres")
+
+    if not res["errors"]:
+        del res["errors"]
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# marketsql k-means vs scikit-learn, side by side in one run (make bench-kmeans).
+# See bench/kmeans/README.md for what is measured.
+#
+# Usage: bench/kmeans/run.sh [dataset ...]      (names or file stems from `list`; default: all rows)
+# Environment:
+#   BENCH_OUT          data and results directory (default: $TMPDIR/marketsql-bench, as the peers use)
+#   MARKETSQL_SHARED   the shared directory (default: ../shared next to the repository root)
+#   PYTHON             python with scikit-learn 1.2.1 (default: /usr/bin/python3)
+#   REPS               timed reps per configuration on both sides (default: 5, 3 for 1M rows)
+#   BENCH_INSTALL=1    install python3-sklearn with apt-get if it is missing (needs root);
+#                      without it the script only prints the command and stops
+#   GO_BENCH_FLAGS     extra flags for the Go side's `run` (e.g. "-threads 1 -no-pass")
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SHARED=${MARKETSQL_SHARED:-$ROOT/../shared}
+export BENCH_OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/marketsql-bench}
+export MARKETSQL_SHARED=$SHARED
+PY=${PYTHON:-/usr/bin/python3}
+TAGS="sqlite_vtable sqlite_math_functions"
+# The machine forces a slower OpenBLAS kernel through these; time both sides without them.
+CLEAN_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+
+cd "$ROOT"
+mkdir -p "$BENCH_OUT/results"
+
+# 1. scikit-learn must be importable. Installing is opt-in (BENCH_INSTALL=1).
+if ! "$PY" -c 'import sklearn, threadpoolctl' 2>/dev/null; then
+	if [[ ${BENCH_INSTALL:-0} == 1 && $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		echo "installing python3-sklearn (BENCH_INSTALL=1)" >&2
+		apt-get install -y python3-sklearn >&2
+	else
+		echo "bench-kmeans: scikit-learn is not importable by $PY." >&2
+		echo "  install it with:  apt-get install -y python3-sklearn   (or rerun with BENCH_INSTALL=1 as root)" >&2
+		exit 1
+	fi
+fi
+
+# 2. Build our side.
+BIN="$BENCH_OUT/kmeansbench"
+go build -tags "$TAGS" -o "$BIN" ./bench/kmeans
+
+# 3. Datasets: the seeded blobs of gen_blobs.py (generated once, ~1 GB) and the RFM table.
+mapfile -t ROWS < <("$BIN" list -all)
+want=("$@")
+if ((${#want[@]} == 0)); then
+	mapfile -t want < <("$BIN" list | cut -f1)
+fi
+missing=0
+for row in "${ROWS[@]}"; do
+	IFS=$'\t' read -r name file d k <<<"$row"
+	[[ $file == rfm_log_std.f64 || -s $BENCH_OUT/$file ]] || missing=1
+done
+if ((missing)); then
+	echo "generating the blob files into $BENCH_OUT (gen_blobs.py, about a minute)" >&2
+	"$PY" "$SHARED/peers/gen_blobs.py" >&2
+fi
+
+# 4. Both sides, dataset by dataset, ours first (it writes the RFM matrix peer.py reads).
+RESULTS="$BENCH_OUT/results/kmeans_side_by_side.jsonl"
+: >"$RESULTS"
+reps_go=() reps_py=()
+if [[ -n ${REPS:-} ]]; then reps_go=(-reps "$REPS"); reps_py=(--reps "$REPS"); fi
+start=$SECONDS
+for w in "${want[@]}"; do
+	found=0
+	for row in "${ROWS[@]}"; do
+		IFS=$'\t' read -r name file d k <<<"$row"
+		[[ $w == "$name" || $w == "$file" || $w == "${file%.f64}" ]] || continue
+		found=1
+		# shellcheck disable=SC2086
+		"${CLEAN_ENV[@]}" "$BIN" run -repo "$ROOT" -out "$BENCH_OUT" "${reps_go[@]}" ${GO_BENCH_FLAGS:-} "$name" >>"$RESULTS"
+		if [[ -s $BENCH_OUT/$file ]]; then
+			"${CLEAN_ENV[@]}" "$PY" bench/kmeans/peer.py --name "$name" --file "$BENCH_OUT/$file" \
+				--d "$d" --k "$k" "${reps_py[@]}" >>"$RESULTS"
+		fi
+	done
+	((found)) || { echo "bench-kmeans: unknown dataset $w" >&2; exit 2; }
+done
+
+# 5. The table, on stdout and as markdown.
+echo
+echo "k-means side by side ($(date -u +%FT%TZ), $(nproc) CPUs, $((SECONDS - start)) s; results in $RESULTS)"
+"$BIN" table -md "$BENCH_OUT/kmeans.md" "$RESULTS"

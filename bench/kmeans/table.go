@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+)
+
+// equalInertia is the relative inertia difference still counted as equal:
+// the two sides sum a million squared distances in different orders.
+const equalInertia = 1e-6
+
+func cmdTable(args []string, w io.Writer) error {
+	fs := flag.NewFlagSet("table", flag.ContinueOnError)
+	md := fs.String("md", "", "also write the table as markdown to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("table: want one results file, got %d", fs.NArg())
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := readLines(f)
+	if err != nil {
+		return fmt.Errorf("table: %s: %w", fs.Arg(0), err)
+	}
+	t := buildTable(rows)
+	if err := t.writeText(w); err != nil {
+		return err
+	}
+	if *md != "" {
+		var b strings.Builder
+		t.writeMarkdown(&b)
+		if err := os.WriteFile(*md, []byte(b.String()), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nmarkdown: %s\n", *md)
+	}
+	return nil
+}
+
+// pair is what both sides reported for one dataset.
+type pair struct {
+	name       string
+	ours, peer *line
+}
+
+// readLines reads JSON lines, ignoring blank lines and '#' comments, and
+// pairs them by dataset in order of first appearance.
+func readLines(r io.Reader) ([]*pair, error) {
+	var out []*pair
+	byName := map[string]*pair{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for no := 1; sc.Scan(); no++ {
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		ln := new(line)
+		if err := json.Unmarshal([]byte(s), ln); err != nil {
+			return nil, fmt.Errorf("line %d: %w", no, err)
+		}
+		p := byName[ln.Dataset]
+		if p == nil {
+			p = &pair{name: ln.Dataset}
+			byName[ln.Dataset] = p
+			out = append(out, p)
+		}
+		switch ln.Side {
+		case "ours":
+			p.ours = ln
+		case "sklearn":
+			p.peer = ln
+		default:
+			return nil, fmt.Errorf("line %d: unknown side %q", no, ln.Side)
+		}
+	}
+	return out, sc.Err()
+}
+
+type table struct {
+	header []string
+	rows   [][]string
+	notes  []string
+}
+
+var tableHeader = []string{"dataset", "n×d k", "ours fit s", "sklearn lloyd s", "sklearn elkan s",
+	"ours/best", "iterations ours/sklearn", "inertia ours / sklearn (rel. diff)", "Lloyd pass ms ours/sklearn", "target"}
+
+func buildTable(ps []*pair) *table {
+	t := &table{header: tableHeader}
+	infos := map[string]bool{}
+	for _, p := range ps {
+		o, s := p.ours, p.peer
+		if o == nil {
+			o = &line{}
+		}
+		if s == nil {
+			s = &line{}
+			t.notes = append(t.notes, fmt.Sprintf("%s: no sklearn result", p.name))
+		}
+		for _, l := range []*line{o, s} {
+			for _, e := range l.Errors {
+				t.notes = append(t.notes, fmt.Sprintf("%s, %s: %s", p.name, l.Side, e))
+			}
+			if l.Info != "" && !infos[l.Side+l.Info] {
+				infos[l.Side+l.Info] = true
+				t.notes = append(t.notes, fmt.Sprintf("%s: %s", l.Side, l.Info))
+			}
+			for _, f := range []*fitStat{l.Fit, l.Lloyd, l.Elkan} {
+				if f != nil && f.Unstable {
+					t.notes = append(t.notes, fmt.Sprintf("%s, %s: inertia or iterations differed between reps", p.name, l.Side))
+				}
+				if f != nil && f.InertiaCheck != nil && *f.InertiaCheck > 1e-9 {
+					t.notes = append(t.notes, fmt.Sprintf("%s, %s: reported inertia differs from the recomputed one by %.2g (relative)",
+						p.name, l.Side, *f.InertiaCheck))
+				}
+			}
+		}
+		shape := "—"
+		if n, d, k := firstNonZero(o.N, s.N), firstNonZero(o.D, s.D), firstNonZero(o.K, s.K); n > 0 {
+			shape = fmt.Sprintf("%s×%d %d", count(n), d, k)
+		}
+		best := bestPeer(s)
+		row := []string{p.name, shape, secs(o.Fit), secs(s.Lloyd), secs(s.Elkan), "—", "—", "—", "—", "—"}
+		if o.Fit != nil && best != nil {
+			row[5] = fmt.Sprintf("%.2f", o.Fit.MedianS/best.MedianS)
+		}
+		if o.Fit != nil || s.Lloyd != nil {
+			it := fmt.Sprintf("%s/%s", iters(o.Fit), iters(s.Lloyd))
+			if s.Elkan != nil && s.Lloyd != nil && s.Elkan.NIter != s.Lloyd.NIter {
+				it += fmt.Sprintf(" (elkan %d)", s.Elkan.NIter)
+			}
+			row[6] = it
+		}
+		skIn := peerInertia(s)
+		switch {
+		case o.Fit != nil && !math.IsNaN(skIn):
+			rel := (o.Fit.Inertia - skIn) / skIn
+			row[7] = fmt.Sprintf("%.6g / %.6g (%+.1e)", o.Fit.Inertia, skIn, rel)
+			met := best != nil && o.Fit.MedianS <= best.MedianS && rel <= equalInertia
+			row[9] = map[bool]string{true: "met", false: "NOT met"}[met]
+		case !math.IsNaN(skIn):
+			row[7] = fmt.Sprintf("— / %.6g", skIn)
+		}
+		if o.Pass != nil || s.Pass != nil {
+			row[8] = fmt.Sprintf("%s/%s", ms(o.Pass), ms(s.Pass))
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t
+}
+
+// bestPeer is sklearn's faster algorithm on this dataset.
+func bestPeer(s *line) *fitStat {
+	switch {
+	case s.Lloyd == nil:
+		return s.Elkan
+	case s.Elkan == nil || s.Lloyd.MedianS <= s.Elkan.MedianS:
+		return s.Lloyd
+	}
+	return s.Elkan
+}
+
+// peerInertia is the lower of sklearn's two inertias (they start from the same
+// k-means++ centres and are exact, so they normally agree).
+func peerInertia(s *line) float64 {
+	v := math.NaN()
+	for _, f := range []*fitStat{s.Lloyd, s.Elkan} {
+		if f != nil && (math.IsNaN(v) || f.Inertia < v) {
+			v = f.Inertia
+		}
+	}
+	return v
+}
+
+func secs(f *fitStat) string {
+	if f == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", f.MedianS)
+}
+
+func iters(f *fitStat) string {
+	if f == nil {
+		return "—"
+	}
+	return fmt.Sprint(f.NIter)
+}
+
+func ms(p *passStat) string {
+	if p == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", p.MedianS*1e3)
+}
+
+func count(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
+}
+
+func firstNonZero(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+// legend explains the columns, one line each.
+var legend = []string{
+	"fit s: median wall time of a whole fit, k-means++ init included: KMeans(init=k-means++, n_init=1, max_iter=100, tol=1e-4, seed 0); ours is kmeans.Fit with Algorithm Auto.",
+	"ours/best: our median over the faster of sklearn's lloyd and elkan (below 1 is faster).",
+	"inertia: rel. diff is (ours - sklearn) / sklearn, sklearn's being the lower of lloyd and elkan.",
+	"Lloyd pass ms: one assign-and-update pass over all rows, same method on both sides: Lloyd from the first k rows with tol 0, (t[max_iter=j] - t[max_iter=1]) / (j - 1), j = 11 or the last iteration before labels stop changing (ours: kmeans.Fit with Algorithm Lloyd; sklearn: _kmeans_single_lloyd, fit's inner loop).",
+	"target: met when ours/best <= 1 and our inertia is equal (within 1e-6 relative) or lower.",
+}
+
+func (t *table) writeText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
+	for _, r := range t.rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	for _, l := range legend {
+		fmt.Fprintln(w, l)
+	}
+	for _, n := range t.notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+	return nil
+}
+
+func (t *table) writeMarkdown(w io.Writer) {
+	fmt.Fprintln(w, "# k-means: marketsql vs scikit-learn")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| "+strings.Join(t.header, " | ")+" |")
+	fmt.Fprintln(w, "|"+strings.Repeat("---|", len(t.header)))
+	for _, r := range t.rows {
+		fmt.Fprintln(w, "| "+strings.Join(r, " | ")+" |")
+	}
+	fmt.Fprintln(w)
+	for _, l := range legend {
+		fmt.Fprintln(w, "- "+l)
+	}
+	if len(t.notes) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Notes:")
+		fmt.Fprintln(w)
+		for _, n := range t.notes {
+			fmt.Fprintln(w, "- "+n)
+		}
+	}
+}

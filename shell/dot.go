@@ -1,0 +1,346 @@
+package shell
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// dotCmd is one dot-command. run returns an error to report; the shell
+// prints it as "Error: ..." and counts it.
+type dotCmd struct {
+	name  string
+	args  string // usage, after the name
+	help  string
+	run   func(s *Shell, args []string) error
+	alias []string
+}
+
+// dotCmds is the dot-command table; .help prints it in this order.
+var dotCmds []dotCmd
+
+func init() {
+	dotCmds = []dotCmd{
+		{name: "bail", args: "on|off", help: "stop after hitting an error", run: (*Shell).dotBail},
+		{name: "exit", args: "", help: "exit this program", run: (*Shell).dotQuit, alias: []string{"quit"}},
+		{name: "headers", args: "on|off", help: "turn display of headers on or off", run: (*Shell).dotHeaders, alias: []string{"header"}},
+		{name: "help", args: "", help: "show this message", run: (*Shell).dotHelp},
+		{name: "import", args: "[--csv] [--skip N] FILE TABLE", help: "import CSV data (optionally gzip-compressed) from FILE into TABLE", run: (*Shell).dotImport},
+		{name: "mode", args: "[MODE]", help: "set the output mode: " + modeList(), run: (*Shell).dotMode},
+		{name: "read", args: "FILE", help: "read input from FILE", run: (*Shell).dotRead},
+		{name: "schema", args: "[PATTERN]", help: "show the CREATE statements matching PATTERN", run: (*Shell).dotSchema},
+		{name: "tables", args: "[PATTERN]", help: "list names of tables matching a LIKE pattern", run: (*Shell).dotTables},
+	}
+}
+
+// errUsage makes the shell print the command's usage.
+var errUsage = errors.New("usage")
+
+func lookupDot(name string) *dotCmd {
+	for i := range dotCmds {
+		c := &dotCmds[i]
+		if c.name == name {
+			return c
+		}
+		for _, a := range c.alias {
+			if a == name {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// dotCommand runs one dot-command line.
+func (s *Shell) dotCommand(line string) {
+	args := splitDotArgs(line[1:])
+	if len(args) == 0 {
+		s.fail("Error: unknown command or invalid arguments:  %q. Enter \".help\" for help", "")
+		return
+	}
+	c := lookupDot(args[0])
+	if c == nil {
+		s.fail("Error: unknown command or invalid arguments:  %q. Enter \".help\" for help", args[0])
+		return
+	}
+	if err := c.run(s, args[1:]); err != nil {
+		if errors.Is(err, errUsage) {
+			s.fail("Usage: .%s %s", c.name, c.args)
+			return
+		}
+		s.fail("Error: %v", err)
+	}
+}
+
+// splitDotArgs splits a dot-command line into words. A word may be quoted
+// with '...' (taken literally) or "..." (where backslash escapes work).
+func splitDotArgs(line string) []string {
+	var args []string
+	i := 0
+	for {
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		if i >= len(line) {
+			return args
+		}
+		var b strings.Builder
+		switch q := line[i]; q {
+		case '\'', '"':
+			i++
+			for i < len(line) && line[i] != q {
+				c := line[i]
+				if c == '\\' && q == '"' && i+1 < len(line) {
+					i++
+					c = unescape(line[i])
+				}
+				b.WriteByte(c)
+				i++
+			}
+			i++ // the closing quote
+		default:
+			for i < len(line) && !isSpace(line[i]) {
+				b.WriteByte(line[i])
+				i++
+			}
+		}
+		args = append(args, b.String())
+	}
+}
+
+func unescape(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 't':
+		return '\t'
+	case 'r':
+		return '\r'
+	}
+	return c
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "on", "yes", "true", "1":
+		return true, nil
+	case "off", "no", "false", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean value: %q (use on or off)", s)
+}
+
+func (s *Shell) dotBail(args []string) error {
+	if len(args) != 1 {
+		return errUsage
+	}
+	b, err := parseBool(args[0])
+	if err != nil {
+		return fmt.Errorf(".bail: %w", err)
+	}
+	s.bail = b
+	return nil
+}
+
+func (s *Shell) dotHeaders(args []string) error {
+	if len(args) != 1 {
+		return errUsage
+	}
+	b, err := parseBool(args[0])
+	if err != nil {
+		return fmt.Errorf(".headers: %w", err)
+	}
+	s.format.header = b
+	return nil
+}
+
+func (s *Shell) dotQuit(args []string) error {
+	s.quit = true
+	return nil
+}
+
+func (s *Shell) dotHelp(args []string) error {
+	for _, c := range dotCmds {
+		u := "." + c.name
+		if c.args != "" {
+			u += " " + c.args
+		}
+		fmt.Fprintf(s.out, "%-40s %s\n", u, c.help)
+	}
+	return nil
+}
+
+func (s *Shell) dotMode(args []string) error {
+	switch len(args) {
+	case 0:
+		fmt.Fprintf(s.out, "current output mode: %s\n", s.mode)
+		return nil
+	case 1:
+	default:
+		return errUsage
+	}
+	m, ok := parseMode(args[0])
+	if !ok {
+		return fmt.Errorf("mode should be one of: %s", modeList())
+	}
+	s.mode = m
+	s.setModeSeparators(m, true)
+	return nil
+}
+
+func (s *Shell) dotRead(args []string) error {
+	if len(args) != 1 {
+		return errUsage
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return fmt.Errorf("cannot open %q", args[0])
+	}
+	defer f.Close()
+	s.processInput(f)
+	return nil
+}
+
+// query runs one statement of the shell's own and returns its rows as text
+// (NULL as "").
+func (s *Shell) query(sql string) ([][]string, error) {
+	var rows [][]string
+	err := s.withDB(func(db dbHandle) error {
+		st, err := db.prepareString(sql)
+		if err != nil {
+			return err
+		}
+		vals := make([]value, st.columnCount())
+		for st.step() == sqliteRow {
+			st.row(vals)
+			r := make([]string, len(vals))
+			for i, v := range vals {
+				r[i] = v.text
+			}
+			rows = append(rows, r)
+		}
+		if rc := st.finalize(); rc != sqliteOK {
+			return errors.New(db.errmsg())
+		}
+		return nil
+	})
+	return rows, err
+}
+
+// schemas returns the attached database names in order: main, temp, others.
+func (s *Shell) schemas() ([]string, error) {
+	rows, err := s.query("SELECT name FROM pragma_database_list ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i] = r[0]
+	}
+	return names, nil
+}
+
+func (s *Shell) dotTables(args []string) error {
+	if len(args) > 1 {
+		return errUsage
+	}
+	pattern := "%"
+	if len(args) == 1 {
+		pattern = args[0]
+	}
+	dbs, err := s.schemas()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, db := range dbs {
+		prefix := ""
+		if db != "main" {
+			prefix = db + "."
+		}
+		rows, err := s.query(fmt.Sprintf(
+			"SELECT %s || name FROM %s.sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite\\_%%' ESCAPE '\\' AND name LIKE %s ORDER BY 1",
+			quoteString(prefix), quoteIdent(db), quoteString(pattern)))
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			names = append(names, r[0])
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return nil
+	}
+	// Columns as sqlite3 prints them: filled top to bottom, 80 wide.
+	maxlen := 0
+	for _, n := range names {
+		maxlen = max(maxlen, len(n))
+	}
+	ncol := max(80/(maxlen+2), 1)
+	nrow := (len(names) + ncol - 1) / ncol
+	for i := 0; i < nrow; i++ {
+		for j := i; j < len(names); j += nrow {
+			if j >= nrow {
+				s.out.WriteString("  ")
+			}
+			fmt.Fprintf(s.out, "%-*s", maxlen, names[j])
+		}
+		s.out.WriteByte('\n')
+	}
+	return nil
+}
+
+func (s *Shell) dotSchema(args []string) error {
+	if len(args) > 1 {
+		return errUsage
+	}
+	dbs, err := s.schemas()
+	if err != nil {
+		return err
+	}
+	where := "sql IS NOT NULL"
+	if len(args) == 1 {
+		op := " LIKE "
+		if strings.ContainsAny(args[0], "*?[") {
+			op = " GLOB "
+		}
+		where += " AND lower(tbl_name)" + op + quoteString(strings.ToLower(args[0]))
+	}
+	for _, db := range dbs {
+		rows, err := s.query(fmt.Sprintf("SELECT sql FROM %s.sqlite_schema WHERE %s ORDER BY rowid", quoteIdent(db), where))
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			s.out.WriteString(schemaLine(r[0]))
+		}
+	}
+	return nil
+}
+
+// schemaLine prints a CREATE statement as sqlite3's .schema does: a table
+// whose name is quoted gets IF NOT EXISTS, and a statement ending in a
+// comment gets its ';' where it still terminates the statement.
+func schemaLine(sql string) string {
+	if strings.Contains(sql, "/*") || strings.Contains(sql, "--") {
+		for _, term := range []string{"", "*/", "\n"} {
+			if sqliteComplete(sql + term + ";") {
+				sql += term
+				break
+			}
+		}
+	}
+	if strings.HasPrefix(sql, "CREATE TABLE ") && len(sql) > 13 && (sql[13] == '"' || sql[13] == '\'') {
+		sql = "CREATE TABLE IF NOT EXISTS " + sql[13:]
+	}
+	return sql + ";\n"
+}
+
+// quoteIdent quotes an SQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// quoteString quotes an SQL string literal.
+func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }

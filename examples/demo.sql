@@ -1,0 +1,54 @@
+.read examples/rfm.sql
+-- marketsql demo: segment the Online Retail customers by recency, frequency
+-- and monetary value (RFM), all in SQL. Run by `make demo` after importing
+-- testdata/online-retail/online_retail.csv.gz as retail_raw.
+
+SELECT count(*)                    AS customers,
+       round(avg(recency), 1)      AS avg_recency_days,
+       round(avg(frequency), 1)    AS avg_orders,
+       round(avg(monetary), 2)     AS avg_spend
+FROM rfm;
+
+-- How many segments? Fit k = 3..8 (fewer than three segments is rarely
+-- actionable) and keep the k with the best silhouette.
+CREATE TEMP TABLE k_choice AS
+  SELECT * FROM kmeans_select_k('rfm_log', 3, 8, '{"n_init": 4}');
+SELECT k, round(inertia, 1) AS inertia, round(silhouette, 3) AS silhouette,
+       round(davies_bouldin, 3) AS davies_bouldin, round(calinski_harabasz, 1) AS calinski_harabasz
+FROM k_choice ORDER BY k;
+
+-- Train the segmentation with the chosen k.
+SELECT json_extract(s, '$.model') AS model, json_extract(s, '$.k') AS k,
+       json_extract(s, '$.rows') AS customers, json_extract(s, '$.iterations') AS iterations,
+       round(json_extract(s, '$.inertia'), 1) AS inertia,
+       round(json_extract(s, '$.silhouette'), 3) AS silhouette
+FROM (SELECT kmeans_train('segments', 'rfm_log',
+        json_object('k', (SELECT k FROM k_choice ORDER BY silhouette DESC LIMIT 1), 'n_init', 10)) AS s);
+
+-- What makes each segment different: z-scores of each feature's segment
+-- mean against the overall mean (negative recency = bought recently).
+SELECT cluster AS segment, size AS customers, printf('%.1f%%', 100 * share) AS share,
+       printf('%+.2f', max(CASE feature WHEN 'log_recency'   THEN z END)) AS recency_z,
+       printf('%+.2f', max(CASE feature WHEN 'log_frequency' THEN z END)) AS frequency_z,
+       printf('%+.2f', max(CASE feature WHEN 'log_monetary'  THEN z END)) AS monetary_z
+FROM kmeans_profile('segments')
+GROUP BY cluster ORDER BY cluster;
+
+-- The segments in business units, for the marketing team.
+CREATE TABLE customer_segment AS
+  SELECT customer_id, kmeans_assign('segments', log_recency, log_frequency, log_monetary) AS segment
+  FROM rfm_log;
+SELECT s.segment,
+       count(*)                                 AS customers,
+       round(avg(r.recency))                    AS avg_days_since_order,
+       round(avg(r.frequency), 1)               AS avg_orders,
+       printf('%,d', CAST(avg(r.monetary) AS INTEGER)) AS avg_spend,
+       printf('%,d', CAST(sum(r.monetary) AS INTEGER)) AS total_spend,
+       CASE
+         WHEN avg(r.recency) <= 30 AND avg(r.frequency) >= 5 THEN 'loyal, active'
+         WHEN avg(r.recency) <= 60                           THEN 'recent'
+         WHEN avg(r.frequency) >= 3                          THEN 'lapsing regulars'
+         ELSE 'dormant, low value'
+       END                                      AS reading
+FROM customer_segment s JOIN rfm r USING (customer_id)
+GROUP BY s.segment ORDER BY s.segment;

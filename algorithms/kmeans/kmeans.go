@@ -12,6 +12,11 @@ package kmeans
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sort"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -61,7 +66,7 @@ type Options struct {
 	Init      Init       // ignored when Centroids is set
 	Centroids *mat.Dense // explicit K×d initial centroids; forces a single run
 	NInit     int        // restarts keeping the lowest inertia; 0 means 1 for k-means++ and explicit init, 10 for random
-	MaxIter   int        // iteration limit per run; 0 means 300
+	MaxIter   int        // iteration limit per run; 0 means 300 (100 epochs for MiniBatch)
 	Tol       float64    // scikit-learn's tol: scaled by the mean feature variance; 0 stops only when labels stop changing
 	Seed      uint64     // seeds every random choice
 	Algorithm Algorithm
@@ -90,12 +95,197 @@ var ErrInput = errors.New("kmeans: invalid input")
 // initialisation, the centroid updates, inertia and the metrics.
 // Fit polls ctx and opts.Progress between units of work and returns promptly
 // with their error.
+//
+// Algorithm Elkan and Hamerly run the same bounded code (Hamerly's single lower
+// bound per row, seeded by k-means++ at no extra cost); Auto picks it. It
+// gives Lloyd's labels: the bounds only skip distance computations whose
+// outcome they already know, and every computed distance uses the same kernel
+// as Lloyd. For MiniBatch, MaxIter 0 means 100 epochs (scikit-learn's
+// MiniBatchKMeans default) rather than 300.
 func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*Result, error) {
-	return nil, errors.New("kmeans: not implemented yet")
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if x == nil || x.IsEmpty() {
+		return nil, fmt.Errorf("%w: no rows to cluster", ErrInput)
+	}
+	n, d := x.Dims()
+	if err := checkOptions(&opts, n, d); err != nil {
+		return nil, err
+	}
+	threads := opts.Threads
+	if threads == 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	f := &fitter{ctx: ctx, r: runner{threads: threads}, progress: opts.Progress}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dt, meanVar, err := prepare(f, x, weights, threads)
+	if err != nil {
+		return nil, err
+	}
+	k := opts.K
+	if opts.Centroids == nil {
+		pos := 0
+		for _, w := range dt.w {
+			if w > 0 {
+				pos++
+			}
+		}
+		if pos < k {
+			return nil, fmt.Errorf("%w: k (%d) is larger than the number of rows with a positive weight (%d)", ErrInput, k, pos)
+		}
+	}
+	tol := opts.Tol * meanVar
+	nInit := opts.NInit
+	switch {
+	case opts.Centroids != nil:
+		nInit = 1
+	case nInit == 0 && opts.Init == InitRandom:
+		nInit = 10
+	case nInit == 0:
+		nInit = 1
+	}
+	f.prog.Runs = nInit
+	if opts.Algorithm == MiniBatch {
+		return fitMiniBatch(f, dt, opts, tol, nInit)
+	}
+	maxIter := opts.MaxIter
+	if maxIter == 0 {
+		maxIter = 300
+	}
+	bounded := opts.Algorithm != Lloyd
+
+	it := newIter(f, dt, k)
+	var best *Result
+	var bestCen []float64
+	for run := 1; run <= nInit; run++ {
+		f.prog.Run = run
+		rng := runRand(opts.Seed, run)
+		haveBounds := false
+		switch {
+		case opts.Centroids != nil:
+			for j := range k {
+				for t := range d {
+					it.cen[j*d+t] = opts.Centroids.At(j, t) - dt.mean[t]
+				}
+			}
+		case opts.Init == InitKMeansPlusPlus:
+			if err := kmeansPP(f, dt, k, rng, it.cen, it.b); err != nil {
+				return nil, err
+			}
+			haveBounds = true
+		default:
+			randomInit(dt, k, rng, it.cen)
+		}
+		if err := f.tick(false); err != nil {
+			return nil, err
+		}
+		iters, err := it.run(maxIter, tol, bounded, haveBounds)
+		if err != nil {
+			return nil, err
+		}
+		in, err := it.inertia()
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || in < best.Inertia {
+			if best == nil {
+				best = &Result{Labels: make([]int, n)}
+				bestCen = make([]float64, k*d)
+			}
+			for i, a := range it.b.lab {
+				best.Labels[i] = int(a)
+			}
+			copy(bestCen, it.cen)
+			best.Inertia = in
+			best.Iterations = iters
+			best.Run = run
+		}
+	}
+	best.Centroids = uncentre(bestCen, dt.mean, k, d)
+	return best, nil
+}
+
+// runRand returns the random stream of restart run (1-based) for seed.
+func runRand(seed uint64, run int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15*uint64(run)^0xda942042e4dd58b5))
+}
+
+// uncentre adds the column means back and returns the centres as a matrix.
+func uncentre(cen, mean []float64, k, d int) *mat.Dense {
+	out := make([]float64, k*d)
+	for j := range k {
+		for t := range d {
+			out[j*d+t] = cen[j*d+t] + mean[t]
+		}
+	}
+	return mat.NewDense(k, d, out)
+}
+
+func checkOptions(o *Options, n, d int) error {
+	switch {
+	case o.K < 1 || o.K > n:
+		return fmt.Errorf("%w: k must be between 1 and the number of rows (%d), got %d", ErrInput, n, o.K)
+	case o.Init != InitKMeansPlusPlus && o.Init != InitRandom:
+		return fmt.Errorf("%w: unknown init %d", ErrInput, o.Init)
+	case o.Algorithm < Auto || o.Algorithm > MiniBatch:
+		return fmt.Errorf("%w: unknown algorithm %d", ErrInput, o.Algorithm)
+	case o.NInit < 0:
+		return fmt.Errorf("%w: n_init must be at least 1 (0 for the default), got %d", ErrInput, o.NInit)
+	case o.MaxIter < 0:
+		return fmt.Errorf("%w: max_iter must be at least 1 (0 for the default), got %d", ErrInput, o.MaxIter)
+	case !(o.Tol >= 0) || math.IsInf(o.Tol, 1):
+		return fmt.Errorf("%w: tol must be a finite number >= 0, got %v", ErrInput, o.Tol)
+	case o.BatchSize < 0:
+		return fmt.Errorf("%w: batch_size must be at least 1 (0 for the default), got %d", ErrInput, o.BatchSize)
+	case o.Threads < 0:
+		return fmt.Errorf("%w: threads must be at least 1 (0 for all processors), got %d", ErrInput, o.Threads)
+	}
+	if c := o.Centroids; c != nil {
+		if c.IsEmpty() {
+			return fmt.Errorf("%w: the initial centroids are empty; want %d×%d", ErrInput, o.K, d)
+		}
+		r, cc := c.Dims()
+		if r != o.K || cc != d {
+			return fmt.Errorf("%w: the initial centroids are %d×%d; want k×columns = %d×%d", ErrInput, r, cc, o.K, d)
+		}
+		for j := range r {
+			for t := range cc {
+				if v := c.At(j, t); math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("%w: initial centroid %d contains NaN or Inf", ErrInput, j)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // OrderBySize renumbers the clusters so that cluster 0 is the largest (by row
 // count, ties broken by the old number) and returns the sizes in the new order.
 func (r *Result) OrderBySize() []int {
-	panic("not implemented yet")
+	k, d := r.Centroids.Dims()
+	size := make([]int, k)
+	for _, a := range r.Labels {
+		size[a]++
+	}
+	order := make([]int, k) // order[new] = old
+	for j := range order {
+		order[j] = j
+	}
+	sort.SliceStable(order, func(a, b int) bool { return size[order[a]] > size[order[b]] })
+	perm := make([]int, k) // perm[old] = new
+	sizes := make([]int, k)
+	cen := mat.NewDense(k, d, nil)
+	for nw, old := range order {
+		perm[old] = nw
+		sizes[nw] = size[old]
+		cen.SetRow(nw, r.Centroids.RawRowView(old))
+	}
+	for i, a := range r.Labels {
+		r.Labels[i] = perm[a]
+	}
+	r.Centroids = cen
+	return sizes
 }

@@ -1,0 +1,149 @@
+package kmeans
+
+// Distance kernels. Every distance used for a decision is computed with the
+// norm expansion ||x-c||² = ||x||² - 2x·c + ||c||² on mean-centred data (as
+// scikit-learn does), so one dot product per row and centre is the only work
+// proportional to d. The kernels block one row against four centres: the row
+// is loaded once per dimension and four independent accumulators keep the
+// floating-point pipes busy. Plain Go, no assembly; with GOAMD64=v3 the
+// compiler fuses the multiply-adds.
+
+// dot returns x·c.
+func dot(x, c []float64) float64 {
+	c = c[:len(x)]
+	var s0, s1 float64
+	j := 0
+	for ; j+1 < len(x); j += 2 {
+		s0 += x[j] * c[j]
+		s1 += x[j+1] * c[j+1]
+	}
+	if j < len(x) {
+		s0 += x[j] * c[j]
+	}
+	return s0 + s1
+}
+
+// dot4 returns the dot products of x with four centres.
+func dot4(x, c0, c1, c2, c3 []float64) (s0, s1, s2, s3 float64) {
+	n := len(x)
+	c0, c1, c2, c3 = c0[:n], c1[:n], c2[:n], c3[:n]
+	for j, v := range x {
+		s0 += v * c0[j]
+		s1 += v * c1[j]
+		s2 += v * c2[j]
+		s3 += v * c3[j]
+	}
+	return
+}
+
+// dot2x4 returns the dot products of two rows with four centres: eight
+// accumulators, six loads per eight multiply-adds.
+func dot2x4(x0, x1, c0, c1, c2, c3 []float64) (a0, a1, a2, a3, b0, b1, b2, b3 float64) {
+	n := len(x0)
+	x1 = x1[:n]
+	c0, c1, c2, c3 = c0[:n], c1[:n], c2[:n], c3[:n]
+	for j, u := range x0 {
+		v := x1[j]
+		e0, e1, e2, e3 := c0[j], c1[j], c2[j], c3[j]
+		a0 += u * e0
+		a1 += u * e1
+		a2 += u * e2
+		a3 += u * e3
+		b0 += v * e0
+		b1 += v * e1
+		b2 += v * e2
+		b3 += v * e3
+	}
+	return
+}
+
+// sqDist returns ||x-c||² computed from differences (used where accuracy
+// matters more than speed: inertia, relocation, centre shifts).
+func sqDist(x, c []float64) float64 {
+	c = c[:len(x)]
+	var s0, s1 float64
+	j := 0
+	for ; j+1 < len(x); j += 2 {
+		d0 := x[j] - c[j]
+		d1 := x[j+1] - c[j+1]
+		s0 += d0 * d0
+		s1 += d1 * d1
+	}
+	if j < len(x) {
+		d0 := x[j] - c[j]
+		s0 += d0 * d0
+	}
+	return s0 + s1
+}
+
+// scores fills out[j] = ||c_j||² - 2 x·c_j for every centre (the squared
+// distance minus ||x||², which does not change the argmin). c holds k rows of
+// length d = len(x).
+func scores(x, c, cn, out []float64) {
+	d := len(x)
+	k := len(cn)
+	out = out[:k]
+	j := 0
+	for ; j+3 < k; j += 4 {
+		s0, s1, s2, s3 := dot4(x, c[j*d:j*d+d], c[(j+1)*d:(j+1)*d+d], c[(j+2)*d:(j+2)*d+d], c[(j+3)*d:(j+3)*d+d])
+		out[j] = cn[j] - 2*s0
+		out[j+1] = cn[j+1] - 2*s1
+		out[j+2] = cn[j+2] - 2*s2
+		out[j+3] = cn[j+3] - 2*s3
+	}
+	for ; j < k; j++ {
+		out[j] = cn[j] - 2*dot(x, c[j*d:j*d+d])
+	}
+}
+
+// scores2 is scores for two rows at once.
+func scores2(x0, x1, c, cn, out0, out1 []float64) {
+	d := len(x0)
+	k := len(cn)
+	out0 = out0[:k]
+	out1 = out1[:k]
+	j := 0
+	for ; j+3 < k; j += 4 {
+		a0, a1, a2, a3, b0, b1, b2, b3 := dot2x4(x0, x1, c[j*d:j*d+d], c[(j+1)*d:(j+1)*d+d], c[(j+2)*d:(j+2)*d+d], c[(j+3)*d:(j+3)*d+d])
+		out0[j] = cn[j] - 2*a0
+		out0[j+1] = cn[j+1] - 2*a1
+		out0[j+2] = cn[j+2] - 2*a2
+		out0[j+3] = cn[j+3] - 2*a3
+		out1[j] = cn[j] - 2*b0
+		out1[j+1] = cn[j+1] - 2*b1
+		out1[j+2] = cn[j+2] - 2*b2
+		out1[j+3] = cn[j+3] - 2*b3
+	}
+	for ; j < k; j++ {
+		cj := c[j*d : j*d+d]
+		out0[j] = cn[j] - 2*dot(x0, cj)
+		out1[j] = cn[j] - 2*dot(x1, cj)
+	}
+}
+
+// argmin returns the index of the smallest value (the first on ties, as
+// numpy's argmin) and that value.
+func argmin(v []float64) (int, float64) {
+	best, bv := 0, v[0]
+	for j := 1; j < len(v); j++ {
+		if v[j] < bv {
+			best, bv = j, v[j]
+		}
+	}
+	return best, bv
+}
+
+// argmin2 returns the index and value of the smallest entry and the second
+// smallest value (+Inf when len(v) == 1).
+func argmin2(v []float64) (int, float64, float64) {
+	best, b1, b2 := 0, v[0], inf
+	for j := 1; j < len(v); j++ {
+		x := v[j]
+		if x < b1 {
+			best, b2, b1 = j, b1, x
+		} else if x < b2 {
+			b2 = x
+		}
+	}
+	return best, b1, b2
+}

@@ -1,0 +1,484 @@
+package kmeans
+
+import (
+	"math"
+	"slices"
+)
+
+// iter is the state of one k-means run (Lloyd or bounded), reused across
+// restarts. Centres are in centred coordinates.
+type iter struct {
+	f      *fitter
+	dt     *data
+	k, d   int
+	cen    []float64 // k×d current centres
+	cenNew []float64
+	cn     []float64 // ||c_j||²
+	sums   []float64 // per chunk k×d weighted sums
+	wsums  []float64 // per chunk k weights
+	chg    []int     // per chunk label changes
+	cpot   []float64 // per chunk inertia at assignment time
+	wk     []float64 // weight in each cluster
+	shift  []float64 // ||c_new - c_old|| per centre
+	scr    []float64 // per chunk scratch, 2k
+	b      *bounds
+
+	// Hamerly state.
+	half     []float64 // half the distance from each centre to its nearest other centre
+	pending  bool      // shift not yet applied to the bounds
+	maxShift float64   // largest shift
+	argShift int       // its centre
+	secShift float64   // second largest shift
+
+	relocDist []float64 // lazily allocated for empty-cluster relocation
+}
+
+func newIter(f *fitter, dt *data, k int) *iter {
+	d, nc := dt.d, dt.nchunk
+	return &iter{
+		f: f, dt: dt, k: k, d: d,
+		cen:    make([]float64, k*d),
+		cenNew: make([]float64, k*d),
+		cn:     make([]float64, k),
+		sums:   make([]float64, nc*k*d),
+		wsums:  make([]float64, nc*k),
+		chg:    make([]int, nc),
+		cpot:   make([]float64, nc),
+		wk:     make([]float64, k),
+		shift:  make([]float64, k),
+		scr:    make([]float64, nc*2*k),
+		b:      newBounds(dt.n),
+		half:   make([]float64, k),
+	}
+}
+
+func (it *iter) norms() {
+	d := it.d
+	for j := range it.k {
+		c := it.cen[j*d : j*d+d]
+		it.cn[j] = dot(c, c)
+	}
+}
+
+// clearChunk zeroes chunk c's partial sums.
+func (it *iter) clearChunk(c int) (s, ws []float64) {
+	kd := it.k * it.d
+	s = it.sums[c*kd : c*kd+kd]
+	ws = it.wsums[c*it.k : c*it.k+it.k]
+	clear(s)
+	clear(ws)
+	return
+}
+
+func (it *iter) accumulate(s, ws []float64, a int, x []float64, w float64) {
+	d := it.d
+	dst := s[a*d : a*d+d]
+	for j, v := range x {
+		dst[j] += v * w
+	}
+	ws[a] += w
+}
+
+// lloydPass assigns every row to its nearest centre (scikit-learn's
+// lloyd_iter_chunked_dense E-step) and, when update is set, accumulates the
+// weighted sums of every cluster per chunk. It returns the number of labels
+// that changed.
+func (it *iter) lloydPass(update bool) (int, error) {
+	dt, k, d := it.dt, it.k, it.d
+	lab := it.b.lab
+	err := it.f.pass(it.dt, k*d, func(c int) {
+		lo, hi := dt.rows(c)
+		var s, ws []float64
+		if update {
+			s, ws = it.clearChunk(c)
+		}
+		sc0 := it.scr[c*2*k : c*2*k+k]
+		sc1 := it.scr[c*2*k+k : c*2*k+2*k]
+		changes := 0
+		var p float64
+		i := lo
+		for ; i+1 < hi; i += 2 {
+			x0, x1 := dt.row(i), dt.row(i+1)
+			scores2(x0, x1, it.cen, it.cn, sc0, sc1)
+			a0, v0 := argmin(sc0)
+			a1, v1 := argmin(sc1)
+			if int32(a0) != lab[i] {
+				lab[i] = int32(a0)
+				changes++
+			}
+			if int32(a1) != lab[i+1] {
+				lab[i+1] = int32(a1)
+				changes++
+			}
+			w0, w1 := dt.w[i], dt.w[i+1]
+			p += w0*max(0, dt.xn[i]+v0) + w1*max(0, dt.xn[i+1]+v1)
+			if update {
+				it.accumulate(s, ws, a0, x0, w0)
+				it.accumulate(s, ws, a1, x1, w1)
+			}
+		}
+		if i < hi {
+			x0 := dt.row(i)
+			scores(x0, it.cen, it.cn, sc0)
+			a0, v0 := argmin(sc0)
+			if int32(a0) != lab[i] {
+				lab[i] = int32(a0)
+				changes++
+			}
+			p += dt.w[i] * max(0, dt.xn[i]+v0)
+			if update {
+				it.accumulate(s, ws, a0, x0, dt.w[i])
+			}
+		}
+		it.chg[c] = changes
+		it.cpot[c] = p
+	})
+	if err != nil {
+		return 0, err
+	}
+	return sumInts(it.chg), nil
+}
+
+func sumInts(v []int) int {
+	s := 0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+// hamerlyPass is the bounded E-step (Hamerly 2010): a row whose upper bound
+// does not exceed max(lower bound, half the distance from its centre to the
+// nearest other centre) keeps its label without any distance computation.
+// Otherwise the upper bound is tightened and, if still needed, all distances
+// are computed exactly as lloydPass does, so the labels are Lloyd's. When full
+// is set every row is recomputed (initialising the bounds).
+func (it *iter) hamerlyPass(update, full bool) (int, error) {
+	dt, k, d := it.dt, it.k, it.d
+	b := it.b
+	lab, upper, lower := b.lab, b.upper, b.lower
+	pending := it.pending
+	it.pending = false
+	// Expected work per row: a few centres when the bounds hold.
+	work := d * 4
+	if full {
+		work = k * d
+	}
+	err := it.f.pass(it.dt, work, func(c int) {
+		lo, hi := dt.rows(c)
+		var s, ws []float64
+		if update {
+			s, ws = it.clearChunk(c)
+		}
+		sc := it.scr[c*2*k : c*2*k+k]
+		changes := 0
+		for i := lo; i < hi; i++ {
+			a := int(lab[i])
+			x := dt.row(i)
+			if full {
+				scores(x, it.cen, it.cn, sc)
+				best, v1, v2 := argmin2(sc)
+				upper[i] = math.Sqrt(max(0, dt.xn[i]+v1))
+				lower[i] = math.Sqrt(max(0, dt.xn[i]+v2))
+				if int32(best) != lab[i] {
+					lab[i] = int32(best)
+					changes++
+				}
+				a = best
+			} else {
+				u, l := upper[i], lower[i]
+				if pending {
+					u += it.shift[a]
+					if a == it.argShift {
+						l -= it.secShift
+					} else {
+						l -= it.maxShift
+					}
+				}
+				m := max(it.half[a], l)
+				if u > m {
+					ca := it.cen[a*d : a*d+d]
+					u = math.Sqrt(max(0, dt.xn[i]+it.cn[a]-2*dot(x, ca)))
+					if u > m {
+						scores(x, it.cen, it.cn, sc)
+						best, v1, v2 := argmin2(sc)
+						u = math.Sqrt(max(0, dt.xn[i]+v1))
+						l = math.Sqrt(max(0, dt.xn[i]+v2))
+						if best != a {
+							lab[i] = int32(best)
+							changes++
+							a = best
+						}
+					}
+				}
+				upper[i], lower[i] = u, l
+			}
+			if update {
+				it.accumulate(s, ws, a, x, dt.w[i])
+			}
+		}
+		it.chg[c] = changes
+	})
+	if err != nil {
+		return 0, err
+	}
+	return sumInts(it.chg), nil
+}
+
+// updateCentres is scikit-learn's M-step: reduce the per-chunk sums in chunk
+// order, relocate empty clusters, divide by the cluster weights, record how
+// far each centre moved, and make the new centres current. It returns the
+// summed squared shift (scikit-learn's center_shift_tot).
+func (it *iter) updateCentres() (float64, error) {
+	k, d, nc := it.k, it.d, it.dt.nchunk
+	kd := k * d
+	clear(it.cenNew)
+	clear(it.wk)
+	for c := range nc {
+		s := it.sums[c*kd : c*kd+kd]
+		for j, v := range s {
+			it.cenNew[j] += v
+		}
+		for j, v := range it.wsums[c*k : c*k+k] {
+			it.wk[j] += v
+		}
+	}
+	if slices.Contains(it.wk, 0) {
+		if err := it.relocate(); err != nil {
+			return 0, err
+		}
+	}
+	for j := range k {
+		if it.wk[j] > 0 {
+			alpha := 1 / it.wk[j]
+			c := it.cenNew[j*d : j*d+d]
+			for t := range c {
+				c[t] *= alpha
+			}
+		}
+	}
+	var tot float64
+	for j := range k {
+		s2 := sqDist(it.cen[j*d:j*d+d], it.cenNew[j*d:j*d+d])
+		it.shift[j] = math.Sqrt(s2)
+		tot += it.shift[j] * it.shift[j]
+	}
+	it.cen, it.cenNew = it.cenNew, it.cen
+	it.norms()
+	return tot, nil
+}
+
+// relocate is scikit-learn's _relocate_empty_clusters_dense: each empty
+// cluster (zero weight) takes the row farthest from its own (old) centre, the
+// farthest first, and that row's weighted coordinates move from its cluster's
+// sums to the empty one. Rows are ranked by distance, ties by row number.
+// Nothing moves when every row sits on its centre.
+func (it *iter) relocate() error {
+	dt, k, d := it.dt, it.k, it.d
+	var empty []int
+	for j, w := range it.wk {
+		if w == 0 {
+			empty = append(empty, j)
+		}
+	}
+	ne := len(empty)
+	if it.relocDist == nil {
+		it.relocDist = make([]float64, dt.n)
+	}
+	dist := it.relocDist
+	lab := it.b.lab
+	// Per-chunk top-ne candidates, merged in chunk order.
+	tops := make([][]keyed, dt.nchunk)
+	err := it.f.pass(it.dt, d, func(c int) {
+		lo, hi := dt.rows(c)
+		var top []keyed
+		for i := lo; i < hi; i++ {
+			a := int(lab[i])
+			v := sqDist(dt.row(i), it.cen[a*d:a*d+d])
+			dist[i] = v
+			top = pushTop(top, keyed{v, i}, ne)
+		}
+		tops[c] = top
+	})
+	if err != nil {
+		return err
+	}
+	var all []keyed
+	for _, t := range tops {
+		all = append(all, t...)
+	}
+	sortTop(all)
+	if len(all) == 0 || all[0].key == 0 {
+		return nil
+	}
+	for e, j := range empty {
+		if e >= len(all) {
+			break
+		}
+		far := all[e].i
+		w := dt.w[far]
+		old := int(lab[far])
+		x := dt.row(far)
+		for t := range d {
+			it.cenNew[old*d+t] -= x[t] * w
+			it.cenNew[j*d+t] = x[t] * w
+		}
+		it.wk[j] = w
+		it.wk[old] -= w
+	}
+	_ = k
+	return nil
+}
+
+// better reports whether a ranks before b: larger distance, then lower row.
+func better(a, b keyed) bool {
+	return a.key > b.key || (a.key == b.key && a.i < b.i)
+}
+
+func sortTop(v []keyed) {
+	slices.SortFunc(v, func(a, b keyed) int {
+		switch {
+		case better(a, b):
+			return -1
+		case better(b, a):
+			return 1
+		}
+		return 0
+	})
+}
+
+// pushTop keeps the m best entries of top (unsorted beyond that).
+func pushTop(top []keyed, e keyed, m int) []keyed {
+	if len(top) < m {
+		return append(top, e)
+	}
+	worst := 0
+	for j := 1; j < len(top); j++ {
+		if better(top[worst], top[j]) {
+			worst = j
+		}
+	}
+	if better(e, top[worst]) {
+		top[worst] = e
+	}
+	return top
+}
+
+// centreGeometry computes, for the bounded pass, half the distance from each
+// centre to its nearest other centre, and the largest shifts.
+func (it *iter) centreGeometry() {
+	k, d := it.k, it.d
+	for j := range k {
+		it.half[j] = inf
+	}
+	for j := range k {
+		cj := it.cen[j*d : j*d+d]
+		for t := j + 1; t < k; t++ {
+			v := 0.5 * math.Sqrt(sqDist(cj, it.cen[t*d:t*d+d]))
+			it.half[j] = min(it.half[j], v)
+			it.half[t] = min(it.half[t], v)
+		}
+	}
+	it.maxShift, it.secShift, it.argShift = 0, 0, -1
+	for j, s := range it.shift {
+		if s > it.maxShift {
+			it.secShift = it.maxShift
+			it.maxShift, it.argShift = s, j
+		} else if s > it.secShift {
+			it.secShift = s
+		}
+	}
+}
+
+// inertia returns the weighted sum of squared distances of the rows to their
+// assigned centres, computed from differences, reduced in chunk order.
+func (it *iter) inertia() (float64, error) {
+	dt, d := it.dt, it.d
+	lab := it.b.lab
+	err := it.f.pass(it.dt, d, func(c int) {
+		lo, hi := dt.rows(c)
+		var p float64
+		for i := lo; i < hi; i++ {
+			a := int(lab[i])
+			p += dt.w[i] * sqDist(dt.row(i), it.cen[a*d:a*d+d])
+		}
+		it.cpot[c] = p
+	})
+	if err != nil {
+		return 0, err
+	}
+	return sum(it.cpot), nil
+}
+
+// run iterates from the centres in it.cen with scikit-learn's stopping rule:
+// stop when the labels do not change (strict convergence) or when the summed
+// squared centre shift is at most tol; if not strictly converged, one more
+// E-step makes the labels match the final centres. bounded selects Hamerly;
+// haveBounds says it.b already holds labels and bounds for it.cen (from
+// k-means++). It returns the iteration count as scikit-learn's n_iter_.
+func (it *iter) run(maxIter int, tol float64, bounded, haveBounds bool) (int, error) {
+	f := it.f
+	it.norms()
+	it.pending = false
+	if !bounded || !haveBounds {
+		for i := range it.b.lab {
+			it.b.lab[i] = -1
+		}
+	}
+	if bounded {
+		clear(it.shift)
+		it.centreGeometry()
+	}
+	f.prog.Phase = "iterate"
+	f.prog.MaxIter = maxIter
+	f.prog.Inertia = 0
+	strict := false
+	n := 0
+	for i := range maxIter {
+		n = i + 1
+		var changes int
+		var err error
+		if bounded {
+			changes, err = it.hamerlyPass(true, i == 0 && !haveBounds)
+		} else {
+			changes, err = it.lloydPass(true)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if !bounded {
+			f.prog.Inertia = sum(it.cpot)
+		}
+		tot, err := it.updateCentres()
+		if err != nil {
+			return 0, err
+		}
+		if bounded {
+			it.centreGeometry()
+			it.pending = true
+		}
+		f.prog.Iteration = n
+		if err := f.tick(true); err != nil {
+			return 0, err
+		}
+		if i > 0 && changes == 0 {
+			strict = true
+			break
+		}
+		if tot <= tol {
+			break
+		}
+	}
+	if !strict {
+		var err error
+		if bounded {
+			_, err = it.hamerlyPass(false, false)
+		} else {
+			_, err = it.lloydPass(false)
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}

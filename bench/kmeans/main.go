@@ -177,6 +177,10 @@ func loadDataset(ctx context.Context, ds dataset, repo, path string) (*mat.Dense
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	csv := filepath.Join(sharedDir(repo), "data", "online-retail", "online_retail.csv.gz")
+	// The repository bundles the CSV; ../shared holds the same file.
+	csv := filepath.Join(repo, "testdata", "online-retail", "online_retail.csv.gz")
+	if _, err := os.Stat(csv); err != nil {
+		csv = filepath.Join(sharedDir(repo), "data", "online-retail", "online_retail.csv.gz")
+	}
 	return prepareRFM(ctx, csv, filepath.Join(repo, "examples", "rfm.sql"), path)
 }

@@ -152,5 +152,5 @@ func errorContext(sql string, offset int) string {
 	if offset < 25 {
 		return "\n  " + string(code) + "\n  " + strings.Repeat(" ", offset) + "^--- error here"
 	}
-	return "\n  " + string(code) + "\n  " + strings.Repeat(" ", offset-24) + "error here ---^"
+	return "\n  " + string(code) + "\n  " + strings.Repeat(" ", offset-14) + "error here ---^"
 }

@@ -158,6 +158,7 @@ func (s *Shell) processInput(r io.Reader) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<30)
 	var buf strings.Builder
+	var scan quickScan
 	lineno, startline := 0, 0
 	for sc.Scan() && !s.quit && (s.nErr == 0 || !s.bail) {
 		if err := s.ctx.Err(); err != nil {
@@ -166,29 +167,35 @@ func (s *Shell) processInput(r io.Reader) {
 		}
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		lineno++
+		white := scan.line(line)
 		if buf.Len() == 0 {
-			trimmed := strings.TrimLeft(line, " \t\n\v\f\r")
-			if trimmed == "" {
-				continue
+			if white && !scan.inComment {
+				scan = quickScan{}
+				continue // blank or comment-only lines between statements
 			}
 			if line[0] == '.' {
 				s.dotCommand(line)
+				scan = quickScan{}
 				continue
 			}
 			if line[0] == '#' {
+				scan = quickScan{}
 				continue
 			}
-			buf.WriteString(trimmed)
+			buf.WriteString(strings.TrimLeft(line, " \t\n\v\f\r"))
 			startline = lineno
 		} else {
 			buf.WriteByte('\n')
 			buf.WriteString(line)
 		}
-		// Only a line holding ';' can complete a statement; checking only
-		// then keeps a long multi-line statement linear.
-		if strings.IndexByte(line, ';') >= 0 && sqliteComplete(buf.String()+"\n") {
+		switch {
+		case scan.endsWithSemi && sqliteComplete(buf.String()+"\n"):
 			s.runLines(buf.String(), startline)
 			buf.Reset()
+			scan = quickScan{}
+		case white && !scan.inComment:
+			buf.Reset() // only comments so far
+			scan = quickScan{}
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -238,4 +245,51 @@ func (s *Shell) setModeSeparators(m Mode, dot bool) {
 		s.format.colSep = "|"
 		s.format.rowSep = "\n"
 	}
+}
+
+// quickScan follows input line by line the way sqlite3's shell does before
+// it asks sqlite3_complete: whether everything since the last reset is
+// whitespace and comments, and whether the text ends in a ';' outside
+// strings and comments. It only decides when to call sqlite3_complete, so
+// it need not be exact about SQL.
+type quickScan struct {
+	inComment    bool // inside /* ... */
+	quote        byte // inside a quoted string or identifier
+	nonWhite     bool // something other than whitespace or comments seen
+	endsWithSemi bool
+}
+
+// line scans one more line and reports whether all text so far is
+// whitespace or comments.
+func (q *quickScan) line(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case q.inComment:
+			if c == '*' && i+1 < len(s) && s[i+1] == '/' {
+				q.inComment = false
+				i++
+			}
+		case q.quote != 0:
+			if c == q.quote {
+				q.quote = 0
+			}
+		case c == '-' && i+1 < len(s) && s[i+1] == '-':
+			i = len(s)
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			q.inComment = true
+			i++
+		case isSpace(c):
+		default:
+			q.nonWhite = true
+			q.endsWithSemi = c == ';'
+			switch c {
+			case '\'', '"', '`':
+				q.quote = c
+			case '[':
+				q.quote = ']'
+			}
+		}
+	}
+	return !q.nonWhite
 }

@@ -1,0 +1,103 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/shell/*/want.txt from the current output")
+
+const goldenDir = "../testdata/shell"
+
+// TestGolden runs every case directory under testdata/shell that holds an
+// input.sql (read as stdin) or an arg.sql (passed as the command-line SQL)
+// and compares stdout and stderr, interleaved as a terminal shows them,
+// plus Run's result, with want.txt. An optional config.txt sets the
+// flags, one per line: "mode MODE", "header", "bail". Paths inside the
+// scripts are relative to the shell package directory.
+func TestGolden(t *testing.T) {
+	dirs, err := os.ReadDir(goldenDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range dirs {
+		dir := filepath.Join(goldenDir, d.Name())
+		if !d.IsDir() || !exists(filepath.Join(dir, "want.txt")) && !*update {
+			continue
+		}
+		if !exists(filepath.Join(dir, "input.sql")) && !exists(filepath.Join(dir, "arg.sql")) {
+			continue
+		}
+		n++
+		t.Run(d.Name(), func(t *testing.T) {
+			t.Parallel()
+			got := runCase(t, dir)
+			wantFile := filepath.Join(dir, "want.txt")
+			if *update {
+				if err := os.WriteFile(wantFile, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(wantFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", wantFile, got, want)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no golden cases found")
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func runCase(t *testing.T, dir string) []byte {
+	t.Helper()
+	var cfg Config
+	if b, err := os.ReadFile(filepath.Join(dir, "config.txt")); err == nil {
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			f := strings.Fields(line)
+			switch {
+			case len(f) == 2 && f[0] == "mode":
+				cfg.Mode = Mode(f[1])
+			case len(f) == 1 && f[0] == "header":
+				cfg.Header = true
+			case len(f) == 1 && f[0] == "bail":
+				cfg.Bail = true
+			default:
+				t.Fatalf("%s/config.txt: bad line %q", dir, line)
+			}
+		}
+	}
+	stdin := strings.NewReader("")
+	if b, err := os.ReadFile(filepath.Join(dir, "arg.sql")); err == nil {
+		cfg.SQL = strings.TrimSuffix(string(b), "\n")
+	} else {
+		b, err := os.ReadFile(filepath.Join(dir, "input.sql"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdin = strings.NewReader(string(b))
+	}
+	var out bytes.Buffer
+	err := Run(context.Background(), cfg, stdin, &out, &out)
+	if err != nil {
+		out.WriteString("-- Run: " + err.Error() + "\n")
+	} else {
+		out.WriteString("-- Run: ok\n")
+	}
+	return out.Bytes()
+}

@@ -1,0 +1,1 @@
+.import --csv ../testdata/shell/data/customers.csv.gz c

@@ -1,0 +1,3 @@
+.bail on
+.nosuchcommand
+select 'not reached';

@@ -1,0 +1,11 @@
+select 1;
+selec 2;
+select 3;
+select * from no_such_table;
+create table u(a UNIQUE);
+insert into u values(1);
+insert into u values(1);
+select abs(-9223372036854775808);
+select 'a'; selec 'b'; select 'c';
+select 'after the errors';
+select 'a string that is long enough to move the marker past column 25' as x frm u;

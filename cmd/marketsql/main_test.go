@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	gz, err := filepath.Abs("../../testdata/shell/data/customers.csv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		stdin     string
+		code      int
+		stdout    string
+		stderrHas string
+		onFreshDB bool // prepend a new database file to args
+	}{
+		{name: "version", args: []string{"-version"}, stdout: "marketsql devel\n"},
+		{name: "no database", args: nil, code: 2, stderrHas: "usage: marketsql"},
+		{name: "too many arguments", args: []string{"a.db", "select 1", "x"}, code: 2, stderrHas: "usage:"},
+		{name: "unknown flag", args: []string{"-nope", "a.db"}, code: 2, stderrHas: "flag provided but not defined: -nope"},
+		{name: "sql argument", onFreshDB: true, args: []string{"select 1 as a; select 'x y' as b"}, stdout: "1\nx y\n"},
+		{name: "csv header", onFreshDB: true, args: []string{"-csv", "-header", "select 1 as a, 'x y' as b"}, stdout: "a,b\n1,\"x y\"\n"},
+		{name: "json", onFreshDB: true, args: []string{"-json", "select 1 as a, null as b"}, stdout: "[{\"a\":1,\"b\":null}]\n"},
+		{name: "noheader wins when last", onFreshDB: true, args: []string{"-header", "-noheader", "select 1 as a"}, stdout: "1\n"},
+		{name: "table", onFreshDB: true, args: []string{"-table", "select 1 as a"}, stdout: "+---+\n| a |\n+---+\n| 1 |\n+---+\n"},
+		{name: "sql error", onFreshDB: true, args: []string{"select 1; selec 2"}, code: 1, stdout: "1\n",
+			stderrHas: "Error: in prepare, near \"selec\": syntax error"},
+		{name: "stdin", onFreshDB: true, stdin: "select 1;\nselect 2;\n", stdout: "1\n2\n"},
+		{name: "stdin error continues", onFreshDB: true, stdin: "select * from nope;\nselect 2;\n", code: 1, stdout: "2\n",
+			stderrHas: "Parse error near line 1: no such table: nope"},
+		{name: "stdin bail", onFreshDB: true, args: []string{"-bail"}, stdin: "select * from nope;\nselect 2;\n", code: 1, stdout: "",
+			stderrHas: "Parse error near line 1"},
+		{name: "import argument", onFreshDB: true, args: []string{".import --csv " + gz + " c"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := tc.args
+			if tc.onFreshDB {
+				args = reorder(filepath.Join(t.TempDir(), "t.db"), tc.args)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), args, strings.NewReader(tc.stdin), &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit status %d, want %d (stderr %q)", code, tc.code, stderr.String())
+			}
+			if stdout.String() != tc.stdout {
+				t.Errorf("stdout %q, want %q", stdout.String(), tc.stdout)
+			}
+			if !strings.Contains(stderr.String(), tc.stderrHas) {
+				t.Errorf("stderr %q, want it to contain %q", stderr.String(), tc.stderrHas)
+			}
+		})
+	}
+}
+
+// reorder puts the flags of args first, then db, then the rest.
+func reorder(db string, args []string) []string {
+	var flags, rest []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			flags = append(flags, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return append(append(flags, db), rest...)
+}
+
+// TestImportThenQuery checks that an import through the command line lands
+// in the database file and a later invocation sees it.
+func TestImportThenQuery(t *testing.T) {
+	t.Parallel()
+	gz, err := filepath.Abs("../../testdata/shell/data/customers.csv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "demo.db")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{db, ".import --csv " + gz + " customers"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr.String())
+	}
+	code := run(context.Background(), []string{"-csv", db, "select count(*), min(country) from customers"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 0 || stdout.String() != "4,Finland\n" {
+		t.Fatalf("query: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}

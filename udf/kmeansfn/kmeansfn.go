@@ -46,6 +46,7 @@ func Register(c *core.Conn) error {
 				Summary: "fit k-means for each k in a range and report inertia and quality metrics, to choose k"},
 			Columns: []string{"k INTEGER", "inertia REAL", "silhouette REAL", "davies_bouldin REAL", "calinski_harabasz REAL", "iterations INTEGER"},
 			Args:    []string{"source", "k_min", "k_max", "options"}, MinArgs: 3, Run: selectK}),
+		registerNative(c),
 	)
 }
 

@@ -41,8 +41,16 @@ func (s *Shell) withDB(f func(db dbHandle) error) error {
 		if err != nil {
 			return err
 		}
-		stop := context.AfterFunc(s.ctx, db.interrupt)
-		defer stop()
+		done := make(chan struct{})
+		stop := context.AfterFunc(s.ctx, func() {
+			db.interrupt()
+			close(done)
+		})
+		defer func() {
+			if !stop() {
+				<-done // never let an interrupt outlive the borrowed handle
+			}
+		}()
 		return f(db)
 	})
 }

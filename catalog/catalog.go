@@ -256,17 +256,36 @@ func hasCatalog(c Conn) (bool, error) {
 // InTx runs fn inside a savepoint named name: all of fn's writes commit
 // together, or none do when fn fails (or panics). Savepoints nest, so this
 // works inside a caller's transaction and inside a running statement.
+//
+// When the statement that runs InTx is interrupted (sqlite3_interrupt), SQLite
+// refuses to prepare any further statement on the connection, ROLLBACK TO
+// included, until that statement ends; the savepoint would stay open, and
+// with it a transaction holding half-written rows. So InTx prepares a guard
+// up front: a write statement that matches no row. Stepping a prepared write
+// statement while interrupted makes SQLite roll back the whole transaction,
+// which is what InTx does when ROLLBACK TO fails. (Inside a caller's explicit
+// transaction, an interrupt thus rolls back that transaction too, as SQLite
+// does for any write statement it interrupts.)
 func InTx(c Conn, name string, fn func() error) (err error) {
 	if _, err := c.Exec(`SAVEPOINT `+name, nil); err != nil {
 		return fmt.Errorf("begin %s: %w", name, err)
 	}
+	guard := prepareGuard(c)
 	done := false
 	defer func() {
+		if guard != nil {
+			defer guard.Close()
+		}
 		if done {
 			return
 		}
 		// Roll back on error or panic; the panic continues after the rollback.
-		c.Exec(`ROLLBACK TO `+name, nil)
+		if _, err := c.Exec(`ROLLBACK TO `+name, nil); err != nil {
+			if guard != nil && strings.Contains(err.Error(), "interrupt") {
+				guard.Exec(nil) // fails, rolling back the whole transaction
+			}
+			return
+		}
 		c.Exec(`RELEASE `+name, nil)
 	}()
 	if err = fn(); err != nil {
@@ -277,6 +296,22 @@ func InTx(c Conn, name string, fn func() error) (err error) {
 	}
 	done = true
 	return nil
+}
+
+// prepareGuard prepares a write statement that changes nothing, for InTx;
+// nil when the catalog does not exist yet or c cannot prepare statements.
+func prepareGuard(c Conn) driver.Stmt {
+	p, ok := c.(interface {
+		Prepare(query string) (driver.Stmt, error)
+	})
+	if !ok {
+		return nil
+	}
+	st, err := p.Prepare(`UPDATE ml_schema SET version = version WHERE 0`)
+	if err != nil {
+		return nil
+	}
+	return st
 }
 
 // queryRow runs a query and scans its first row into dst (pointers to

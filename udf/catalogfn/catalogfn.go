@@ -21,13 +21,16 @@ func drop(c *core.Conn, args []any) (any, error) {
 	if len(args) != 1 {
 		return nil, core.Errorf(fn, "takes one argument, the model name")
 	}
+	if err := c.CheckWrite(fn); err != nil {
+		return nil, err
+	}
 	name, err := core.Text(fn, "model", args[0])
 	if err != nil {
 		return nil, err
 	}
 	existed, err := catalog.Drop(c.SQL, name)
 	if err != nil {
-		return nil, core.Errorf(fn, "%v", err)
+		return nil, core.Errorf(fn, "%w", err)
 	}
 	c.Forget(name)
 	if existed {

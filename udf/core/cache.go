@@ -19,7 +19,7 @@ func (c *Conn) LoadModel(fn, name, kind string, decode func(*catalog.Model) (any
 	}
 	stamp, err := catalog.GetStamp(c.SQL, name)
 	if err != nil {
-		return nil, Errorf(fn, "%v; list models with SELECT name, kind FROM ml_models", err)
+		return nil, Errorf(fn, "%w; list models with SELECT name, kind FROM ml_models", err)
 	}
 	c.mu.Lock()
 	e, ok := c.cache[name]
@@ -32,14 +32,14 @@ func (c *Conn) LoadModel(fn, name, kind string, decode func(*catalog.Model) (any
 	}
 	m, err := catalog.Get(c.SQL, name)
 	if err != nil {
-		return nil, Errorf(fn, "%v", err)
+		return nil, Errorf(fn, "%w", err)
 	}
 	if m.Kind != kind {
 		return nil, Errorf(fn, "model %q is a %s model, not %s", name, m.Kind, kind)
 	}
 	v, err := decode(m)
 	if err != nil {
-		return nil, Errorf(fn, "model %q: %v; retrain it", name, err)
+		return nil, Errorf(fn, "model %q: %w; retrain it", name, err)
 	}
 	c.mu.Lock()
 	c.cache[name] = cachedModel{stamp: stamp, kind: kind, model: v}

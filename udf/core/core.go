@@ -60,6 +60,9 @@ type Conn struct {
 	ctx context.Context
 	// progress, when set, receives this call's progress instead of Env's.
 	progress func(ProgressEvent)
+	// reading counts the source queries running on this connection; a
+	// function that writes refuses to run inside one (see CheckWrite).
+	reading int
 }
 
 // NewConn wraps a freshly opened connection.
@@ -97,6 +100,32 @@ func (c *Conn) Report(ev ProgressEvent) {
 	}
 	if p != nil {
 		p(ev)
+	}
+}
+
+// CheckWrite fails when fn, a function that writes to the database, is
+// called from inside the source query of another call on this connection:
+// SQLite's read-only check cannot see writes a function makes through the
+// connection, and a source must only read.
+func (c *Conn) CheckWrite(fn string) error {
+	c.mu.Lock()
+	reading := c.reading
+	c.mu.Unlock()
+	if reading > 0 {
+		return Errorf(fn, "cannot run inside the source query of another call, since a source must only read; run it as a statement of its own")
+	}
+	return nil
+}
+
+// beginRead marks the start of a source query; the returned func marks its end.
+func (c *Conn) beginRead() func() {
+	c.mu.Lock()
+	c.reading++
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		c.reading--
+		c.mu.Unlock()
 	}
 }
 

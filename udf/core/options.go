@@ -197,10 +197,13 @@ func describe(v any) string {
 		}
 		return fmt.Sprintf("TEXT %q", x)
 	case []byte:
+		if x == nil { // how mattn passes NULL to an `any` argument
+			return "NULL"
+		}
 		return fmt.Sprintf("BLOB of %d bytes", len(x))
 	}
 	return fmt.Sprintf("%T", v)
 }
 
-// Describe names the SQL type and value of v for error messages.
+// DescribeValue names the SQL type and value of v for error messages.
 func DescribeValue(v any) string { return describe(v) }

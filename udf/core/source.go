@@ -200,9 +200,10 @@ func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 	if err := CheckReadOnly(c.SQL, fn, query); err != nil {
 		return nil, err
 	}
+	defer c.beginRead()()
 	rows, err := c.SQL.Query(query, nil)
 	if err != nil {
-		return nil, Errorf(fn, "read source: %v", err)
+		return nil, Errorf(fn, "read source: %w", err)
 	}
 	defer rows.Close()
 	cols := rows.Columns()
@@ -238,14 +239,14 @@ func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 	for n := 1; ; n++ {
 		if n%65536 == 0 {
 			if err := c.Check(); err != nil {
-				return nil, Errorf(fn, "reading the source: %v", err)
+				return nil, Errorf(fn, "reading the source: %w", err)
 			}
 		}
 		if err := rows.Next(vals); err != nil {
 			if err == io.EOF {
 				break
 			}
-			return nil, Errorf(fn, "read source row %d: %v", n, err)
+			return nil, Errorf(fn, "read source row %d: %w", n, err)
 		}
 		var key any
 		switch k := vals[0].(type) {
@@ -354,6 +355,10 @@ func Number(fn string, argName string, v any) (f float64, ok bool, err error) {
 		return x, true, nil
 	case nil:
 		return 0, false, nil
+	case []byte:
+		if x == nil { // mattn passes NULL to an `any` argument as a nil []byte
+			return 0, false, nil
+		}
 	}
 	return 0, false, Errorf(fn, "argument %s must be a number, got %s", argName, describe(v))
 }
@@ -364,7 +369,9 @@ func Text(fn, argName string, v any) (string, error) {
 	case string:
 		return x, nil
 	case []byte:
-		return string(x), nil
+		if x != nil { // a nil []byte is how mattn passes NULL
+			return string(x), nil
+		}
 	}
 	return "", Errorf(fn, "argument %s must be text, got %s", argName, describe(v))
 }

@@ -53,6 +53,9 @@ type metrics struct {
 // function kmeans_train and the Go API.
 func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, error) {
 	start := time.Now()
+	if err := c.CheckWrite(fn); err != nil {
+		return nil, err
+	}
 	if err := catalog.CheckName(name); err != nil {
 		return nil, core.Errorf(fn, "%v", err)
 	}
@@ -232,7 +235,7 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 				f.metrics.Silhouette = finite(sil)
 			}
 			if err := c.Check(); err != nil {
-				return nil, core.Errorf(fn, "%v", err)
+				return nil, fitError(fn, err)
 			}
 		}
 	}
@@ -249,9 +252,9 @@ func finite(v float64) *float64 {
 func fitError(fn string, err error) error {
 	switch {
 	case errors.Is(err, core.ErrInterrupted), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return core.Errorf(fn, "%v; the previous model, if any, is unchanged", err)
+		return core.Errorf(fn, "%w; the previous model, if any, is unchanged", err)
 	}
-	return core.Errorf(fn, "%v", err)
+	return core.Errorf(fn, "%w", err)
 }
 
 // weightedMoments returns the (weighted) mean and population standard
@@ -291,7 +294,7 @@ func weightedMoments(x []float64, n, d int, w []float64) (mean, std []float64) {
 // store writes the model, its centroids and its assignments in one savepoint.
 func store(c *core.Conn, fn, name, query string, source any, m *core.Matrix, f *fitted, opt Options, s *Summary) error {
 	if err := catalog.Migrate(c.SQL); err != nil {
-		return core.Errorf(fn, "%v", err)
+		return core.Errorf(fn, "%w", err)
 	}
 	metricsJSON, _ := json.Marshal(map[string]any{
 		"inertia": f.inertia, "iterations": f.iterations, "silhouette": f.metrics.Silhouette,

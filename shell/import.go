@@ -61,11 +61,9 @@ func (s *Shell) dotImport(args []string) error {
 	if err != nil {
 		return fmt.Errorf(".import %s: %w", file, err)
 	}
-	n, err := s.importCSV(r, table, skip)
-	if err != nil {
+	if err := s.importCSV(r, table, skip); err != nil {
 		return fmt.Errorf(".import %s: %w", file, err)
 	}
-	_ = n
 	return nil
 }
 
@@ -87,9 +85,8 @@ func decompress(r io.Reader) (io.Reader, error) {
 	return br, nil
 }
 
-// importCSV inserts the CSV records of r into table and returns how many
-// rows it inserted.
-func (s *Shell) importCSV(r io.Reader, table string, skip int) (int, error) {
+// importCSV inserts the CSV records of r into table.
+func (s *Shell) importCSV(r io.Reader, table string, skip int) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // checked below, with a clearer message
 	cr.ReuseRecord = true
@@ -110,43 +107,39 @@ func (s *Shell) importCSV(r io.Reader, table string, skip int) (int, error) {
 		return rec, nil
 	}
 
-	var n int
-	err := s.withDB(func(db dbHandle) error {
+	return s.withDB(func(db dbHandle) error {
 		if err := execSimple(db, "SAVEPOINT shell_import"); err != nil {
 			return err
 		}
-		n2, err := s.importRows(db, read, cr, table, skip)
-		if err != nil {
+		if err := s.importRows(db, read, cr, table, skip); err != nil {
 			execSimple(db, "ROLLBACK TO shell_import")
 			execSimple(db, "RELEASE shell_import")
 			return err
 		}
-		n = n2
 		return execSimple(db, "RELEASE shell_import")
 	})
-	return n, err
 }
 
-func (s *Shell) importRows(db dbHandle, read func() ([]string, error), cr *csv.Reader, table string, skip int) (int, error) {
+func (s *Shell) importRows(db dbHandle, read func() ([]string, error), cr *csv.Reader, table string, skip int) error {
 	for range skip {
 		if _, err := read(); err == io.EOF {
-			return 0, nil
+			return nil
 		} else if err != nil {
-			return 0, err
+			return err
 		}
 	}
 	ncol, err := tableColumns(db, table)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if ncol == 0 {
 		// No such table: the first record names the columns.
 		header, err := read()
 		if err == io.EOF {
-			return 0, errors.New("empty file: no header to name the columns of the new table")
+			return errors.New("empty file: no header to name the columns of the new table")
 		}
 		if err != nil {
-			return 0, err
+			return err
 		}
 		var b strings.Builder
 		b.WriteString("CREATE TABLE " + quoteIdent(table) + "(\n")
@@ -158,14 +151,14 @@ func (s *Shell) importRows(db dbHandle, read func() ([]string, error), cr *csv.R
 		}
 		b.WriteString(")")
 		if err := execSimple(db, b.String()); err != nil {
-			return 0, fmt.Errorf("create table %s: %w", quoteIdent(table), err)
+			return fmt.Errorf("create table %s: %w", quoteIdent(table), err)
 		}
 		ncol = len(header)
 	}
 	ins := "INSERT INTO " + quoteIdent(table) + " VALUES(?" + strings.Repeat(",?", ncol-1) + ")"
 	st, err := db.prepareString(ins)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer st.finalize()
 	buf := make([]byte, 0, 4096)
@@ -174,14 +167,14 @@ func (s *Shell) importRows(db dbHandle, read func() ([]string, error), cr *csv.R
 	for {
 		rec, err := read()
 		if err == io.EOF {
-			return n, nil
+			return nil
 		}
 		if err != nil {
-			return n, err
+			return err
 		}
 		if len(rec) != ncol {
 			line, _ := cr.FieldPos(0)
-			return n, fmt.Errorf("line %d: expected %d fields, found %d", line, ncol, len(rec))
+			return fmt.Errorf("line %d: expected %d fields, found %d", line, ncol, len(rec))
 		}
 		buf = buf[:0]
 		for i, f := range rec {
@@ -190,12 +183,12 @@ func (s *Shell) importRows(db dbHandle, read func() ([]string, error), cr *csv.R
 		}
 		if rc := st.insert(buf, lens); rc != sqliteOK {
 			line, _ := cr.FieldPos(0)
-			return n, fmt.Errorf("line %d: %s", line, db.errmsg())
+			return fmt.Errorf("line %d: %s", line, db.errmsg())
 		}
 		n++
 		if n&1023 == 0 {
 			if err := s.ctx.Err(); err != nil {
-				return n, err
+				return err
 			}
 		}
 	}

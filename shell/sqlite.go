@@ -20,6 +20,7 @@ typedef struct sqlite3_stmt sqlite3_stmt;
 typedef long long sqlite3_int64;
 
 extern int sqlite3_complete(const char*);
+extern const char *sqlite3_libversion(void);
 extern int sqlite3_prepare_v2(sqlite3*, const char*, int, sqlite3_stmt**, const char**);
 extern int sqlite3_step(sqlite3_stmt*);
 extern int sqlite3_reset(sqlite3_stmt*);
@@ -244,6 +245,9 @@ func (s *stmt) finalize() int {
 	return int(rc)
 }
 func (s *stmt) columnName(i int) string { return C.GoString(C.sqlite3_column_name(s.p, C.int(i))) }
+
+// SQLiteVersion is the version of the SQLite library linked in.
+func SQLiteVersion() string { return C.GoString(C.sqlite3_libversion()) }
 
 func completeC(sql string) bool {
 	cs := C.CString(sql)

@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	if *showVersion {
-		fmt.Fprintln(stdout, "marketsql", version)
+		fmt.Fprintf(stdout, "marketsql %s (SQLite %s)\n", version, shell.SQLiteVersion())
 		return 0
 	}
 	switch fs.NArg() {

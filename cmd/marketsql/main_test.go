@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/seed-a084b42d/marketsql/shell"
 )
 
 func TestRun(t *testing.T) {
@@ -23,7 +25,7 @@ func TestRun(t *testing.T) {
 		stderrHas string
 		onFreshDB bool // prepend a new database file to args
 	}{
-		{name: "version", args: []string{"-version"}, stdout: "marketsql devel\n"},
+		{name: "version", args: []string{"-version"}, stdout: "marketsql devel (SQLite " + shell.SQLiteVersion() + ")\n"},
 		{name: "no database", args: nil, code: 2, stderrHas: "usage: marketsql"},
 		{name: "too many arguments", args: []string{"a.db", "select 1", "x"}, code: 2, stderrHas: "usage:"},
 		{name: "unknown flag", args: []string{"-nope", "a.db"}, code: 2, stderrHas: "flag provided but not defined: -nope"},

@@ -10,11 +10,10 @@ Measured, each as the median of R timed runs after one warm-up (R defaults to
   lloyd, elkan: KMeans(n_clusters=K, init='k-means++', n_init=1, max_iter=100,
                 tol=1e-4, random_state=0, algorithm=...).fit(X) wall time,
                 with n_iter_ and inertia_;
-  pass:         one Lloyd pass (assign every row, update the centres), measured
-                as ours is: (t[max_iter=j] - t[max_iter=1]) / (j - 1) of sklearn's
-                _kmeans_single_lloyd (fit's inner loop, with all of fit's OpenMP
-                threads, BLAS limited to 1) from the first K rows with tol=0,
-                medians of R runs; see lloyd_pass.
+  pass:         one Lloyd iteration (assign every row, update the centres, check
+                convergence), measured as ours is: sklearn's loop body from the
+                first K rows with tol=0, each iteration after the first timed,
+                median over all of them; see lloyd_pass.
   pass_kernel:  for reference, one bare lloyd_iter_chunked_dense call from the
                 fitted centres, median of max(R, 7) (as ../shared/peers/kmeans_bench.py).
 Prints one JSON line on stdout (the schema of bench/kmeans/measure.go's line);
@@ -41,28 +40,48 @@ def timeit(fn, reps):
 
 
 def lloyd_pass(X, k, nt, m, reps):
-    """One Lloyd pass, measured exactly as bench/kmeans/measure.go's lloydPass
-    measures ours: (t[max_iter=j] - t[max_iter=1]) / (j - 1) for
-    _kmeans_single_lloyd from the first k rows with tol=0, j = m or one less
-    than the iteration at which labels stop changing."""
-    from sklearn.cluster._kmeans import _kmeans_single_lloyd
-    sw = np.ones(X.shape[0], dtype=X.dtype)
-    start = np.ascontiguousarray(X[:k])
-
-    def run(maxit):
-        ts, out = timeit(lambda: _kmeans_single_lloyd(X, sw, start.copy(), max_iter=maxit, tol=0.0,
-                                                      n_threads=nt), reps)
-        return statistics.median(ts), out[3]
-    t_long, j = run(m)
-    if j < m and j - 1 >= 2:
-        t_long, j = run(j - 1)
-    if j < 2:
-        return dict(median_s=t_long / max(j, 1),
-                    method=f"t[max_iter={m}] / {j} iterations (converged at once), Lloyd from the first k rows")
-    t_short, i = run(1)
-    return dict(median_s=(t_long - t_short) / (j - i),
-                method=f"(t[max_iter={j}] - t[max_iter={i}]) / {j - i}, _kmeans_single_lloyd from the first k rows, "
-                       f"tol 0, {nt} OpenMP threads")
+    """One Lloyd iteration, measured as bench/kmeans/measure.go's lloydPass
+    measures ours: the loop body of sklearn's _kmeans_single_lloyd (one
+    lloyd_iter_chunked_dense call, the swap, the strict-convergence check, the
+    centre-shift sum) run from the first k rows with tol=0 for up to m
+    iterations, BLAS limited to 1 thread as in fit; iteration i's time is the
+    gap between the ends of iterations i-1 and i, for i >= 2. Median over every
+    iteration of every timed run (one warm-up run; at least reps runs, more up
+    to 15 until there are 10 iterations)."""
+    from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
+    from threadpoolctl import threadpool_limits
+    n = X.shape[0]
+    sw = np.ones(n, dtype=X.dtype)
+    samples, longest, runs = [], 0, -1
+    with threadpool_limits(limits=1, user_api="blas"):
+        while runs < reps or (len(samples) < 10 and runs < 15):
+            centers = np.ascontiguousarray(X[:k]).copy()
+            centers_new = np.zeros_like(centers)
+            labels = np.full(n, -1, dtype=np.int32)
+            labels_old = labels.copy()
+            wic = np.zeros(k, dtype=X.dtype)
+            shift = np.zeros(k, dtype=X.dtype)
+            stamps = []
+            for i in range(m):
+                lloyd_iter_chunked_dense(X, sw, centers, centers_new, wic, labels, shift, nt)
+                centers, centers_new = centers_new, centers
+                stamps.append(time.perf_counter())
+                if np.array_equal(labels, labels_old):
+                    break
+                if (shift ** 2).sum() <= 0.0:
+                    break
+                labels_old[:] = labels
+            longest = max(longest, len(stamps))
+            if len(stamps) < 2:
+                break
+            if runs >= 0:
+                samples += [b - a for a, b in zip(stamps, stamps[1:])]
+            runs += 1
+    if not samples:
+        raise RuntimeError(f"the run from the first {k} rows converged at once")
+    return dict(median_s=statistics.median(samples),
+                method=f"median of {len(samples)} Lloyd iterations (2..{longest}) from the first k rows, tol 0, "
+                       f"sklearn's loop body, {nt} OpenMP threads")
 
 
 def main():

@@ -64,6 +64,7 @@ RESULTS="$BENCH_OUT/results/kmeans_side_by_side.jsonl"
 reps_go=() reps_py=()
 if [[ -n ${REPS:-} ]]; then reps_go=(-reps "$REPS"); reps_py=(--reps "$REPS"); fi
 start=$SECONDS
+load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 for w in "${want[@]}"; do
 	found=0
 	for row in "${ROWS[@]}"; do
@@ -82,5 +83,8 @@ done
 
 # 5. The table, on stdout and as markdown.
 echo
+load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 echo "k-means side by side ($(date -u +%FT%TZ), $(nproc) CPUs, $((SECONDS - start)) s; results in $RESULTS)"
+echo "load average before: $load_start, after: $load_end (the benchmark itself adds up to ~2; more means other work shared the CPUs)"
+echo "# load average before: $load_start, after: $load_end" >>"$RESULTS"
 "$BIN" table -md "$BENCH_OUT/kmeans.md" "$RESULTS"

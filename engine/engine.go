@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unsafe"
 	"weak"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -201,4 +202,15 @@ func (e *Engine) withConn(ctx context.Context, progress func(Progress), fn func(
 		}
 		return st.WithCall(ctx, progress, func() error { return fn(st) })
 	})
+}
+
+// SQLiteHandle returns the sqlite3* of a driver connection handed out by an
+// engine's pool (inside sql.Conn.Raw), for code that drives SQLite's C API
+// directly, such as the shell. It is nil for other connections.
+func SQLiteHandle(driverConn any) unsafe.Pointer {
+	c, ok := driverConn.(*sqlite3.SQLiteConn)
+	if !ok {
+		return nil
+	}
+	return core.DBHandle(c)
 }

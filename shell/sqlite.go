@@ -171,10 +171,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"reflect"
 	"unsafe"
 
-	sqlite3 "github.com/mattn/go-sqlite3"
+	"github.com/seed-a084b42d/marketsql/engine"
 )
 
 // SQLite result codes and storage classes used by the shell.
@@ -194,27 +193,16 @@ const (
 // sql.Conn.Raw callback.
 type dbHandle struct{ p *C.sqlite3 }
 
-// handleOf returns the sqlite3* of a driver connection opened by mattn's
-// driver (or by a driver wrapping it that offers Unwrap() driver.Conn).
-// mattn keeps the pointer in the unexported field "db"; it is read through
-// reflect so that a rename in a future mattn version fails here, with an
-// error, instead of somewhere in C.
+// handleOf returns the sqlite3* of a driver connection of the engine's pool
+// (or of a driver wrapping it that offers Unwrap() driver.Conn).
 func handleOf(dc any) (dbHandle, error) {
 	for {
-		if c, ok := dc.(*sqlite3.SQLiteConn); ok {
-			f := reflect.ValueOf(c).Elem().FieldByName("db")
-			if !f.IsValid() || f.Kind() != reflect.Pointer {
-				return dbHandle{}, errors.New("shell: mattn/go-sqlite3 SQLiteConn has no db handle field")
-			}
-			p := (*C.sqlite3)(f.UnsafePointer())
-			if p == nil {
-				return dbHandle{}, errors.New("shell: database connection is closed")
-			}
-			return dbHandle{p}, nil
+		if p := engine.SQLiteHandle(dc); p != nil {
+			return dbHandle{(*C.sqlite3)(p)}, nil
 		}
 		u, ok := dc.(interface{ Unwrap() driver.Conn })
 		if !ok {
-			return dbHandle{}, fmt.Errorf("shell: unsupported driver connection %T", dc)
+			return dbHandle{}, fmt.Errorf("shell: unsupported or closed driver connection %T", dc)
 		}
 		dc = u.Unwrap()
 	}

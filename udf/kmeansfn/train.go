@@ -140,6 +140,12 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 		}
 	} else {
 		sc := kmeans.FitScaler(x)
+		if m.Weights != nil {
+			// Standardize with the weighted moments, so that a row of weight w
+			// is the same as w copies of the row and a row of weight 0 has no
+			// effect at all.
+			sc = weightedScaler(model.OverallMean, model.OverallStd)
+		}
 		model.Mean, model.Std = sc.Mean, sc.Std
 		sc.Transform(x, x)
 	}
@@ -255,6 +261,19 @@ func fitError(fn string, err error) error {
 		return core.Errorf(fn, "%w; the previous model, if any, is unchanged", err)
 	}
 	return core.Errorf(fn, "%w", err)
+}
+
+// weightedScaler standardizes with the given weighted means and standard
+// deviations; a constant column (a deviation within rounding of zero) keeps
+// its scale, as kmeans.FitScaler does.
+func weightedScaler(mean, std []float64) kmeans.Scaler {
+	sc := kmeans.Scaler{Mean: append([]float64(nil), mean...), Std: append([]float64(nil), std...)}
+	for j, s := range sc.Std {
+		if !(s > 1e-12*math.Max(1, math.Abs(sc.Mean[j]))) {
+			sc.Std[j] = 1
+		}
+	}
+	return sc
 }
 
 // weightedMoments returns the (weighted) mean and population standard

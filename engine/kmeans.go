@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
@@ -56,6 +58,9 @@ func (e *Engine) TrainKMeans(ctx context.Context, name, source string, opts *KMe
 		return err
 	})
 	if err != nil {
+		if !strings.HasPrefix(err.Error(), "TrainKMeans: ") { // e.g. no connection: ctx already done
+			err = fmt.Errorf("TrainKMeans: %w", err)
+		}
 		return nil, err
 	}
 	m := &KMeansModel{

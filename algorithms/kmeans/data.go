@@ -157,7 +157,7 @@ func (f *fitter) tick(force bool) error {
 	if err := f.progress(f.prog); err != nil {
 		return fmt.Errorf("kmeans: stopped by progress callback: %w", err)
 	}
-	return nil
+	return f.ctx.Err() // the callback may have cancelled
 }
 
 // prepare validates x and the weights and builds the centred copy, the row

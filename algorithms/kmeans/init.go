@@ -52,10 +52,10 @@ func sampleIndex(dt *data, v func(i int) float64, chunkSum []float64, r float64)
 // resulting potential.
 //
 // The work is the distance from every row to every candidate. A row whose
-// closest centre a is far from candidate c (||a-c|| >= 2·D(x), D the row's
-// current distance) cannot get closer to c, so its distance is not computed:
-// a lower bound (||a-c|| - D) stands in for it. The potentials are exactly
-// those of the plain method.
+// current distance D to its closest centre a satisfies 2D <= ||a - c|| for
+// every candidate c cannot get closer to any of them (triangle inequality),
+// so it only adds w·D² to every potential and its row is not read. The
+// potentials are those of the plain method.
 //
 // It writes k centres (centred coordinates) into cen and, when b is not nil,
 // the labels and Hamerly bounds of every row against those centres.
@@ -65,7 +65,10 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 	if b == nil || len(b.lab) != n {
 		b = newBounds(n)
 	}
-	lab, d2, lower := b.lab, b.upper, b.lower // upper holds D² until the end
+	// During the loop upper holds D (the distance to the closest centre) and
+	// lower the square of the lower bound on the distance to the others.
+	lab, dist, lower := b.lab, b.upper, b.lower
+	d2 := make([]float64, n) // D²
 	nc := dt.nchunk
 	pot := make([]float64, nc)
 	f.prog.Phase = "init"
@@ -76,15 +79,15 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 	// First centre: a row sampled by weight.
 	first := sampleIndex(dt, func(i int) float64 { return dt.w[i] }, dt.wChunk, rng.Float64()*dt.wTotal)
 	copy(cen[:d], dt.row(first))
-	cn := make([]float64, k)
-	cn[0] = dt.xn[first]
+	cn0 := dt.xn[first]
 	c0 := cen[:d]
 	err := f.pass(dt, d, func(c int) {
 		lo, hi := dt.rows(c)
 		var p float64
 		for i := lo; i < hi; i++ {
-			v := max(0, dt.xn[i]+cn[0]-2*dot(dt.row(i), c0))
+			v := max(0, dt.xn[i]+cn0-2*dot(dt.row(i), c0))
 			d2[i] = v
+			dist[i] = math.Sqrt(v)
 			lab[i] = 0
 			lower[i] = inf
 			p += dt.w[i] * v
@@ -102,79 +105,63 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 
 	cand := make([]float64, trials*d)
 	candN := make([]float64, trials)
-	candID := make([]int, trials)
-	cc := make([]float64, k*trials)    // squared distance centre j - candidate t
-	ccr := make([]float64, k*trials)   // its square root
-	cd := make([]float64, trials*n)    // distance² (or lower bound²) row - candidate
-	cpot := make([]float64, nc*trials) // per-chunk candidate potentials
+	ccr := make([]float64, k*trials)       // distance centre j - candidate t
+	near := make([]float64, k)             // (min_t ||c_j - cand_t||)²/4
+	cpot := make([]float64, nc*(trials+1)) // per chunk: candidate potentials, then the pruned rows' share
 	dv := func(i int) float64 { return dt.w[i] * d2[i] }
 
 	for step := 1; step < k; step++ {
 		for t := range trials {
 			id := sampleIndex(dt, dv, pot, rng.Float64()*total)
-			candID[t] = id
 			copy(cand[t*d:t*d+d], dt.row(id))
 			candN[t] = dt.xn[id]
 		}
 		for j := range step {
+			m := inf
 			for t := range trials {
 				v := sqDist(cen[j*d:j*d+d], cand[t*d:t*d+d])
-				cc[j*trials+t] = v
 				ccr[j*trials+t] = math.Sqrt(v)
+				m = min(m, v)
 			}
+			near[j] = m / 4
 		}
+		// Pass A: the potential of each candidate.
 		err := f.pass(dt, trials*d, func(c int) {
 			lo, hi := dt.rows(c)
-			cp := cpot[c*trials : c*trials+trials]
-			for t := range cp {
-				cp[t] = 0
-			}
-			var sc [4]float64
+			// Accumulate on the stack: the per-chunk slots of cpot share
+			// cache lines between threads.
+			var acc [32]float64 // trials = 2+int(ln k) < 32 for any int k
+			cp := acc[:trials]
+			var pruned float64
+			var sc0, sc1 [32]float64
+			pend := -1 // an unpruned row waiting for a partner
 			for i := lo; i < hi; i++ {
-				a := int(lab[i])
 				D2 := d2[i]
-				row := cc[a*trials : a*trials+trials]
-				far := 0
-				for _, v := range row {
-					if v >= 4*D2 {
-						far++
-					}
-				}
-				w := dt.w[i]
-				if far == trials {
-					// No candidate can be closer: keep D² (store a lower bound).
-					D := math.Sqrt(D2)
-					for t := range trials {
-						lb := ccr[a*trials+t] - D
-						cd[t*n+i] = max(lb*lb, D2)
-						cp[t] += w * D2
-					}
+				if D2 <= near[lab[i]] {
+					pruned += dt.w[i] * D2
 					continue
 				}
-				x := dt.row(i)
-				xn := dt.xn[i]
-				D := math.Sqrt(D2)
-				t := 0
-				for ; t+3 < trials; t += 4 {
-					sc[0], sc[1], sc[2], sc[3] = dot4(x, cand[t*d:t*d+d], cand[(t+1)*d:(t+1)*d+d], cand[(t+2)*d:(t+2)*d+d], cand[(t+3)*d:(t+3)*d+d])
-					for u := range 4 {
-						v := max(0, xn+candN[t+u]-2*sc[u])
-						cd[(t+u)*n+i] = v
-						cp[t+u] += w * min(D2, v)
-					}
+				if pend < 0 {
+					pend = i
+					continue
 				}
-				for ; t < trials; t++ {
-					var v float64
-					if row[t] >= 4*D2 {
-						lb := ccr[a*trials+t] - D
-						v = max(lb*lb, D2)
-					} else {
-						v = max(0, xn+candN[t]-2*dot(x, cand[t*d:t*d+d]))
-					}
-					cd[t*n+i] = v
-					cp[t] += w * min(D2, v)
+				candScores2(dt.row(pend), dt.row(i), cand, candN, sc0[:trials], sc1[:trials])
+				w0, w1, e0, e1 := dt.w[pend], dt.w[i], d2[pend], D2
+				x0, x1 := dt.xn[pend], dt.xn[i]
+				for t := range cp {
+					cp[t] += w0*min(e0, max(0, x0+sc0[t])) + w1*min(e1, max(0, x1+sc1[t]))
+				}
+				pend = -1
+			}
+			if pend >= 0 {
+				candScores(dt.row(pend), cand, candN, sc0[:trials])
+				w0, e0, x0 := dt.w[pend], d2[pend], dt.xn[pend]
+				for t := range cp {
+					cp[t] += w0 * min(e0, max(0, x0+sc0[t]))
 				}
 			}
+			copy(cpot[c*(trials+1):], cp)
+			cpot[c*(trials+1)+trials] = pruned
 		})
 		if err != nil {
 			return err
@@ -183,27 +170,35 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 		for t := range trials {
 			var p float64
 			for c := range nc {
-				p += cpot[c*trials+t]
+				p += cpot[c*(trials+1)+t] + cpot[c*(trials+1)+trials]
 			}
 			if p < bestPot {
 				best, bestPot = t, p
 			}
 		}
-		copy(cen[step*d:step*d+d], cand[best*d:best*d+d])
-		cn[step] = candN[best]
-		col := cd[best*n : best*n+n]
+		cb := cen[step*d : step*d+d]
+		copy(cb, cand[best*d:best*d+d])
+		cbn := candN[best]
 		s32 := int32(step)
-		err = f.pass(dt, 1, func(c int) {
+		// Pass B: the chosen candidate becomes a centre. Rows pruned in pass
+		// A keep their centre, and ||a - c|| - D bounds their distance to it;
+		// the others compute that distance again.
+		err = f.pass(dt, d, func(c int) {
 			lo, hi := dt.rows(c)
 			var p float64
 			for i := lo; i < hi; i++ {
-				v := col[i]
-				if v < d2[i] {
-					lower[i] = min(lower[i], math.Sqrt(d2[i]))
+				D2 := d2[i]
+				a := lab[i]
+				if D2 <= near[a] {
+					lb := ccr[int(a)*trials+best] - dist[i]
+					lower[i] = min(lower[i], lb*lb)
+				} else if v := max(0, dt.xn[i]+cbn-2*dot(dt.row(i), cb)); v < D2 {
+					lower[i] = min(lower[i], D2)
 					lab[i] = s32
 					d2[i] = v
+					dist[i] = math.Sqrt(v)
 				} else {
-					lower[i] = min(lower[i], math.Sqrt(v))
+					lower[i] = min(lower[i], v)
 				}
 				p += dt.w[i] * d2[i]
 			}
@@ -218,10 +213,20 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 			return err
 		}
 	}
-	for i, v := range d2 {
-		d2[i] = math.Sqrt(v)
+	for i, v := range lower {
+		lower[i] = math.Sqrt(v)
 	}
 	return nil
+}
+
+// candScores fills out[t] = ||c_t||² - 2 x·c_t for the candidates.
+func candScores(x, cand, candN, out []float64) {
+	scores(x, cand, candN, out)
+}
+
+// candScores2 is candScores for two rows.
+func candScores2(x0, x1, cand, candN, out0, out1 []float64) {
+	scores2(x0, x1, cand, candN, out0, out1)
 }
 
 func sum(v []float64) float64 {

@@ -73,6 +73,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	timeout := fs.Duration("timeout", 5*time.Minute, "limit per Fit call")
 	noPass := fs.Bool("no-pass", false, "skip the per-Lloyd-pass measurement")
 	all := fs.Bool("all", false, "with no dataset arguments, include the extra datasets")
+	outFile := fs.String("o", "", "append the JSON lines to this file instead of writing them to stdout")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,6 +91,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				sel = append(sel, ds)
 			}
 		}
+	}
+	if *outFile != "" {
+		f, err := os.OpenFile(*outFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		stdout = f
 	}
 	enc := json.NewEncoder(stdout)
 	for _, ds := range sel {

@@ -72,7 +72,7 @@ for w in "${want[@]}"; do
 		[[ $w == "$name" || $w == "$file" || $w == "${file%.f64}" ]] || continue
 		found=1
 		# shellcheck disable=SC2086
-		"${CLEAN_ENV[@]}" "$BIN" run -repo "$ROOT" -out "$BENCH_OUT" "${reps_go[@]}" ${GO_BENCH_FLAGS:-} "$name" >>"$RESULTS"
+		"${CLEAN_ENV[@]}" "$BIN" run -repo "$ROOT" -out "$BENCH_OUT" -o "$RESULTS" "${reps_go[@]}" ${GO_BENCH_FLAGS:-} "$name" >&2
 		if [[ -s $BENCH_OUT/$file ]]; then
 			"${CLEAN_ENV[@]}" "$PY" bench/kmeans/peer.py --name "$name" --file "$BENCH_OUT/$file" \
 				--d "$d" --k "$k" "${reps_py[@]}" >>"$RESULTS"

@@ -67,6 +67,9 @@ func readLines(r io.Reader) ([]*pair, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
+		if !strings.HasPrefix(s, "{") {
+			return nil, fmt.Errorf("line %d is not a JSON object: %.60q", no, s)
+		}
 		ln := new(line)
 		if err := json.Unmarshal([]byte(s), ln); err != nil {
 			return nil, fmt.Errorf("line %d: %w", no, err)

@@ -108,6 +108,7 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 	ccr := make([]float64, k*trials)       // distance centre j - candidate t
 	near := make([]float64, k)             // (min_t ||c_j - cand_t||)²/4
 	cpot := make([]float64, nc*(trials+1)) // per chunk: candidate potentials, then the pruned rows' share
+	cd := make([]float64, n*trials)        // row-candidate distance², unpruned rows only
 	dv := func(i int) float64 { return dt.w[i] * d2[i] }
 
 	for step := 1; step < k; step++ {
@@ -148,16 +149,22 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 				candScores2(dt.row(pend), dt.row(i), cand, candN, sc0[:trials], sc1[:trials])
 				w0, w1, e0, e1 := dt.w[pend], dt.w[i], d2[pend], D2
 				x0, x1 := dt.xn[pend], dt.xn[i]
+				o0, o1 := cd[pend*trials:pend*trials+trials], cd[i*trials:i*trials+trials]
 				for t := range cp {
-					cp[t] += w0*min(e0, max(0, x0+sc0[t])) + w1*min(e1, max(0, x1+sc1[t]))
+					v0, v1 := max(0, x0+sc0[t]), max(0, x1+sc1[t])
+					o0[t], o1[t] = v0, v1
+					cp[t] += w0*min(e0, v0) + w1*min(e1, v1)
 				}
 				pend = -1
 			}
 			if pend >= 0 {
 				candScores(dt.row(pend), cand, candN, sc0[:trials])
 				w0, e0, x0 := dt.w[pend], d2[pend], dt.xn[pend]
+				o0 := cd[pend*trials : pend*trials+trials]
 				for t := range cp {
-					cp[t] += w0 * min(e0, max(0, x0+sc0[t]))
+					v0 := max(0, x0+sc0[t])
+					o0[t] = v0
+					cp[t] += w0 * min(e0, v0)
 				}
 			}
 			copy(cpot[c*(trials+1):], cp)
@@ -176,14 +183,12 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 				best, bestPot = t, p
 			}
 		}
-		cb := cen[step*d : step*d+d]
-		copy(cb, cand[best*d:best*d+d])
-		cbn := candN[best]
+		copy(cen[step*d:step*d+d], cand[best*d:best*d+d])
 		s32 := int32(step)
 		// Pass B: the chosen candidate becomes a centre. Rows pruned in pass
 		// A keep their centre, and ||a - c|| - D bounds their distance to it;
-		// the others compute that distance again.
-		err = f.pass(dt, d, func(c int) {
+		// the others read the distance pass A stored.
+		err = f.pass(dt, 1, func(c int) {
 			lo, hi := dt.rows(c)
 			var p float64
 			for i := lo; i < hi; i++ {
@@ -192,7 +197,7 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 				if D2 <= near[a] {
 					lb := ccr[int(a)*trials+best] - dist[i]
 					lower[i] = min(lower[i], lb*lb)
-				} else if v := max(0, dt.xn[i]+cbn-2*dot(dt.row(i), cb)); v < D2 {
+				} else if v := cd[i*trials+best]; v < D2 {
 					lower[i] = min(lower[i], D2)
 					lab[i] = s32
 					d2[i] = v

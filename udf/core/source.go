@@ -221,6 +221,13 @@ func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 		featureCols = append(featureCols, i+1)
 		m.Features = append(m.Features, name)
 	}
+	seenName := map[string]string{}
+	for _, name := range m.Features {
+		if prev, dup := seenName[strings.ToLower(name)]; dup {
+			return nil, Errorf(fn, "the source has two feature columns named %q and %q; give them distinct names with AS", prev, name)
+		}
+		seenName[strings.ToLower(name)] = name
+	}
 	if spec.WeightColumn != "" && weightCol < 0 {
 		return nil, Errorf(fn, "option \"weight\" names column %q, which the source does not have; its columns are %s", spec.WeightColumn, strings.Join(cols, ", "))
 	}

@@ -132,6 +132,11 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 	x := mat.NewDense(n, d, append([]float64(nil), m.X...))
 	model := &Model{KeyColumn: m.KeyColumn, Features: m.Features, Standardize: !opt.KeepScale, K: k}
 	model.OverallMean, model.OverallStd = weightedMoments(m.X, n, d, m.Weights)
+	for j := range d {
+		if math.IsInf(model.OverallMean[j], 0) || math.IsInf(model.OverallStd[j], 0) || math.IsNaN(model.OverallStd[j]) {
+			return nil, core.Errorf(fn, "column %q holds values too large to cluster (their mean or spread overflows); scale it down in the source query", m.Features[j])
+		}
+	}
 	if opt.KeepScale {
 		model.Mean = make([]float64, d)
 		model.Std = make([]float64, d)

@@ -28,6 +28,10 @@ type Conn interface {
 // ErrModelNotFound reports a model name with no row in ml_models.
 var ErrModelNotFound = errors.New("model not found")
 
+// ErrInWriteStatement reports a catalog write attempted from inside a
+// statement that itself writes: SQLite opens no savepoint there.
+var ErrInWriteStatement = errors.New("cannot write the catalog from inside a statement that itself writes (INSERT ... SELECT, CREATE TABLE ... AS, UPDATE); call the function in a SELECT of its own")
+
 // ErrSchemaTooNew reports a database written by a newer marketsql.
 var ErrSchemaTooNew = errors.New("catalog schema is newer than this build")
 
@@ -268,7 +272,7 @@ func hasCatalog(c Conn) (bool, error) {
 // does for any write statement it interrupts.)
 func InTx(c Conn, name string, fn func() error) (err error) {
 	if _, err := c.Exec(`SAVEPOINT `+name, nil); err != nil {
-		return fmt.Errorf("begin %s: %w", name, err)
+		return savepointError(name, err)
 	}
 	guard := prepareGuard(c)
 	done := false
@@ -296,6 +300,25 @@ func InTx(c Conn, name string, fn func() error) (err error) {
 	}
 	done = true
 	return nil
+}
+
+// CanWrite reports whether the catalog can be written on c now: it fails
+// with ErrInWriteStatement when c is running a statement that writes, as
+// when a training function is called from INSERT ... SELECT. Callers check
+// it before long work whose result they will store.
+func CanWrite(c Conn) error {
+	if _, err := c.Exec(`SAVEPOINT ml_probe`, nil); err != nil {
+		return savepointError("ml_probe", err)
+	}
+	_, err := c.Exec(`RELEASE ml_probe`, nil)
+	return err
+}
+
+func savepointError(name string, err error) error {
+	if strings.Contains(err.Error(), "statements in progress") {
+		return ErrInWriteStatement
+	}
+	return fmt.Errorf("begin %s: %w", name, err)
 }
 
 // prepareGuard prepares a write statement that changes nothing, for InTx;

@@ -64,6 +64,10 @@ func TestBadInput(t *testing.T) {
 			`SELECT kmeans_train('prev', 'SELECT NULL AS id, a, b FROM pts', '{"k": 2}')`, "kmeans_train: ", []string{"NULL", "needs a key"}},
 		{"real key", ``,
 			`SELECT kmeans_train('prev', 'SELECT id + 0.5 AS id, a, b FROM pts', '{"k": 2}')`, "kmeans_train: ", []string{"INTEGER or TEXT"}},
+		// training from a statement that writes
+		{"create table as", ``, `CREATE TABLE log AS SELECT kmeans_train('prev', 'pts', '{"k": 2}') AS s`, "kmeans_train: ", []string{"inside a statement that itself writes", "SELECT of its own"}},
+		{"insert select", `CREATE TABLE log(s)`, `INSERT INTO log SELECT kmeans_train('prev', 'pts', '{"k": 2}')`, "kmeans_train: ", []string{"inside a statement that itself writes"}},
+		{"drop in insert", `CREATE TABLE log(s)`, `INSERT INTO log SELECT ml_drop('prev')`, "ml_drop: ", []string{"inside a statement that itself writes"}},
 		// k
 		{"k 0", ``, `SELECT kmeans_train('prev', 'pts', '{"k": 0}')`, "kmeans_train: ", []string{`option "k"`, "integer"}},
 		{"k negative", ``, `SELECT kmeans_train('prev', 'pts', '{"k": -3}')`, "kmeans_train: ", []string{`option "k"`}},

@@ -59,6 +59,9 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := catalog.CheckName(name); err != nil {
 		return nil, core.Errorf(fn, "%v", err)
 	}
+	if err := catalog.CanWrite(c.SQL); err != nil {
+		return nil, core.Errorf(fn, "%w", err)
+	}
 	opt, err := opt.withDefaults(fn, c.Env)
 	if err != nil {
 		return nil, err

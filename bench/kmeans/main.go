@@ -116,8 +116,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 // benchOne measures one dataset. Failures are recorded in the line, not
 // returned, so that the table still shows the other side and other rows.
-func benchOne(ctx context.Context, ds dataset, repo, out string, cfg benchConfig, pass bool, logw io.Writer) line {
-	ln := line{Side: "ours", Dataset: ds.Name, D: ds.D, K: ds.K, Threads: cfg.Threads,
+func benchOne(ctx context.Context, ds dataset, repo, out string, cfg benchConfig, pass bool, logw io.Writer) (ln line) {
+	ln = line{Side: "ours", Dataset: ds.Name, D: ds.D, K: ds.K, Threads: cfg.Threads,
 		Info: fmt.Sprintf("%s GOMAXPROCS=%d", runtime.Version(), runtime.GOMAXPROCS(0))}
 	if ln.Threads == 0 {
 		ln.Threads = runtime.GOMAXPROCS(0)
@@ -142,6 +142,12 @@ func benchOne(ctx context.Context, ds dataset, repo, out string, cfg benchConfig
 		}
 	}
 
+	meter := startCPU()
+	defer func() {
+		if o := meter.others(); o >= 0 {
+			ln.OthersCPU = &o
+		}
+	}()
 	st, res, err := timeFit(ctx, cfg, func(ctx context.Context) (*kmeans.Result, error) {
 		return kmeans.Fit(ctx, xm, nil, fitOptions(ds.K, cfg.Threads))
 	})

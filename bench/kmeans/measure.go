@@ -47,7 +47,10 @@ type line struct {
 	Elkan   *fitStat  `json:"elkan,omitempty"` // sklearn algorithm="elkan"
 	Pass    *passStat `json:"pass,omitempty"`
 	Errors  []string  `json:"errors,omitempty"`
-	Info    string    `json:"info,omitempty"`
+	// OthersCPU is the average number of CPUs other processes kept busy
+	// during the measurement (machine busy time minus our own), if known.
+	OthersCPU *float64 `json:"others_cpu,omitempty"`
+	Info      string   `json:"info,omitempty"`
 }
 
 // benchConfig holds the knobs of one measurement.

@@ -84,6 +84,27 @@ def lloyd_pass(X, k, nt, m, reps):
                        f"sklearn's loop body, {nt} OpenMP threads")
 
 
+def busy_seconds():
+    """Busy time of all CPUs (/proc/stat, USER_HZ 100) and this process's own CPU time."""
+    import resource
+    try:
+        f = open("/proc/stat").readline().split()
+        busy = sum(int(v) for i, v in enumerate(f[1:9]) if i not in (3, 4)) / 100.0
+    except (OSError, ValueError):
+        busy = None
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return busy, ru.ru_utime + ru.ru_stime, time.perf_counter()
+
+
+def others_cpu(start):
+    """Average CPUs other processes kept busy since start (machine busy minus ours)."""
+    b1, o1, t1 = busy_seconds()
+    b0, o0, t0 = start
+    if b0 is None or b1 is None or t1 <= t0:
+        return None
+    return max(0.0, ((b1 - b0) - (o1 - o0)) / (t1 - t0))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--name", required=True)
@@ -120,6 +141,7 @@ def main():
     res.update(n=n, threads=nt, errors=[],
                info=f"sklearn {sklearn.__version__} numpy {np.__version__} OpenMP threads {nt} pools {pools}")
 
+    meter = busy_seconds()
     lloyd_model = None
     for alg in ("lloyd", "elkan"):
         def fit():
@@ -159,6 +181,9 @@ def main():
             res["pass_kernel"] = dict(median_s=statistics.median(ts),
                                       method="one lloyd_iter_chunked_dense call from the fitted centres")
 
+    oc = others_cpu(meter)
+    if oc is not None:
+        res["others_cpu"] = oc
     if not res["errors"]:
         del res["errors"]
     print(json.dumps(res))

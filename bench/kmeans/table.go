@@ -12,6 +12,10 @@ import (
 	"text/tabwriter"
 )
 
+// busyOthers is the CPU use by other processes (in CPUs, averaged over a
+// side's measurement) above which a row's ratio is marked as disturbed.
+const busyOthers = 0.25
+
 // equalInertia is the relative inertia difference still counted as equal:
 // the two sides sum a million squared distances in different orders.
 const equalInertia = 1e-6
@@ -140,6 +144,15 @@ func buildTable(ps []*pair) *table {
 		if o.Fit != nil && best != nil {
 			row[5] = fmt.Sprintf("%.2f", o.Fit.MedianS/best.MedianS)
 		}
+		for _, l := range []*line{o, s} {
+			if l.OthersCPU != nil && *l.OthersCPU > busyOthers {
+				if !strings.HasSuffix(row[5], "*") {
+					row[5] += "*"
+				}
+				t.notes = append(t.notes, fmt.Sprintf("%s, %s: other processes kept %.2f CPUs busy during the measurement",
+					p.name, l.Side, *l.OthersCPU))
+			}
+		}
 		if o.Fit != nil || s.Lloyd != nil {
 			it := fmt.Sprintf("%s/%s", iters(o.Fit), iters(s.Lloyd))
 			if s.Elkan != nil && s.Lloyd != nil && s.Elkan.NIter != s.Lloyd.NIter {
@@ -232,6 +245,7 @@ var legend = []string{
 	"ours/best: our median over the faster of sklearn's lloyd and elkan (below 1 is faster).",
 	"inertia: rel. diff is (ours - sklearn) / sklearn, sklearn's being the lower of lloyd and elkan.",
 	"Lloyd pass ms: one Lloyd iteration (assign, update, convergence check), timed the same way on both sides: the median gap between the ends of iterations 2..j of Lloyd runs from the first k rows with tol 0, j <= 11 (ours: kmeans.Fit Algorithm Lloyd via Progress; sklearn: _kmeans_single_lloyd's loop body).",
+	"*: other processes kept more than 0.25 CPU busy while one side was measured (machine busy time minus the benchmark's own): rerun on a quiet machine before trusting that ratio.",
 	"target: met when ours/best <= 1 and our inertia is equal (within 1e-6 relative) or lower.",
 }
 

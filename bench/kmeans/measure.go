@@ -71,11 +71,16 @@ func fitOptions(k, threads int) kmeans.Options {
 
 // timeFit runs fit once untimed, then cfg.Reps timed (fewer if over budget).
 func timeFit(ctx context.Context, cfg benchConfig, fit func(context.Context) (*kmeans.Result, error)) (*fitStat, *kmeans.Result, error) {
-	call := func() (time.Duration, *kmeans.Result, error) {
+	call := func() (dt time.Duration, r *kmeans.Result, err error) {
 		cctx, cancel := context.WithTimeout(ctx, cfg.FitTimeout)
 		defer cancel()
+		defer func() {
+			if p := recover(); p != nil { // report a crashing Fit as this row's error
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}()
 		t0 := time.Now()
-		r, err := fit(cctx)
+		r, err = fit(cctx)
 		return time.Since(t0), r, err
 	}
 	warm, _, err := call()
@@ -145,9 +150,7 @@ func lloydPass(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*pass
 				}
 				return nil
 			}}
-		cctx, cancel := context.WithTimeout(ctx, cfg.FitTimeout)
-		r, err := kmeans.Fit(cctx, x, nil, opts)
-		cancel()
+		r, err := fitRecover(ctx, cfg.FitTimeout, x, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -217,6 +220,18 @@ func lloydPassDiff(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*
 	}
 	return &passStat{MedianS: (long.MedianS - short.MedianS) / float64(j-short.NIter),
 		Method: fmt.Sprintf("(t[MaxIter=%d] - t[MaxIter=%d]) / %d, Lloyd from the first k rows, Tol 0", j, short.NIter, j-short.NIter)}, nil
+}
+
+// fitRecover calls kmeans.Fit with a timeout and turns a panic into an error.
+func fitRecover(ctx context.Context, timeout time.Duration, x *mat.Dense, opts kmeans.Options) (r *kmeans.Result, err error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return kmeans.Fit(ctx, x, nil, opts)
 }
 
 // inertiaOf recomputes the inertia of labels and centroids, to check what Fit reports.

@@ -163,7 +163,7 @@ func (f *fitter) tick(force bool) error {
 // prepare validates x and the weights and builds the centred copy, the row
 // norms and the chunking. It returns the mean of the per-column variances
 // (numpy's np.var, unweighted), which scales the tolerance.
-func prepare(f *fitter, x *mat.Dense, weights []float64, threads int) (*data, float64, error) {
+func prepare(f *fitter, x *mat.Dense, weights []float64) (*data, float64, error) {
 	n, d := x.Dims()
 	dt := &data{n: n, d: d, chunk: chunkRows(n)}
 	dt.nchunk = (n + dt.chunk - 1) / dt.chunk

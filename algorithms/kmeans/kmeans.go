@@ -121,7 +121,7 @@ func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*R
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	dt, meanVar, err := prepare(f, x, weights, threads)
+	dt, meanVar, err := prepare(f, x, weights)
 	if err != nil {
 		return nil, err
 	}

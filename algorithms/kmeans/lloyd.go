@@ -30,7 +30,6 @@ type iter struct {
 	argShift int       // its centre
 	secShift float64   // second largest shift
 
-	relocDist []float64 // lazily allocated for empty-cluster relocation
 }
 
 func newIter(f *fitter, dt *data, k int) *iter {
@@ -274,7 +273,7 @@ func (it *iter) updateCentres() (float64, error) {
 // sums to the empty one. Rows are ranked by distance, ties by row number.
 // Nothing moves when every row sits on its centre.
 func (it *iter) relocate() error {
-	dt, k, d := it.dt, it.k, it.d
+	dt, d := it.dt, it.d
 	var empty []int
 	for j, w := range it.wk {
 		if w == 0 {
@@ -282,10 +281,6 @@ func (it *iter) relocate() error {
 		}
 	}
 	ne := len(empty)
-	if it.relocDist == nil {
-		it.relocDist = make([]float64, dt.n)
-	}
-	dist := it.relocDist
 	lab := it.b.lab
 	// Per-chunk top-ne candidates, merged in chunk order.
 	tops := make([][]keyed, dt.nchunk)
@@ -295,7 +290,6 @@ func (it *iter) relocate() error {
 		for i := lo; i < hi; i++ {
 			a := int(lab[i])
 			v := sqDist(dt.row(i), it.cen[a*d:a*d+d])
-			dist[i] = v
 			top = pushTop(top, keyed{v, i}, ne)
 		}
 		tops[c] = top
@@ -326,7 +320,6 @@ func (it *iter) relocate() error {
 		it.wk[j] = w
 		it.wk[old] -= w
 	}
-	_ = k
 	return nil
 }
 

@@ -138,3 +138,36 @@ func FuzzParseOptions(f *testing.F) {
 		opt.json() // never panics
 	})
 }
+
+// FuzzDecodePayload fuzzes the k-means payload behind a valid envelope, so
+// that mutations reach the field decoding instead of failing the checksum.
+func FuzzDecodePayload(f *testing.F) {
+	_, payload, _ := catalog.Open(sampleModel().Encode())
+	f.Add(payload)
+	f.Add([]byte{1})
+	f.Add([]byte{1, 0, 1, 1, 'a', 1})
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		blob := catalog.Seal(Kind, payload)
+		m, err := Decode(blob)
+		if err != nil {
+			if !errors.Is(err, catalog.ErrDamaged) && !errors.Is(err, catalog.ErrFormat) {
+				t.Fatalf("error %v is neither ErrDamaged nor ErrFormat", err)
+			}
+			return
+		}
+		if len(m.Centroids) > len(payload) || len(m.Features) > len(payload) {
+			t.Fatalf("decoded %d centroids and %d features from %d bytes", len(m.Centroids), len(m.Features), len(payload))
+		}
+		x := make([]float64, m.D())
+		cl, _ := m.Nearest(x, make([]float64, m.D()))
+		if cl < 0 || cl >= m.K {
+			t.Fatalf("Nearest = %d", cl)
+		}
+		for c := 0; c < m.K; c++ {
+			m.CentroidUnits(c)
+		}
+		if !bytes.Equal(m.Encode(), blob) {
+			t.Fatalf("Encode(Decode(blob)) differs from blob")
+		}
+	})
+}

@@ -38,6 +38,7 @@ type KMeansModel struct {
 	DaviesBouldin    *float64
 	CalinskiHarabasz *float64
 	Seconds          float64
+	Warnings         []string // e.g. fewer distinct points than K
 }
 
 // TrainKMeans clusters the rows of source (a table or view name or a
@@ -66,7 +67,7 @@ func (e *Engine) TrainKMeans(ctx context.Context, name, source string, opts *KMe
 	m := &KMeansModel{
 		Name: s.Model, K: s.K, Features: s.Features, Sizes: s.Sizes, Rows: s.Rows, Skipped: s.Skipped,
 		Iterations: s.Iterations, Inertia: s.Inertia, Silhouette: s.Silhouette, DaviesBouldin: s.DaviesBouldin,
-		CalinskiHarabasz: s.CalinskiHarabasz, Seconds: s.Seconds,
+		CalinskiHarabasz: s.CalinskiHarabasz, Seconds: s.Seconds, Warnings: s.Warnings,
 	}
 	d := len(s.Features)
 	for c := 0; c < s.K; c++ {

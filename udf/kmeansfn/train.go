@@ -30,6 +30,7 @@ type Summary struct {
 	DaviesBouldin    *float64  `json:"davies_bouldin"`
 	CalinskiHarabasz *float64  `json:"calinski_harabasz"`
 	Sizes            []int64   `json:"sizes"`
+	Warnings         []string  `json:"warnings,omitempty"`
 	Seconds          float64   `json:"seconds"`
 	Centroids        []float64 `json:"-"` // K×d in feature units, for the Go API
 }
@@ -88,6 +89,11 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		Iterations: f.iterations, Inertia: f.inertia,
 		Silhouette: f.metrics.Silhouette, DaviesBouldin: f.metrics.DaviesBouldin, CalinskiHarabasz: f.metrics.CalinskiHarabasz,
 		Sizes: f.model.Sizes,
+	}
+	if empty := countEmpty(f.model.Sizes); empty > 0 {
+		// scikit-learn warns in the same case (ConvergenceWarning).
+		summary.Warnings = append(summary.Warnings, fmt.Sprintf(
+			"only %d of %d clusters have rows: the source has fewer distinct points than k; use a smaller k", opt.K-empty, opt.K))
 	}
 	for cl := 0; cl < opt.K; cl++ {
 		summary.Centroids = append(summary.Centroids, f.model.CentroidUnits(cl)...)
@@ -256,6 +262,16 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 	return f, nil
 }
 
+func countEmpty(sizes []int64) int {
+	n := 0
+	for _, s := range sizes {
+		if s == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 func finite(v float64) *float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
@@ -326,7 +342,7 @@ func store(c *core.Conn, fn, name, query string, source any, m *core.Matrix, f *
 	metricsJSON, _ := json.Marshal(map[string]any{
 		"inertia": f.inertia, "iterations": f.iterations, "silhouette": f.metrics.Silhouette,
 		"davies_bouldin": f.metrics.DaviesBouldin, "calinski_harabasz": f.metrics.CalinskiHarabasz,
-		"sizes": f.model.Sizes, "skipped": m.Skipped, "features": m.Features,
+		"sizes": f.model.Sizes, "skipped": m.Skipped, "features": m.Features, "warnings": s.Warnings,
 	})
 	src, _ := source.(string)
 	err := catalog.InTx(c.SQL, "kmeans_train", func() error {

@@ -72,6 +72,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	threads := fs.Int("threads", 0, "kmeans.Options.Threads (0: GOMAXPROCS)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "limit per Fit call")
 	noPass := fs.Bool("no-pass", false, "skip the per-Lloyd-pass measurement")
+	seeds := fs.Int("seeds", 5, "also fit once with each seed 0..seeds-1 (0: skip)")
 	all := fs.Bool("all", false, "with no dataset arguments, include the extra datasets")
 	outFile := fs.String("o", "", "append the JSON lines to this file instead of writing them to stdout")
 	if err := fs.Parse(args); err != nil {
@@ -106,7 +107,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		ln := benchOne(ctx, ds, *repo, *out, benchConfig{Reps: *reps, Budget: *budget, PassIters: *passIters,
-			Threads: *threads, FitTimeout: *timeout}, !*noPass, stderr)
+			Threads: *threads, FitTimeout: *timeout, Seeds: *seeds}, !*noPass, stderr)
 		if err := enc.Encode(ln); err != nil {
 			return err
 		}
@@ -149,7 +150,7 @@ func benchOne(ctx context.Context, ds dataset, repo, out string, cfg benchConfig
 		}
 	}()
 	st, res, err := timeFit(ctx, cfg, func(ctx context.Context) (*kmeans.Result, error) {
-		return kmeans.Fit(ctx, xm, nil, fitOptions(ds.K, cfg.Threads))
+		return kmeans.Fit(ctx, xm, nil, fitOptions(ds.K, cfg.Threads, 0))
 	})
 	if err != nil {
 		fail("fit", err)
@@ -163,6 +164,16 @@ func benchOne(ctx context.Context, ds dataset, repo, out string, cfg benchConfig
 		ln.Fit = st
 		fmt.Fprintf(logw, "ours  %-24s fit median %.4fs over %d (min %.4f max %.4f) iters=%d inertia=%.6e\n",
 			ds.Name, st.MedianS, st.Reps, st.MinS, st.MaxS, st.NIter, st.Inertia)
+	}
+	if cfg.Seeds > 0 {
+		ss, err := timeSeeds(ctx, cfg, xm, ds.K)
+		if err != nil {
+			fail("seeds", err)
+		} else {
+			ln.Seeds = ss
+			fmt.Fprintf(logw, "ours  %-24s seeds 0..%d: median fit %.4fs, inertia %v, iters %v\n",
+				ds.Name, cfg.Seeds-1, median(ss.FitS), ss.Inertia, ss.NIter)
+		}
 	}
 	if pass {
 		ps, err := lloydPass(ctx, cfg, xm, ds.K)

@@ -27,6 +27,16 @@ type fitStat struct {
 	Unstable bool `json:"unstable,omitempty"`
 }
 
+// seedStat is one timed fit per seed (seeds 0..n-1, n_init=1 each, after
+// the warm-up of the seed-0 measurement): on randomized data one seed's
+// k-means++ draw decides the local optimum, so a single seed is luck.
+type seedStat struct {
+	Seeds   []uint64  `json:"seeds"`
+	FitS    []float64 `json:"fit_s"`
+	NIter   []int     `json:"n_iter"`
+	Inertia []float64 `json:"inertia"`
+}
+
 // passStat is the cost of one Lloyd pass (assign every row, update centroids).
 type passStat struct {
 	MedianS float64 `json:"median_s"`
@@ -46,7 +56,11 @@ type line struct {
 	Lloyd   *fitStat  `json:"lloyd,omitempty"` // sklearn algorithm="lloyd"
 	Elkan   *fitStat  `json:"elkan,omitempty"` // sklearn algorithm="elkan"
 	Pass    *passStat `json:"pass,omitempty"`
-	Errors  []string  `json:"errors,omitempty"`
+	// Per-seed fits: ours (Algorithm Auto) and sklearn's lloyd and elkan.
+	Seeds      *seedStat `json:"seeds,omitempty"`
+	SeedsLloyd *seedStat `json:"seeds_lloyd,omitempty"`
+	SeedsElkan *seedStat `json:"seeds_elkan,omitempty"`
+	Errors     []string  `json:"errors,omitempty"`
 	// OthersCPU is the average number of CPUs other processes kept busy
 	// during the measurement (machine busy time minus our own), if known.
 	OthersCPU *float64 `json:"others_cpu,omitempty"`
@@ -60,13 +74,33 @@ type benchConfig struct {
 	PassIters  int           // MaxIter of the long fixed-iteration Lloyd run
 	Threads    int           // kmeans.Options.Threads
 	FitTimeout time.Duration // per Fit call
+	Seeds      int           // seeds 0..Seeds-1 timed once each (0: none)
 }
 
 // fitOptions are the issue's parameters: k-means++, one init, 100 iterations,
-// tol 1e-4 (scaled by the mean feature variance, as scikit-learn does), seed 0.
-func fitOptions(k, threads int) kmeans.Options {
+// tol 1e-4 (scaled by the mean feature variance, as scikit-learn does), and
+// the given seed.
+func fitOptions(k, threads int, seed uint64) kmeans.Options {
 	return kmeans.Options{K: k, Init: kmeans.InitKMeansPlusPlus, NInit: 1, MaxIter: 100, Tol: 1e-4,
-		Seed: 0, Algorithm: kmeans.Auto, Threads: threads}
+		Seed: seed, Algorithm: kmeans.Auto, Threads: threads}
+}
+
+// timeSeeds fits once per seed 0..cfg.Seeds-1 (no warm-up: the seed-0
+// measurement just ran the same code on the same data).
+func timeSeeds(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*seedStat, error) {
+	st := &seedStat{}
+	for s := range uint64(cfg.Seeds) {
+		t0 := time.Now()
+		r, err := fitRecover(ctx, cfg.FitTimeout, x, fitOptions(k, cfg.Threads, s))
+		if err != nil {
+			return nil, fmt.Errorf("seed %d: %w", s, err)
+		}
+		st.Seeds = append(st.Seeds, s)
+		st.FitS = append(st.FitS, time.Since(t0).Seconds())
+		st.NIter = append(st.NIter, r.Iterations)
+		st.Inertia = append(st.Inertia, r.Inertia)
+	}
+	return st, nil
 }
 
 // timeFit runs fit once untimed, then cfg.Reps timed (fewer if over budget).

@@ -10,6 +10,9 @@ Measured, each as the median of R timed runs after one warm-up (R defaults to
   lloyd, elkan: KMeans(n_clusters=K, init='k-means++', n_init=1, max_iter=100,
                 tol=1e-4, random_state=0, algorithm=...).fit(X) wall time,
                 with n_iter_ and inertia_;
+  seeds_lloyd, seeds_elkan: the same fit once per random_state 0..S-1 (S from
+                --seeds, default 5; 0 skips), each algorithm, with per-seed
+                wall time, n_iter_ and inertia_ (the benchmark's multi-seed rows);
   pass:         one Lloyd iteration (assign every row, update the centres, check
                 convergence), measured as ours is: sklearn's loop body from the
                 first K rows with tol=0, each iteration after the first timed,
@@ -114,6 +117,7 @@ def main():
     ap.add_argument("--reps", type=int, default=0)
     ap.add_argument("--pass-iters", type=int, default=11)
     ap.add_argument("--no-pass", action="store_true")
+    ap.add_argument("--seeds", type=int, default=5)
     a = ap.parse_args()
 
     res = {"side": "sklearn", "dataset": a.name, "d": a.d, "k": a.k}
@@ -158,6 +162,26 @@ def main():
                         n_iter=int(m.n_iter_), inertia=float(m.inertia_))
         print(f"sklearn {a.name:24s} {alg} median {res[alg]['median_s']:.4f}s over {reps} "
               f"iters={m.n_iter_} inertia={m.inertia_:.6e}", file=sys.stderr)
+
+    for alg in ("lloyd", "elkan"):
+        if a.seeds <= 0:
+            break
+        st = dict(seeds=[], fit_s=[], n_iter=[], inertia=[])
+        try:
+            for seed in range(a.seeds):
+                t0 = time.perf_counter()
+                m = KMeans(n_clusters=a.k, init="k-means++", n_init=1, max_iter=100, tol=1e-4,
+                           random_state=seed, algorithm=alg).fit(X)
+                st["fit_s"].append(time.perf_counter() - t0)
+                st["seeds"].append(seed)
+                st["n_iter"].append(int(m.n_iter_))
+                st["inertia"].append(float(m.inertia_))
+        except Exception as e:
+            res["errors"].append(f"{alg} seeds: {e}")
+            continue
+        res["seeds_" + alg] = st
+        print(f"sklearn {a.name:24s} {alg} seeds 0..{a.seeds - 1}: median fit {statistics.median(st['fit_s']):.4f}s "
+              f"inertia {st['inertia']} iters {st['n_iter']}", file=sys.stderr)
 
     if not a.no_pass:
         try:

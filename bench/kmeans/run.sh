@@ -8,6 +8,7 @@
 #   MARKETSQL_SHARED   the shared directory (default: ../shared next to the repository root)
 #   PYTHON             python with scikit-learn 1.2.1 (default: /usr/bin/python3)
 #   REPS               timed reps per configuration on both sides (default: 5, 3 for 1M rows)
+#   SEEDS              seeds 0..SEEDS-1 fitted once each on both sides (default: 5; 0 skips)
 #   BENCH_INSTALL=1    install python3-sklearn with apt-get if it is missing (needs root);
 #                      without it the script only prints the command and stops
 #   GO_BENCH_FLAGS     extra flags for the Go side's `run` (e.g. "-threads 1 -no-pass")
@@ -63,6 +64,7 @@ RESULTS="$BENCH_OUT/results/kmeans_side_by_side.jsonl"
 : >"$RESULTS"
 reps_go=() reps_py=()
 if [[ -n ${REPS:-} ]]; then reps_go=(-reps "$REPS"); reps_py=(--reps "$REPS"); fi
+if [[ -n ${SEEDS:-} ]]; then reps_go+=(-seeds "$SEEDS"); reps_py+=(--seeds "$SEEDS"); fi
 start=$SECONDS
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 for w in "${want[@]}"; do

@@ -42,9 +42,20 @@ func cmdTable(args []string, w io.Writer) error {
 	if err := t.writeText(w); err != nil {
 		return err
 	}
+	st := buildSeedTable(rows)
+	if len(st.rows) > 0 {
+		fmt.Fprintln(w)
+		if err := st.writeText(w); err != nil {
+			return err
+		}
+	}
 	if *md != "" {
 		var b strings.Builder
 		t.writeMarkdown(&b)
+		if len(st.rows) > 0 {
+			fmt.Fprintln(&b)
+			st.writeMarkdown(&b)
+		}
 		if err := os.WriteFile(*md, []byte(b.String()), 0o644); err != nil {
 			return err
 		}
@@ -97,6 +108,8 @@ func readLines(r io.Reader) ([]*pair, error) {
 }
 
 type table struct {
+	title  string // markdown heading; the text form prints it above the table
+	legend []string
 	header []string
 	rows   [][]string
 	notes  []string
@@ -106,7 +119,7 @@ var tableHeader = []string{"dataset", "n×d k", "ours fit s", "sklearn lloyd s",
 	"ours/best", "iterations ours/sklearn", "inertia ours / sklearn (rel. diff)", "Lloyd pass ms ours/sklearn", "target"}
 
 func buildTable(ps []*pair) *table {
-	t := &table{header: tableHeader}
+	t := &table{title: "k-means: marketsql vs scikit-learn, seed 0", legend: legend, header: tableHeader}
 	infos := map[string]bool{}
 	for _, p := range ps {
 		o, s := p.ours, p.peer
@@ -250,6 +263,7 @@ var legend = []string{
 }
 
 func (t *table) writeText(w io.Writer) error {
+	fmt.Fprintln(w, t.title)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
 	for _, r := range t.rows {
@@ -259,7 +273,7 @@ func (t *table) writeText(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	for _, l := range legend {
+	for _, l := range t.legend {
 		fmt.Fprintln(w, l)
 	}
 	for _, n := range t.notes {
@@ -269,7 +283,7 @@ func (t *table) writeText(w io.Writer) error {
 }
 
 func (t *table) writeMarkdown(w io.Writer) {
-	fmt.Fprintln(w, "# k-means: marketsql vs scikit-learn")
+	fmt.Fprintln(w, "# "+t.title)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| "+strings.Join(t.header, " | ")+" |")
 	fmt.Fprintln(w, "|"+strings.Repeat("---|", len(t.header)))
@@ -277,7 +291,7 @@ func (t *table) writeMarkdown(w io.Writer) {
 		fmt.Fprintln(w, "| "+strings.Join(r, " | ")+" |")
 	}
 	fmt.Fprintln(w)
-	for _, l := range legend {
+	for _, l := range t.legend {
 		fmt.Fprintln(w, "- "+l)
 	}
 	if len(t.notes) > 0 {
@@ -288,4 +302,77 @@ func (t *table) writeMarkdown(w io.Writer) {
 			fmt.Fprintln(w, "- "+n)
 		}
 	}
+}
+
+var seedHeader = []string{"dataset", "seeds", "ours fit s", "sklearn lloyd s", "sklearn elkan s", "ours/best",
+	"iterations ours/sklearn", "inertia ours / sklearn (rel. diff)", "at best inertia ours/sklearn", "target"}
+
+var seedLegend = []string{
+	"Each side fits once per seed (ours: Seed s; sklearn: random_state=s), n_init=1, otherwise as above; the two sides draw different random streams, so seed s on one side has nothing to do with seed s on the other.",
+	"fit s, iterations, inertia: medians over the seeds (ours/best: our median fit time over the faster of sklearn's two medians).",
+	"at best inertia: seeds whose inertia is within 1e-6 (relative) of the lowest inertia any fit of either side reached on that dataset.",
+	"target: met when ours/best <= 1 and our median inertia is equal (within 1e-6 relative) or lower.",
+}
+
+// buildSeedTable summarises the per-seed fits of both sides.
+func buildSeedTable(ps []*pair) *table {
+	t := &table{title: "k-means over seeds: medians of one fit per seed", legend: seedLegend, header: seedHeader}
+	for _, p := range ps {
+		o, s := p.ours, p.peer
+		if o == nil || s == nil || o.Seeds == nil || (s.SeedsLloyd == nil && s.SeedsElkan == nil) {
+			continue
+		}
+		sk := s.SeedsLloyd
+		if sk == nil {
+			sk = s.SeedsElkan
+		}
+		best := math.Inf(1)
+		for _, st := range []*seedStat{o.Seeds, s.SeedsLloyd, s.SeedsElkan} {
+			if st != nil {
+				for _, v := range st.Inertia {
+					best = math.Min(best, v)
+				}
+			}
+		}
+		atBest := func(st *seedStat) int {
+			c := 0
+			for _, v := range st.Inertia {
+				if v <= best*(1+equalInertia) {
+					c++
+				}
+			}
+			return c
+		}
+		row := []string{p.name, fmt.Sprintf("%d/%d", len(o.Seeds.Seeds), len(sk.Seeds)), "—", "—", "—", "—", "—", "—", "—", "—"}
+		oFit := median(o.Seeds.FitS)
+		row[2] = fmt.Sprintf("%.3f", oFit)
+		bestFit := math.Inf(1)
+		for i, st := range []*seedStat{s.SeedsLloyd, s.SeedsElkan} {
+			if st != nil && len(st.FitS) > 0 {
+				m := median(st.FitS)
+				row[3+i] = fmt.Sprintf("%.3f", m)
+				bestFit = math.Min(bestFit, m)
+			}
+		}
+		if !math.IsInf(bestFit, 1) {
+			row[5] = fmt.Sprintf("%.2f", oFit/bestFit)
+		}
+		row[6] = fmt.Sprintf("%g/%g", medianInts(o.Seeds.NIter), medianInts(sk.NIter))
+		oIn, sIn := median(o.Seeds.Inertia), median(sk.Inertia)
+		rel := (oIn - sIn) / sIn
+		row[7] = fmt.Sprintf("%.6g / %.6g (%+.1e)", oIn, sIn, rel)
+		row[8] = fmt.Sprintf("%d/%d", atBest(o.Seeds), atBest(sk))
+		met := oFit <= bestFit && rel <= equalInertia
+		row[9] = map[bool]string{true: "met", false: "NOT met"}[met]
+		t.rows = append(t.rows, row)
+	}
+	return t
+}
+
+func medianInts(v []int) float64 {
+	f := make([]float64, len(v))
+	for i, x := range v {
+		f[i] = float64(x)
+	}
+	return median(f)
 }

@@ -70,3 +70,28 @@ func TestF64RoundTrip(t *testing.T) {
 		t.Fatal("want an error for a row size that does not divide the file")
 	}
 }
+
+func TestBuildSeedTable(t *testing.T) {
+	t.Parallel()
+	in := `
+{"side":"ours","dataset":"std5","n":1000000,"d":32,"k":16,"fit":{"median_s":1,"n_iter":53,"inertia":9},"seeds":{"seeds":[0,1,2],"fit_s":[1.0,0.5,0.6],"n_iter":[53,12,14],"inertia":[9,8,8]}}
+{"side":"sklearn","dataset":"std5","n":1000000,"d":32,"k":16,"lloyd":{"median_s":0.9,"n_iter":12,"inertia":8},"seeds_lloyd":{"seeds":[0,1,2],"fit_s":[0.9,0.8,0.7],"n_iter":[12,30,13],"inertia":[8,9,9]},"seeds_elkan":{"seeds":[0,1,2],"fit_s":[1.5,1.4,1.6],"n_iter":[12,30,13],"inertia":[8,9,9]}}
+{"side":"ours","dataset":"no seeds","n":10,"d":2,"k":2,"fit":{"median_s":1,"n_iter":1,"inertia":1}}
+`
+	ps, err := readLines(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := buildSeedTable(ps)
+	want := [][]string{
+		{"std5", "3/3", "0.600", "0.800", "1.500", "0.75", "14/13", "8 / 9 (-1.1e-01)", "2/1", "met"},
+	}
+	if len(tb.rows) != len(want) {
+		t.Fatalf("got %d rows, want %d", len(tb.rows), len(want))
+	}
+	for i := range want {
+		if got := strings.Join(tb.rows[i], " | "); got != strings.Join(want[i], " | ") {
+			t.Errorf("row %d:\n got %s\nwant %s", i, got, strings.Join(want[i], " | "))
+		}
+	}
+}

@@ -1,0 +1,659 @@
+// Package lda fits latent Dirichlet allocation topic models by online
+// variational Bayes (Hoffman, Blei and Bach, "Online Learning for Latent
+// Dirichlet Allocation", NIPS 2010), the algorithm of gensim's LdaModel, with
+// the same options and defaults: topics, alpha (symmetric, asymmetric, auto
+// or a number), eta, passes, iterations, chunksize, decay, offset and
+// gamma_threshold. It also infers the topic mixture of new documents, and
+// measures models: gensim's per-word likelihood bound (log_perplexity),
+// document-completion perplexity, and u_mass and c_npmi topic coherence.
+//
+// The E-step runs in parallel over the documents of a chunk; every document
+// draws its random start from its own seeded stream and the sufficient
+// statistics are summed in document order, so a fit is the same for a seed
+// whatever the number of threads.
+//
+// The package is pure numerics: it sees slices, never a database or a file.
+package lda
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// PriorKind says how a Dirichlet prior is set.
+type PriorKind int
+
+const (
+	// Symmetric is 1/topics for every component (gensim's default).
+	Symmetric PriorKind = iota
+	// Asymmetric is gensim's 1/(i + sqrt(topics)), normalized (alpha only).
+	Asymmetric
+	// Auto starts symmetric and is learned from the data by Newton steps.
+	Auto
+	// Value is a fixed number for every component.
+	Value
+)
+
+// Prior is a Dirichlet prior setting.
+type Prior struct {
+	Kind  PriorKind
+	Value float64 // for Kind == Value; must be positive
+}
+
+// Progress describes the state of a running fit.
+type Progress struct {
+	Pass, Passes   int // 1-based pass
+	Chunk, Chunks  int // 1-based chunk within the pass
+	Docs           int // documents processed in this pass
+	Converged      int // documents of the chunk whose γ converged
+	ChunkDocuments int
+	Iterations     int // γ iterations summed over the chunk's documents
+}
+
+// Options configures Fit. Zero fields take gensim's defaults.
+type Options struct {
+	Topics         int     // required, >= 1
+	Alpha, Eta     Prior   // document-topic and topic-word priors
+	Passes         int     // passes over the corpus; 0 means 1
+	Iterations     int     // maximum γ iterations per document; 0 means 50
+	Chunksize      int     // documents per online update; 0 means 2000
+	Decay          float64 // κ, in (0.5, 1]; 0 means 0.5 (gensim's default)
+	Offset         float64 // τ0; 0 means 1
+	GammaThreshold float64 // γ convergence (mean absolute change); 0 means 0.001
+	Seed           uint64
+	Threads        int // 0 means GOMAXPROCS; results do not depend on it
+	// Progress, if set, is called on Fit's goroutine after every chunk; a
+	// non-nil error stops the fit and is returned.
+	Progress func(Progress) error
+}
+
+func (o *Options) defaults() error {
+	if o.Topics < 1 {
+		return fmt.Errorf("topics must be at least 1, got %d", o.Topics)
+	}
+	if o.Passes == 0 {
+		o.Passes = 1
+	}
+	if o.Iterations == 0 {
+		o.Iterations = 50
+	}
+	if o.Chunksize == 0 {
+		o.Chunksize = 2000
+	}
+	if o.Decay == 0 {
+		o.Decay = 0.5
+	}
+	if o.Offset == 0 {
+		o.Offset = 1
+	}
+	if o.GammaThreshold == 0 {
+		o.GammaThreshold = 0.001
+	}
+	if o.Threads <= 0 {
+		o.Threads = runtime.GOMAXPROCS(0)
+	}
+	switch {
+	case o.Passes < 1, o.Iterations < 1, o.Chunksize < 1:
+		return fmt.Errorf("passes, iterations and chunksize must be at least 1")
+	case !(o.Decay > 0 && o.Decay <= 1):
+		return fmt.Errorf("decay must be in (0, 1], got %g", o.Decay)
+	case !(o.Offset > 0) || math.IsInf(o.Offset, 0):
+		return fmt.Errorf("offset must be positive, got %g", o.Offset)
+	case !(o.GammaThreshold > 0):
+		return fmt.Errorf("gamma_threshold must be positive, got %g", o.GammaThreshold)
+	case o.Eta.Kind == Asymmetric:
+		return fmt.Errorf("eta cannot be asymmetric (as in gensim); use symmetric, auto or a number")
+	}
+	for _, p := range []Prior{o.Alpha, o.Eta} {
+		if p.Kind == Value && !(p.Value > 0 && !math.IsInf(p.Value, 0)) {
+			return fmt.Errorf("a prior must be a positive number, got %g", p.Value)
+		}
+	}
+	return nil
+}
+
+// Model is a fitted topic model.
+type Model struct {
+	K, V  int
+	Alpha []float64 // K
+	Eta   []float64 // V
+	// Lambda holds the variational topic-word parameters λ, term-major:
+	// Lambda[w*K+k] (η included).
+	Lambda []float64
+	// Inference settings used by Infer.
+	Iterations     int
+	GammaThreshold float64
+	Seed           uint64
+
+	expElogbeta []float64 // V×K, exp(E[log β]) term-major
+}
+
+// ErrEmpty reports a corpus with no term in any document.
+var ErrEmpty = errors.New("no document has any term")
+
+// Fit fits a topic model to the corpus.
+func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
+	if err := opt.defaults(); err != nil {
+		return nil, err
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if len(c.Terms) == 0 {
+		return nil, ErrEmpty
+	}
+	K, V, n := opt.Topics, c.V, c.Docs()
+	m := &Model{K: K, V: V, Iterations: opt.Iterations, GammaThreshold: opt.GammaThreshold, Seed: opt.Seed}
+	m.Alpha = make([]float64, K)
+	switch opt.Alpha.Kind {
+	case Symmetric, Auto:
+		for k := range m.Alpha {
+			m.Alpha[k] = 1 / float64(K)
+		}
+	case Asymmetric:
+		s := 0.0
+		for k := range m.Alpha {
+			m.Alpha[k] = 1 / (float64(k) + math.Sqrt(float64(K)))
+			s += m.Alpha[k]
+		}
+		for k := range m.Alpha {
+			m.Alpha[k] /= s
+		}
+	case Value:
+		for k := range m.Alpha {
+			m.Alpha[k] = opt.Alpha.Value
+		}
+	}
+	m.Eta = make([]float64, V)
+	for w := range m.Eta {
+		if opt.Eta.Kind == Value {
+			m.Eta[w] = opt.Eta.Value
+		} else {
+			m.Eta[w] = 1 / float64(K)
+		}
+	}
+	// gensim starts the sufficient statistics at Gamma(100, 1/100) draws
+	// and its first E-step uses exp(E[log β]) of those draws alone.
+	ss := make([]float64, V*K)
+	r := newRand(opt.Seed, 1<<62)
+	for k := 0; k < K; k++ {
+		for w := 0; w < V; w++ {
+			ss[w*K+k] = gamma100(r)
+		}
+	}
+	m.expElogbeta = make([]float64, V*K)
+	zero := make([]float64, V)
+	setExpElogbeta(m.expElogbeta, ss, zero, K, V, opt.Threads, false)
+
+	chunk := min(opt.Chunksize, n)
+	chunks := (n + chunk - 1) / chunk
+	numUpdates := 0.0
+	other := make([]float64, V*K)
+	e := newEstep(m, c, opt.Threads)
+	for pass := 0; pass < opt.Passes; pass++ {
+		done := 0
+		for ci := 0; ci < chunks; ci++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			lo, hi := ci*chunk, min((ci+1)*chunk, n)
+			converged, iters := e.run(lo, hi, uint64(pass)<<40, true)
+			rho := math.Pow(opt.Offset+float64(pass)+numUpdates/float64(chunk), -opt.Decay)
+			if opt.Alpha.Kind == Auto {
+				m.updateAlpha(e.gamma[:(hi-lo)*K], hi-lo, rho)
+			}
+			e.accumulate(other, lo, hi)
+			// Blend: λ - η = (1-ρ)(λ - η) + ρ (n/|chunk|) sstats, as gensim's LdaState.blend.
+			scale := float64(n) / float64(hi-lo)
+			if hi-lo == n {
+				scale = 1
+			}
+			parallelRange(V, opt.Threads, func(a, b int) {
+				for i := a * K; i < b*K; i++ {
+					ss[i] = (1-rho)*ss[i] + rho*scale*other[i]*m.expElogbeta[i]
+					other[i] = 0
+				}
+			})
+			setExpElogbeta(m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true)
+			if opt.Eta.Kind == Auto {
+				m.updateEta(ss, rho)
+				setExpElogbeta(m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true)
+			}
+			if pass == 0 {
+				numUpdates += float64(hi - lo)
+			}
+			done += hi - lo
+			if opt.Progress != nil {
+				if err := opt.Progress(Progress{Pass: pass + 1, Passes: opt.Passes, Chunk: ci + 1, Chunks: chunks,
+					Docs: done, Converged: converged, ChunkDocuments: hi - lo, Iterations: iters}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	m.Lambda = make([]float64, V*K)
+	for w := 0; w < V; w++ {
+		for k := 0; k < K; k++ {
+			m.Lambda[w*K+k] = m.Eta[w] + ss[w*K+k]
+		}
+	}
+	return m, nil
+}
+
+// setExpElogbeta writes exp(E[log β]) for λ = eta + ss (withEta) or ss.
+func setExpElogbeta(dst, ss, eta []float64, K, V, threads int, withEta bool) {
+	sums := make([]float64, K)
+	for w := 0; w < V; w++ {
+		e := 0.0
+		if withEta {
+			e = eta[w]
+		}
+		row := ss[w*K : w*K+K]
+		for k, v := range row {
+			sums[k] += v + e
+		}
+	}
+	psum := make([]float64, K)
+	for k, s := range sums {
+		psum[k] = digamma(s)
+	}
+	parallelRange(V, threads, func(a, b int) {
+		for w := a; w < b; w++ {
+			e := 0.0
+			if withEta {
+				e = eta[w]
+			}
+			for k := 0; k < K; k++ {
+				dst[w*K+k] = math.Exp(digamma(ss[w*K+k]+e) - psum[k])
+			}
+		}
+	})
+}
+
+// Init prepares a decoded model (Lambda, Alpha, Eta set) for inference.
+func (m *Model) Init(threads int) error {
+	if m.K < 1 || m.V < 1 || len(m.Lambda) != m.K*m.V || len(m.Alpha) != m.K || len(m.Eta) != m.V {
+		return fmt.Errorf("inconsistent model shapes")
+	}
+	for _, v := range m.Lambda {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("bad topic parameter %g", v)
+		}
+	}
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	m.expElogbeta = make([]float64, m.V*m.K)
+	zero := make([]float64, m.V)
+	setExpElogbeta(m.expElogbeta, m.Lambda, zero, m.K, m.V, threads, false)
+	if m.Iterations < 1 {
+		m.Iterations = 50
+	}
+	if !(m.GammaThreshold > 0) {
+		m.GammaThreshold = 0.001
+	}
+	return nil
+}
+
+// Topics returns the topic-word distributions, topic-major: φ[k*V+w].
+func (m *Model) Topics() []float64 {
+	K, V := m.K, m.V
+	phi := make([]float64, K*V)
+	sums := make([]float64, K)
+	for w := 0; w < V; w++ {
+		for k := 0; k < K; k++ {
+			sums[k] += m.Lambda[w*K+k]
+		}
+	}
+	for w := 0; w < V; w++ {
+		for k := 0; k < K; k++ {
+			phi[k*V+w] = m.Lambda[w*K+k] / sums[k]
+		}
+	}
+	return phi
+}
+
+// TopTerms returns the n most probable term ids of every topic, most
+// probable first (ties by term id).
+func (m *Model) TopTerms(n int) [][]int32 {
+	phi := m.Topics()
+	n = min(n, m.V)
+	out := make([][]int32, m.K)
+	for k := 0; k < m.K; k++ {
+		out[k] = topN(phi[k*m.V:(k+1)*m.V], n)
+	}
+	return out
+}
+
+func topN(v []float64, n int) []int32 {
+	idx := make([]int32, 0, n+1)
+	for i, x := range v {
+		if len(idx) == n && !(x > v[idx[n-1]]) {
+			continue
+		}
+		j := len(idx)
+		if j < n {
+			idx = append(idx, int32(i))
+		} else {
+			j = n - 1
+		}
+		for j > 0 && x > v[idx[j-1]] {
+			idx[j] = idx[j-1]
+			j--
+		}
+		idx[j] = int32(i)
+	}
+	return idx
+}
+
+// Infer returns the variational γ (K per document, document-major) of every
+// document of c under the model, as gensim's inference does. Document d's
+// random start comes from stream base+d.
+func (m *Model) Infer(ctx context.Context, c *Corpus, threads int, base uint64) ([]float64, error) {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	n := c.Docs()
+	out := make([]float64, n*m.K)
+	e := newEstep(m, c, threads)
+	const block = 2000
+	for lo := 0; lo < n; lo += block {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hi := min(lo+block, n)
+		e.run(lo, hi, base, false)
+		copy(out[lo*m.K:hi*m.K], e.gamma[:(hi-lo)*m.K])
+	}
+	return out, nil
+}
+
+// updateAlpha is gensim's update_alpha: one Newton step towards the
+// maximum-likelihood Dirichlet of the chunk's γ, damped by ρ.
+func (m *Model) updateAlpha(gamma []float64, n int, rho float64) {
+	K := m.K
+	logphat := make([]float64, K)
+	el := make([]float64, K)
+	for d := 0; d < n; d++ {
+		dirichletExpectation(el, gamma[d*K:(d+1)*K])
+		for k := range logphat {
+			logphat[k] += el[k]
+		}
+	}
+	for k := range logphat {
+		logphat[k] /= float64(n)
+	}
+	m.Alpha = updateDirPrior(m.Alpha, float64(n), logphat, rho)
+}
+
+// updateEta is gensim's update_eta over the topics' λ.
+func (m *Model) updateEta(ss []float64, rho float64) {
+	K, V := m.K, m.V
+	logphat := make([]float64, V)
+	lam := make([]float64, V)
+	el := make([]float64, V)
+	for k := 0; k < K; k++ {
+		for w := 0; w < V; w++ {
+			lam[w] = m.Eta[w] + ss[w*K+k]
+		}
+		dirichletExpectation(el, lam)
+		for w := range logphat {
+			logphat[w] += el[w] / float64(K)
+		}
+	}
+	m.Eta = updateDirPrior(m.Eta, float64(K), logphat, rho)
+}
+
+func updateDirPrior(prior []float64, n float64, logphat []float64, rho float64) []float64 {
+	s := 0.0
+	for _, p := range prior {
+		s += p
+	}
+	ps := digamma(s)
+	c := n * trigamma(s)
+	grad := make([]float64, len(prior))
+	q := make([]float64, len(prior))
+	sgq, siq := 0.0, 0.0
+	for i, p := range prior {
+		grad[i] = n * (ps - digamma(p) + logphat[i])
+		q[i] = -n * trigamma(p)
+		sgq += grad[i] / q[i]
+		siq += 1 / q[i]
+	}
+	b := sgq / (1/c + siq)
+	out := make([]float64, len(prior))
+	for i, p := range prior {
+		out[i] = rho*(-(grad[i]-b)/q[i]) + p
+		if !(out[i] > 0) {
+			return prior // gensim keeps the prior when a step leaves it non-positive
+		}
+	}
+	return out
+}
+
+// parallelRange splits [0, n) into contiguous parts, one per thread.
+func parallelRange(n, threads int, fn func(a, b int)) {
+	if threads <= 1 || n < 1024 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for t := 0; t < threads; t++ {
+		a, b := t*n/threads, (t+1)*n/threads
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(a, b)
+		}()
+	}
+	wg.Wait()
+}
+
+// estep runs the per-document variational updates of a range of documents
+// in parallel.
+type estep struct {
+	m       *Model
+	c       *Corpus
+	threads int
+	gamma   []float64 // per document of the range, K each
+	etheta  []float64 // exp(E[log θ]) per document, K each
+	ratio   []float64 // count/φnorm per corpus position of the range
+}
+
+func newEstep(m *Model, c *Corpus, threads int) *estep {
+	return &estep{m: m, c: c, threads: threads}
+}
+
+// run infers documents [lo, hi); it returns how many converged and the
+// iterations they took.
+func (e *estep) run(lo, hi int, stream uint64, collect bool) (int, int) {
+	K := e.m.K
+	n := hi - lo
+	e.gamma = grow(e.gamma, n*K)
+	if collect {
+		e.etheta = grow(e.etheta, n*K)
+		e.ratio = grow(e.ratio, e.c.Ptr[hi]-e.c.Ptr[lo])
+	}
+	var next, conv, iters atomic.Int64
+	const block = 8
+	var wg sync.WaitGroup
+	workers := min(e.threads, (n+block-1)/block)
+	for t := 0; t < max(workers, 1); t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := newScratch(K)
+			for {
+				b := int(next.Add(block)) - block
+				if b >= n {
+					return
+				}
+				for d := b; d < min(b+block, n); d++ {
+					doc := lo + d
+					ids, cts := e.c.Doc(doc)
+					g := e.gamma[d*K : (d+1)*K]
+					r := newRand(e.m.Seed, stream+uint64(doc))
+					for k := range g {
+						g[k] = gamma100(r)
+					}
+					var et, ratio []float64
+					if collect {
+						et = e.etheta[d*K : (d+1)*K]
+						p := e.c.Ptr[doc] - e.c.Ptr[lo]
+						ratio = e.ratio[p : p+len(ids)]
+					}
+					it, ok := e.m.inferDoc(ids, cts, g, et, ratio, s)
+					if ok {
+						conv.Add(1)
+					}
+					iters.Add(int64(it))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return int(conv.Load()), int(iters.Load())
+}
+
+// accumulate adds the sufficient statistics of documents [lo, hi) (from the
+// last run) into dst (V×K, before the multiplication by exp(E[log β])).
+// Every entry is summed in document order, whatever the thread split.
+func (e *estep) accumulate(dst []float64, lo, hi int) {
+	K := e.m.K
+	base := e.c.Ptr[lo]
+	parallelRange(e.m.V, e.threads, func(a, b int) {
+		for d := lo; d < hi; d++ {
+			ids, _ := e.c.Doc(d)
+			et := e.etheta[(d-lo)*K : (d-lo+1)*K]
+			p := e.c.Ptr[d] - base
+			for i, w := range ids {
+				if int(w) < a || int(w) >= b {
+					continue
+				}
+				r := e.ratio[p+i]
+				row := dst[int(w)*K : int(w)*K+K]
+				for k, t := range et {
+					row[k] += t * r
+				}
+			}
+		}
+	})
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+type scratch struct {
+	elog, etheta, acc, next []float64
+	phinorm                 []float64
+}
+
+func newScratch(K int) *scratch {
+	return &scratch{elog: make([]float64, K), etheta: make([]float64, K), acc: make([]float64, K), next: make([]float64, K)}
+}
+
+// phiEps is what gensim adds to φnorm (float32 machine epsilon there; the
+// float64 one here).
+const phiEps = 2.220446049250313e-16
+
+// inferDoc runs gensim's γ iteration for one document from the start in g,
+// leaving the result in g. When et is non-nil it receives exp(E[log θ]) and
+// ratio count/φnorm per term, for the sufficient statistics. It reports
+// the iterations run and whether γ converged.
+func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *scratch) (int, bool) {
+	K := m.K
+	beta := m.expElogbeta
+	n := len(ids)
+	if cap(s.phinorm) < n {
+		s.phinorm = make([]float64, n)
+	}
+	phinorm := s.phinorm[:n]
+	etheta, acc, next := s.etheta[:K], s.acc[:K], s.next[:K]
+	expTheta := func(gam []float64) {
+		sum := 0.0
+		for _, v := range gam {
+			sum += v
+		}
+		ps := digamma(sum)
+		for k, v := range gam {
+			etheta[k] = math.Exp(digamma(v) - ps)
+		}
+	}
+	norms := func() {
+		for i, w := range ids {
+			row := beta[int(w)*K : int(w)*K+K]
+			phinorm[i] = dot(etheta, row) + phiEps
+		}
+	}
+	expTheta(g)
+	norms()
+	converged := false
+	it := 0
+	for it < m.Iterations {
+		it++
+		for k := range acc {
+			acc[k] = 0
+		}
+		for i, w := range ids {
+			axpy(acc, cts[i]/phinorm[i], beta[int(w)*K:int(w)*K+K])
+		}
+		change := 0.0
+		for k := range next {
+			next[k] = m.Alpha[k] + etheta[k]*acc[k]
+			change += math.Abs(next[k] - g[k])
+		}
+		copy(g, next)
+		expTheta(g)
+		norms()
+		if change/float64(K) < m.GammaThreshold {
+			converged = true
+			break
+		}
+	}
+	if et != nil {
+		copy(et, etheta)
+		for i := range ids {
+			ratio[i] = cts[i] / phinorm[i]
+		}
+	}
+	return it, converged
+}
+
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func axpy(dst []float64, a float64, x []float64) {
+	x = x[:len(dst)]
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		dst[i] += a * x[i]
+		dst[i+1] += a * x[i+1]
+		dst[i+2] += a * x[i+2]
+		dst[i+3] += a * x[i+3]
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += a * x[i]
+	}
+}

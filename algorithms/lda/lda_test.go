@@ -1,0 +1,210 @@
+package lda
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// synthetic draws documents from three well separated topics over 30 terms.
+func synthetic(docs int, seed uint64) *Corpus {
+	r := rand.New(rand.NewPCG(seed, 7))
+	c := &Corpus{V: 30}
+	for d := 0; d < docs; d++ {
+		topic := d % 3
+		var terms []int32
+		var counts []float64
+		for i := 0; i < 20; i++ {
+			w := int32(topic*10 + r.IntN(10))
+			if r.Float64() < 0.1 {
+				w = int32(r.IntN(30))
+			}
+			terms = append(terms, w)
+			counts = append(counts, 1)
+		}
+		c.Append(terms, counts)
+	}
+	return c
+}
+
+func TestFitRecoversTopics(t *testing.T) {
+	t.Parallel()
+	c := synthetic(600, 1)
+	m, err := Fit(context.Background(), c, Options{Topics: 3, Passes: 10, Chunksize: 100, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every topic's top 8 terms come from one block of 10.
+	seen := map[int32]bool{}
+	for k, top := range m.TopTerms(8) {
+		block := top[0] / 10
+		for _, w := range top {
+			if w/10 != block {
+				t.Errorf("topic %d mixes blocks: %v", k, top)
+				break
+			}
+		}
+		seen[block] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("topics found blocks %v, want all three", seen)
+	}
+	gamma, err := m.Infer(context.Background(), c, 0, 99)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pp := m.PlugInPerplexity(gamma, c); !(pp < 15) {
+		t.Errorf("plug-in perplexity %g, want < 15 (10 terms a topic and 10%% noise; 30 for no structure)", pp)
+	}
+	b, err := m.LogPerplexity(context.Background(), c, 0, 0, 5)
+	if err != nil || !(b < 0) || math.IsInf(b, 0) {
+		t.Errorf("log perplexity %g, %v", b, err)
+	}
+	if npmi := Mean(NPMI(m.TopTerms(5), [][]int32{{0, 1, 2, 3, 4}, {10, 11, 12}}, 10)); math.IsNaN(npmi) {
+		t.Errorf("npmi NaN")
+	}
+}
+
+func TestSameResultWhateverTheThreads(t *testing.T) {
+	t.Parallel()
+	c := synthetic(500, 2)
+	var ref []float64
+	for _, threads := range []int{1, 2, 3, 8} {
+		for _, alpha := range []Prior{{Kind: Symmetric}, {Kind: Auto}} {
+			m, err := Fit(context.Background(), c, Options{Topics: 4, Passes: 2, Chunksize: 64, Seed: 11, Threads: threads, Alpha: alpha, Eta: Prior{Kind: Auto}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if alpha.Kind != Symmetric {
+				continue
+			}
+			if ref == nil {
+				ref = m.Lambda
+				continue
+			}
+			for i := range ref {
+				if ref[i] != m.Lambda[i] {
+					t.Fatalf("threads=%d: lambda[%d] = %v, want %v (threads=1)", threads, i, m.Lambda[i], ref[i])
+				}
+			}
+		}
+	}
+}
+
+func TestPriorsAndOptions(t *testing.T) {
+	t.Parallel()
+	c := synthetic(90, 3)
+	for _, o := range []Options{
+		{Topics: 3, Alpha: Prior{Kind: Asymmetric}},
+		{Topics: 3, Alpha: Prior{Kind: Auto}, Eta: Prior{Kind: Auto}},
+		{Topics: 3, Alpha: Prior{Kind: Value, Value: 0.5}, Eta: Prior{Kind: Value, Value: 0.01}},
+		{Topics: 1},
+		{Topics: 40},
+	} {
+		m, err := Fit(context.Background(), c, o)
+		if err != nil {
+			t.Fatalf("%+v: %v", o, err)
+		}
+		if o.Alpha.Kind == Auto && m.Alpha[0] == 1.0/3 && m.Alpha[1] == 1.0/3 {
+			t.Errorf("alpha auto left alpha unchanged")
+		}
+		for _, v := range m.Lambda {
+			if !(v > 0) || math.IsInf(v, 0) {
+				t.Fatalf("%+v: bad lambda %g", o, v)
+			}
+		}
+	}
+	for _, o := range []Options{
+		{Topics: 0},
+		{Topics: 2, Decay: 1.5},
+		{Topics: 2, Eta: Prior{Kind: Asymmetric}},
+		{Topics: 2, Alpha: Prior{Kind: Value, Value: -1}},
+	} {
+		if _, err := Fit(context.Background(), c, o); err == nil {
+			t.Errorf("%+v: want an error", o)
+		}
+	}
+	if _, err := Fit(context.Background(), &Corpus{V: 3, Ptr: []int{0, 0}}, Options{Topics: 2}); !errors.Is(err, ErrEmpty) {
+		t.Errorf("empty corpus: %v", err)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	t.Parallel()
+	c := synthetic(300, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := Fit(ctx, c, Options{Topics: 3, Passes: 5, Chunksize: 10, Progress: func(Progress) error {
+		n++
+		if n == 3 {
+			cancel()
+		}
+		return nil
+	}})
+	if !errors.Is(err, context.Canceled) || n != 3 {
+		t.Errorf("err %v after %d chunks, want context.Canceled after 3", err, n)
+	}
+	stop := errors.New("stop")
+	_, err = Fit(context.Background(), c, Options{Topics: 3, Progress: func(Progress) error { return stop }})
+	if !errors.Is(err, stop) {
+		t.Errorf("progress error: got %v", err)
+	}
+}
+
+func TestVocabularyPrune(t *testing.T) {
+	t.Parallel()
+	b := NewVocabulary()
+	b.Add([]string{"b", "a", "a"}, []float64{1, 2, 1})
+	b.Add([]string{"a", "c"}, []float64{1, 1})
+	b.Add([]string{"d"}, []float64{4})
+	vocab, c := b.Prune(1, 1, 0)
+	if len(vocab) != 4 || vocab[0] != "a" || vocab[3] != "d" {
+		t.Fatalf("vocab %v", vocab)
+	}
+	if ids, cts := c.Doc(0); len(ids) != 2 || cts[0]+cts[1] != 4 {
+		t.Errorf("doc 0: %v %v", ids, cts)
+	}
+	vocab, c = b.Prune(2, 1, 0)
+	if len(vocab) != 1 || vocab[0] != "a" || c.Docs() != 3 {
+		t.Errorf("min_df 2: %v, %d docs", vocab, c.Docs())
+	}
+	if ids, _ := c.Doc(2); len(ids) != 0 {
+		t.Errorf("doc 2 should be empty after pruning")
+	}
+	vocab, _ = b.Prune(1, 0.5, 0)
+	if len(vocab) != 3 {
+		t.Errorf("max_df 0.5: %v", vocab)
+	}
+	vocab, _ = b.Prune(1, 1, 2)
+	if len(vocab) != 2 || vocab[0] != "a" {
+		t.Errorf("max_vocab 2: %v", vocab)
+	}
+}
+
+func TestCoherence(t *testing.T) {
+	t.Parallel()
+	// Two words that always appear together and a third on its own.
+	texts := [][]int32{{0, 1}, {0, 1}, {2}, {2, 3}}
+	npmi := NPMI([][]int32{{0, 1}, {0, 2}}, texts, 10)
+	if math.Abs(npmi[0]-1) > 1e-9 {
+		t.Errorf("npmi of always co-occurring words %g, want 1", npmi[0])
+	}
+	if npmi[1] > -0.9 {
+		t.Errorf("npmi of never co-occurring words %g, want about -1", npmi[1])
+	}
+	c := &Corpus{V: 4}
+	for _, s := range texts {
+		cts := make([]float64, len(s))
+		for i := range cts {
+			cts[i] = 1
+		}
+		c.Append(s, cts)
+	}
+	um := UMass([][]int32{{0, 1}}, c)
+	// expected: log((2/4 + 1e-12) / (2/4)) = 0
+	if math.Abs(um[0]) > 1e-9 {
+		t.Errorf("u_mass %g, want 0", um[0])
+	}
+}

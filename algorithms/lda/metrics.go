@@ -1,0 +1,317 @@
+package lda
+
+import (
+	"context"
+	"math"
+	"sort"
+)
+
+// LogPerplexity is gensim's log_perplexity: the variational lower bound of
+// the held-out documents per word, with the documents' part scaled as if
+// they were totalDocs documents (gensim's total_docs; 0 means their own
+// number). The perplexity gensim logs is 2^-bound.
+func (m *Model) LogPerplexity(ctx context.Context, held *Corpus, totalDocs, threads int, base uint64) (float64, error) {
+	n := held.Docs()
+	words := held.Tokens()
+	if n == 0 || words == 0 {
+		return math.NaN(), nil
+	}
+	if totalDocs <= 0 {
+		totalDocs = n
+	}
+	ratio := float64(totalDocs) / float64(n)
+	gamma, err := m.Infer(ctx, held, threads, base)
+	if err != nil {
+		return 0, err
+	}
+	K, V := m.K, m.V
+	elogbeta := m.elogbeta(threads)
+	per := make([]float64, n)
+	sumAlpha := 0.0
+	lgAlpha := 0.0
+	for _, a := range m.Alpha {
+		sumAlpha += a
+		lgAlpha += lgamma(a)
+	}
+	parallelRange(n, threads, func(a, b int) {
+		el := make([]float64, K)
+		tmp := make([]float64, K)
+		for d := a; d < b; d++ {
+			g := gamma[d*K : (d+1)*K]
+			dirichletExpectation(el, g)
+			ids, cts := held.Doc(d)
+			s := 0.0
+			for i, w := range ids {
+				row := elogbeta[int(w)*K : int(w)*K+K]
+				mx := math.Inf(-1)
+				for k := range tmp {
+					tmp[k] = el[k] + row[k]
+					mx = math.Max(mx, tmp[k])
+				}
+				e := 0.0
+				for _, v := range tmp {
+					e += math.Exp(v - mx)
+				}
+				s += cts[i] * (mx + math.Log(e))
+			}
+			sg := 0.0
+			for k, v := range g {
+				s += (m.Alpha[k] - v) * el[k]
+				s += lgamma(v)
+				sg += v
+			}
+			s += -lgAlpha + lgamma(sumAlpha) - lgamma(sg)
+			per[d] = s
+		}
+	})
+	score := 0.0
+	for _, v := range per {
+		score += v
+	}
+	score *= ratio
+	sumEta := 0.0
+	for _, e := range m.Eta {
+		sumEta += e
+	}
+	sums := make([]float64, K)
+	for w := 0; w < V; w++ {
+		lgEta := lgamma(m.Eta[w])
+		for k := 0; k < K; k++ {
+			l := m.Lambda[w*K+k]
+			score += (m.Eta[w]-l)*elogbeta[w*K+k] + lgamma(l) - lgEta
+			sums[k] += l
+		}
+	}
+	for _, s := range sums {
+		score += lgamma(sumEta) - lgamma(s)
+	}
+	return score / (ratio * words), nil
+}
+
+// elogbeta returns E[log β] term-major.
+func (m *Model) elogbeta(threads int) []float64 {
+	K, V := m.K, m.V
+	sums := make([]float64, K)
+	for w := 0; w < V; w++ {
+		for k := 0; k < K; k++ {
+			sums[k] += m.Lambda[w*K+k]
+		}
+	}
+	ps := make([]float64, K)
+	for k, s := range sums {
+		ps[k] = digamma(s)
+	}
+	out := make([]float64, V*K)
+	parallelRange(V, threads, func(a, b int) {
+		for i := a * K; i < b*K; i++ {
+			out[i] = digamma(m.Lambda[i]) - ps[i%K]
+		}
+	})
+	return out
+}
+
+// PlugInPerplexity is exp(-Σ n_dw log(θ_d·φ_w) / Σ n_dw) over the documents
+// of eval, with θ_d the normalized rows of gamma (K per document) and φ the
+// normalized topics. With gamma inferred from the even-position tokens of
+// each document and eval holding the odd-position ones, it is the
+// document-completion perplexity.
+func (m *Model) PlugInPerplexity(gamma []float64, eval *Corpus) float64 {
+	K, V := m.K, m.V
+	phi := m.Topics()
+	ll, words := 0.0, 0.0
+	theta := make([]float64, K)
+	for d := 0; d < eval.Docs(); d++ {
+		g := gamma[d*K : (d+1)*K]
+		s := 0.0
+		for _, v := range g {
+			s += v
+		}
+		for k, v := range g {
+			theta[k] = v / s
+		}
+		ids, cts := eval.Doc(d)
+		for i, w := range ids {
+			p := 0.0
+			for k := 0; k < K; k++ {
+				p += theta[k] * phi[k*V+int(w)]
+			}
+			ll += cts[i] * math.Log(p)
+			words += cts[i]
+		}
+	}
+	return math.Exp(-ll / words)
+}
+
+// coherenceEps is gensim's EPSILON in its confirmation measures.
+const coherenceEps = 1e-12
+
+// NPMI returns the c_npmi coherence of every topic (its top terms, most
+// probable first): the mean normalized pointwise mutual information of all
+// pairs of its terms, with probabilities estimated from boolean sliding
+// windows of the given size over the texts (term ids in text order; ids < 0
+// are out-of-vocabulary placeholders). A text shorter than the window is
+// one window. This is gensim's CoherenceModel(coherence="c_npmi"), except
+// that a window counts a term present while any of its positions is in the
+// window (gensim's accumulator can drop a term still in the window when
+// another copy of it slides out).
+func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
+	if window < 1 {
+		window = 10
+	}
+	idx := map[int32]int{}
+	for _, t := range top {
+		for _, w := range t {
+			if _, ok := idx[w]; !ok {
+				idx[w] = len(idx)
+			}
+		}
+	}
+	R := len(idx)
+	occ := make([]float64, R)
+	co := make([]float64, R*R)
+	inWin := make([]int, R) // copies of each relevant term in the current window
+	var present []int
+	nWin := 0.0
+	count := func() {
+		nWin++
+		present = present[:0]
+		for r := 0; r < R; r++ {
+			if inWin[r] > 0 {
+				present = append(present, r)
+			}
+		}
+		for i, a := range present {
+			occ[a]++
+			for _, b := range present[i+1:] {
+				co[a*R+b]++
+			}
+		}
+	}
+	rel := func(w int32) int {
+		if w < 0 {
+			return -1
+		}
+		if r, ok := idx[w]; ok {
+			return r
+		}
+		return -1
+	}
+	for _, text := range texts {
+		for r := range inWin {
+			inWin[r] = 0
+		}
+		if len(text) <= window {
+			for _, w := range text {
+				if r := rel(w); r >= 0 {
+					inWin[r]++
+				}
+			}
+			count()
+			continue
+		}
+		for i, w := range text {
+			if r := rel(w); r >= 0 {
+				inWin[r]++
+			}
+			if i >= window {
+				if r := rel(text[i-window]); r >= 0 {
+					inWin[r]--
+				}
+			}
+			if i >= window-1 {
+				count()
+			}
+		}
+	}
+	out := make([]float64, len(top))
+	for t, words := range top {
+		s, n := 0.0, 0
+		for i, a := range words {
+			for j, b := range words {
+				if i == j {
+					continue
+				}
+				ra, rb := idx[a], idx[b]
+				lo, hi := min(ra, rb), max(ra, rb)
+				c := co[lo*R+hi]
+				if ra == rb {
+					c = occ[ra]
+				}
+				pab := c / nWin
+				num := math.Log((pab + coherenceEps) / ((occ[ra] / nWin) * (occ[rb] / nWin)))
+				s += num / -math.Log(pab+coherenceEps)
+				n++
+			}
+		}
+		if n > 0 {
+			out[t] = s / float64(n)
+		}
+	}
+	return out
+}
+
+// UMass returns the u_mass coherence of every topic over the documents of
+// c: for each term and every more probable term of the topic, log((D(a,b) +
+// ε)/N / (D(b)/N)), averaged, as gensim computes it (D counts documents).
+func UMass(top [][]int32, c *Corpus) []float64 {
+	idx := map[int32]int{}
+	for _, t := range top {
+		for _, w := range t {
+			if _, ok := idx[w]; !ok {
+				idx[w] = len(idx)
+			}
+		}
+	}
+	R := len(idx)
+	occ := make([]float64, R)
+	co := make([]float64, R*R)
+	var present []int
+	for d := 0; d < c.Docs(); d++ {
+		ids, _ := c.Doc(d)
+		present = present[:0]
+		for _, w := range ids {
+			if r, ok := idx[w]; ok {
+				present = append(present, r)
+			}
+		}
+		sort.Ints(present)
+		for i, a := range present {
+			occ[a]++
+			for _, b := range present[i+1:] {
+				co[a*R+b]++
+			}
+		}
+	}
+	N := float64(c.Docs())
+	out := make([]float64, len(top))
+	for t, words := range top {
+		s, n := 0.0, 0
+		for i := 1; i < len(words); i++ {
+			for j := 0; j < i; j++ {
+				ra, rb := idx[words[i]], idx[words[j]]
+				lo, hi := min(ra, rb), max(ra, rb)
+				if occ[rb] == 0 {
+					continue
+				}
+				s += math.Log((co[lo*R+hi]/N + coherenceEps) / (occ[rb] / N))
+				n++
+			}
+		}
+		if n > 0 {
+			out[t] = s / float64(n)
+		}
+	}
+	return out
+}
+
+// Mean is the arithmetic mean of v (NaN when empty).
+func Mean(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}

@@ -1,0 +1,46 @@
+package lda
+
+import "math"
+
+// digamma is ψ(x) for x > 0: the recurrence ψ(x) = ψ(x+1) - 1/x up to 6,
+// then the asymptotic series (absolute error below 1e-11).
+func digamma(x float64) float64 {
+	r := 0.0
+	for x < 6 {
+		r -= 1 / x
+		x++
+	}
+	f := 1 / (x * x)
+	t := f * (-1.0/12 + f*(1.0/120+f*(-1.0/252+f*(1.0/240+f*(-1.0/132)))))
+	return r + math.Log(x) - 0.5/x + t
+}
+
+// trigamma is ψ'(x) for x > 0.
+func trigamma(x float64) float64 {
+	r := 0.0
+	for x < 6 {
+		r += 1 / (x * x)
+		x++
+	}
+	f := 1 / (x * x)
+	ix := 1 / x
+	return r + ix + f/2 + ix*f*(1.0/6-f*(1.0/30-f*(1.0/42-f/30)))
+}
+
+// lgamma is log Γ(x) for x > 0.
+func lgamma(x float64) float64 {
+	v, _ := math.Lgamma(x)
+	return v
+}
+
+// dirichletExpectation writes E[log θ] for θ ~ Dir(a) into dst.
+func dirichletExpectation(dst, a []float64) {
+	s := 0.0
+	for _, v := range a {
+		s += v
+	}
+	ps := digamma(s)
+	for k, v := range a {
+		dst[k] = digamma(v) - ps
+	}
+}

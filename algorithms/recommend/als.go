@@ -1,0 +1,295 @@
+package recommend
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/mat"
+)
+
+var impl gonum.Implementation
+
+// ALSOptions configures ALS. Zero fields take the defaults in brackets.
+type ALSOptions struct {
+	Factors        int     // latent factors [64]
+	Regularization float64 // L2 penalty λ [0.01]
+	Alpha          float64 // confidence c = 1 + Alpha·value [40]
+	Iterations     int     // alternating sweeps [15]
+	CGSteps        int     // conjugate-gradient steps per row and sweep [3]
+	Seed           uint64  // seeds the initial factors
+	Threads        int     // worker goroutines [all cores]
+	// Progress, if set, is called on the calling goroutine after every
+	// sweep with the 1-based iteration; an error stops training.
+	Progress func(iteration int) error
+}
+
+func (o *ALSOptions) defaults() {
+	if o.Factors <= 0 {
+		o.Factors = 64
+	}
+	if o.Regularization == 0 {
+		o.Regularization = 0.01
+	}
+	if o.Alpha == 0 {
+		o.Alpha = 40
+	}
+	if o.Iterations <= 0 {
+		o.Iterations = 15
+	}
+	if o.CGSteps <= 0 {
+		o.CGSteps = 3
+	}
+}
+
+// Factors is a trained ALS model: row-major users×F and items×F float32
+// factor matrices; the score of user u for item i is their dot product.
+type Factors struct {
+	F     int
+	Users []float32
+	Items []float32
+}
+
+// User returns the factor vector of user u.
+func (f *Factors) User(u int) []float32 { return f.Users[u*f.F : (u+1)*f.F] }
+
+// Item returns the factor vector of item i.
+func (f *Factors) Item(i int) []float32 { return f.Items[i*f.F : (i+1)*f.F] }
+
+// ALS fits implicit-feedback matrix factorization (Hu, Koren & Volinsky
+// 2008) to the user×item matrix x of non-negative values: preference 1 and
+// confidence 1+Alpha·value on every stored entry, preference 0 and
+// confidence 1 elsewhere. Each half-sweep updates every row with CGSteps
+// steps of conjugate gradient warm-started from its current factors
+// (Takács et al. 2011), as the implicit library does. Rows are updated in
+// parallel; each row's update is independent of the others, so the result
+// depends only on the seed, not on the number of threads.
+func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
+	opt.defaults()
+	f := opt.Factors
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x6d61726b6574))
+	m := &Factors{F: f, Users: make([]float32, x.Rows*f), Items: make([]float32, x.Cols*f)}
+	for k := range m.Users {
+		m.Users[k] = float32(rng.Float64() * 0.01)
+	}
+	for k := range m.Items {
+		m.Items[k] = float32(rng.Float64() * 0.01)
+	}
+	cu := confidences(x, opt.Alpha)
+	ci := confidences(x.Transpose(), opt.Alpha)
+	threads := threadsOr(opt.Threads)
+	yty := make([]float32, f*f)
+	work := make([]*cgScratch, threads)
+	for w := range work {
+		work[w] = newCGScratch(f)
+	}
+	for it := 1; it <= opt.Iterations; it++ {
+		for half := 0; half < 2; half++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			c, xs, ys := cu, m.Users, m.Items
+			if half == 1 {
+				c, xs, ys = ci, m.Items, m.Users
+			}
+			Gram(ys, f, opt.Regularization, yty)
+			parallelRange(0, c.rows, threads, func(w, a, b int) {
+				s := work[w]
+				for r := a; r < b; r++ {
+					cgRow(c, r, xs[r*f:(r+1)*f], ys, yty, f, opt.CGSteps, s)
+				}
+			})
+		}
+		if opt.Progress != nil {
+			if err := opt.Progress(it); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return m, nil
+}
+
+// confMatrix is a CSR matrix of float32 confidences minus one.
+type confMatrix struct {
+	rows    int
+	indptr  []int
+	indices []int32
+	cm1     []float32 // confidence - 1 = Alpha·value
+}
+
+func confidences(x *CSR, alpha float64) *confMatrix {
+	c := &confMatrix{rows: x.Rows, indptr: x.Indptr, indices: x.Indices, cm1: make([]float32, len(x.Data))}
+	for k, v := range x.Data {
+		c.cm1[k] = float32(alpha * v)
+	}
+	return c
+}
+
+// Gram writes YᵀY + reg·I (f×f, row-major) into dst for the row-major
+// n×f matrix y.
+func Gram(y []float32, f int, reg float64, dst []float32) {
+	n := len(y) / f
+	clear(dst)
+	if n > 0 {
+		impl.Sgemm(blas.Trans, blas.NoTrans, f, f, n, 1, y, f, y, f, 0, dst, f)
+	}
+	for j := 0; j < f; j++ {
+		dst[j*f+j] += float32(reg)
+	}
+}
+
+type cgScratch struct {
+	r, p, ap []float32
+}
+
+func newCGScratch(f int) *cgScratch {
+	return &cgScratch{r: make([]float32, f), p: make([]float32, f), ap: make([]float32, f)}
+}
+
+// cgRow improves the factors x of one row with conjugate gradient on
+// (YᵀY + λI + Yᵀ(C-I)Y) x = YᵀCp, as implicit's _least_squares_cg.
+func cgRow(c *confMatrix, row int, x, y, yty []float32, f, steps int, s *cgScratch) {
+	a, b := c.indptr[row], c.indptr[row+1]
+	r, p, ap := s.r, s.p, s.ap
+	// r = YᵀCp - A x
+	impl.Ssymv(blas.Upper, f, -1, yty, f, x, 1, 0, r, 1)
+	for k := a; k < b; k++ {
+		yi := y[int(c.indices[k])*f : int(c.indices[k])*f+f]
+		cm1 := c.cm1[k]
+		impl.Saxpy(f, (cm1+1)-cm1*impl.Sdot(f, yi, 1, x, 1), yi, 1, r, 1)
+	}
+	copy(p, r)
+	rsold := impl.Sdot(f, r, 1, r, 1)
+	if rsold < 1e-20 {
+		return
+	}
+	for it := 0; it < steps; it++ {
+		impl.Ssymv(blas.Upper, f, 1, yty, f, p, 1, 0, ap, 1)
+		for k := a; k < b; k++ {
+			yi := y[int(c.indices[k])*f : int(c.indices[k])*f+f]
+			impl.Saxpy(f, c.cm1[k]*impl.Sdot(f, yi, 1, p, 1), yi, 1, ap, 1)
+		}
+		den := impl.Sdot(f, p, 1, ap, 1)
+		if den == 0 {
+			return
+		}
+		alpha := rsold / den
+		impl.Saxpy(f, alpha, p, 1, x, 1)
+		impl.Saxpy(f, -alpha, ap, 1, r, 1)
+		rsnew := impl.Sdot(f, r, 1, r, 1)
+		if rsnew < 1e-20 {
+			return
+		}
+		beta := rsnew / rsold
+		for j := range p {
+			p[j] = r[j] + beta*p[j]
+		}
+		rsold = rsnew
+	}
+}
+
+// Loss returns the implicit-ALS objective divided by the number of stored
+// entries: Σ c(p - x·y)² over all user×item cells plus λ(|X|² + |Y|²),
+// computed without the dense product through XᵀX and YᵀY.
+func (m *Factors) Loss(x *CSR, alpha, reg float64) float64 {
+	f := m.F
+	gx := gram64(m.Users, f)
+	gy := gram64(m.Items, f)
+	l := 0.0
+	for k := range gx {
+		l += gx[k] * gy[k]
+	}
+	for u := 0; u < x.Rows; u++ {
+		xu := m.User(u)
+		is, vs := x.Row(u)
+		for k, i := range is {
+			d := float64(dot32(xu, m.Item(int(i))))
+			c := 1 + alpha*vs[k]
+			l += c*(1-d)*(1-d) - d*d
+		}
+	}
+	for k := range gx {
+		if k%(f+1) == 0 {
+			l += reg * (gx[k] + gy[k])
+		}
+	}
+	if x.NNZ() > 0 {
+		l /= float64(x.NNZ())
+	}
+	return l
+}
+
+func gram64(y []float32, f int) []float64 {
+	g := make([]float64, f*f)
+	for r := 0; r+f <= len(y); r += f {
+		row := y[r : r+f]
+		for a := 0; a < f; a++ {
+			va := float64(row[a])
+			for b := 0; b < f; b++ {
+				g[a*f+b] += va * float64(row[b])
+			}
+		}
+	}
+	return g
+}
+
+func dot32(a, b []float32) float32 { return impl.Sdot(len(a), a, 1, b, 1) }
+
+// ALSScores writes into dst the score of every item for factor vector x.
+func (m *Factors) ALSScores(x []float32, dst []float64, buf []float32) {
+	ni := len(m.Items) / m.F
+	impl.Sgemv(blas.NoTrans, ni, m.F, 1, m.Items, m.F, x, 1, 0, buf[:ni], 1)
+	for i, v := range buf[:ni] {
+		dst[i] = float64(v)
+	}
+}
+
+// FoldIn returns the factors of a user who is not in the model, from the
+// items of a basket and their values (nil means 1 each): the exact
+// least-squares solution of the user step, (YᵀY + λI + Yᵀ(C-I)Y) x = YᵀCp,
+// given yty = YᵀY + λI (from Gram). It fails only when that system is
+// singular.
+func (m *Factors) FoldIn(items []int32, values []float64, yty []float32, alpha float64) ([]float32, error) {
+	f := m.F
+	a := mat.NewSymDense(f, nil)
+	for r := 0; r < f; r++ {
+		for c := r; c < f; c++ {
+			a.SetSym(r, c, float64(yty[r*f+c]))
+		}
+	}
+	rhs := make([]float64, f)
+	for k, i := range items {
+		v := 1.0
+		if values != nil {
+			v = values[k]
+		}
+		cm1 := alpha * v
+		yi := m.Item(int(i))
+		for r := 0; r < f; r++ {
+			rhs[r] += (1 + cm1) * float64(yi[r])
+			for c := r; c < f; c++ {
+				a.SetSym(r, c, a.At(r, c)+cm1*float64(yi[r])*float64(yi[c]))
+			}
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(a) {
+		return nil, fmt.Errorf("fold-in: the factor system is not positive definite")
+	}
+	var sol mat.VecDense
+	if err := ch.SolveVecTo(&sol, mat.NewVecDense(f, rhs)); err != nil {
+		return nil, fmt.Errorf("fold-in: %w", err)
+	}
+	out := make([]float32, f)
+	for r := range out {
+		v := sol.AtVec(r)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("fold-in: non-finite factors")
+		}
+		out[r] = float32(v)
+	}
+	return out, nil
+}

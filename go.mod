@@ -1,8 +1,15 @@
 module github.com/seed-a084b42d/marketsql
 
-go 1.26
+go 1.26.0
 
 require (
-	github.com/mattn/go-sqlite3 v1.14.53 // indirect
-	gonum.org/v1/gonum v0.17.0 // indirect
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/peterh/liner v1.2.3
+	golang.org/x/sys v0.48.0
+	gonum.org/v1/gonum v0.17.0
+)
+
+require (
+	github.com/clipperhouse/uax29/v2 v2.7.0 // indirect
+	github.com/mattn/go-runewidth v0.0.31 // indirect
 )

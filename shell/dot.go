@@ -24,14 +24,27 @@ var dotCmds []dotCmd
 func init() {
 	dotCmds = []dotCmd{
 		{name: "bail", args: "on|off", help: "stop after hitting an error", run: (*Shell).dotBail},
+		{name: "changes", args: "on|off", help: "show the number of rows changed by SQL", run: (*Shell).dotChanges},
+		{name: "databases", args: "", help: "list names and files of attached databases", run: (*Shell).dotDatabases},
+		{name: "echo", args: "on|off", help: "turn command echo on or off", run: (*Shell).dotEcho},
 		{name: "exit", args: "", help: "exit this program", run: (*Shell).dotQuit, alias: []string{"quit"}},
+		{name: "functions", args: "[PATTERN]", help: "list marketsql's SQL functions matching PATTERN, with signatures", run: (*Shell).dotFunctions},
 		{name: "headers", args: "on|off", help: "turn display of headers on or off", run: (*Shell).dotHeaders, alias: []string{"header"}},
 		{name: "help", args: "", help: "show this message", run: (*Shell).dotHelp},
-		{name: "import", args: "[--csv] [--skip N] FILE TABLE", help: "import CSV data (optionally gzip-compressed) from FILE into TABLE", run: (*Shell).dotImport},
-		{name: "mode", args: "[MODE]", help: "set the output mode: " + modeList(), run: (*Shell).dotMode},
+		{name: "import", args: "[--csv|--tsv] [--skip N] FILE TABLE", help: "import CSV or TSV data (optionally gzip-compressed) from FILE into TABLE", run: (*Shell).dotImport},
+		{name: "indexes", args: "[TABLE]", help: "show names of indexes (on tables matching TABLE)", run: (*Shell).dotIndexes, alias: []string{"indices"}},
+		{name: "mode", args: "[MODE] [TABLE]", help: "set the output mode: " + modeList(), run: (*Shell).dotMode},
+		{name: "models", args: "[PATTERN]", help: "list the trained models of the catalog", run: (*Shell).dotModels},
+		{name: "nullvalue", args: "STRING", help: "use STRING in place of NULL values", run: (*Shell).dotNullValue},
+		{name: "once", args: "FILE", help: "send the output of the next command to FILE", run: (*Shell).dotOnce},
+		{name: "open", args: "[--readonly] [FILE]", help: "close this database and open FILE (none: in-memory)", run: (*Shell).dotOpen},
+		{name: "output", args: "[FILE]", help: "send output to FILE, or back to stdout without FILE", run: (*Shell).dotOutput},
 		{name: "read", args: "FILE", help: "read input from FILE", run: (*Shell).dotRead},
 		{name: "schema", args: "[PATTERN]", help: "show the CREATE statements matching PATTERN", run: (*Shell).dotSchema},
+		{name: "separator", args: "COL [ROW]", help: "change the column and row separators", run: (*Shell).dotSeparator},
+		{name: "show", args: "", help: "show the current values of the settings", run: (*Shell).dotShow},
 		{name: "tables", args: "[PATTERN]", help: "list names of tables matching a LIKE pattern", run: (*Shell).dotTables},
+		{name: "timer", args: "on|off", help: "turn the CPU timer measurement on or off", run: (*Shell).dotTimer},
 	}
 }
 
@@ -162,12 +175,19 @@ func (s *Shell) dotQuit(args []string) error {
 }
 
 func (s *Shell) dotHelp(args []string) error {
-	for _, c := range dotCmds {
+	usage := func(c dotCmd) string {
 		u := "." + c.name
 		if c.args != "" {
 			u += " " + c.args
 		}
-		fmt.Fprintf(s.out, "%-40s %s\n", u, c.help)
+		return u
+	}
+	w := 0
+	for _, c := range dotCmds {
+		w = max(w, len(usage(c)))
+	}
+	for _, c := range dotCmds {
+		fmt.Fprintf(s.out, "%-*s  %s\n", w, usage(c), c.help)
 	}
 	return nil
 }
@@ -177,7 +197,7 @@ func (s *Shell) dotMode(args []string) error {
 	case 0:
 		fmt.Fprintf(s.out, "current output mode: %s\n", s.mode)
 		return nil
-	case 1:
+	case 1, 2:
 	default:
 		return errUsage
 	}
@@ -185,8 +205,18 @@ func (s *Shell) dotMode(args []string) error {
 	if !ok {
 		return fmt.Errorf("mode should be one of: %s", modeList())
 	}
+	if len(args) == 2 && m != ModeInsert {
+		return errUsage
+	}
 	s.mode = m
 	s.setModeSeparators(m, true)
+	if m == ModeInsert {
+		table := "table"
+		if len(args) == 2 {
+			table = args[1]
+		}
+		s.format.table = quoteIfNeeded(table)
+	}
 	return nil
 }
 
@@ -271,10 +301,16 @@ func (s *Shell) dotTables(args []string) error {
 		}
 	}
 	sort.Strings(names)
+	s.printColumns(names)
+	return nil
+}
+
+// printColumns prints names in columns as sqlite3's .tables does: filled
+// top to bottom, 80 wide.
+func (s *Shell) printColumns(names []string) {
 	if len(names) == 0 {
-		return nil
+		return
 	}
-	// Columns as sqlite3 prints them: filled top to bottom, 80 wide.
 	maxlen := 0
 	for _, n := range names {
 		maxlen = max(maxlen, len(n))
@@ -290,7 +326,6 @@ func (s *Shell) dotTables(args []string) error {
 		}
 		s.out.WriteByte('\n')
 	}
-	return nil
 }
 
 func (s *Shell) dotSchema(args []string) error {

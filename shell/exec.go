@@ -1,7 +1,7 @@
 package shell
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -34,22 +34,33 @@ func (e *execError) detail() string {
 }
 
 // withDB runs f with the session connection's sqlite3 handle. While f runs,
-// cancelling the shell's context interrupts the running statement.
+// cancelling the shell's context or receiving from cfg.Interrupt
+// interrupts the running statement.
 func (s *Shell) withDB(f func(db dbHandle) error) error {
+	if s.conn == nil {
+		return errors.New("no database is open")
+	}
 	return s.conn.Raw(func(dc any) error {
 		db, err := handleOf(dc)
 		if err != nil {
 			return err
 		}
 		done := make(chan struct{})
-		stop := context.AfterFunc(s.ctx, func() {
-			db.interrupt()
-			close(done)
-		})
-		defer func() {
-			if !stop() {
-				<-done // never let an interrupt outlive the borrowed handle
+		watched := make(chan struct{})
+		go func() {
+			defer close(watched)
+			select {
+			case <-s.ctx.Done():
+				db.interrupt()
+			case <-s.interrupt:
+				s.interrupted.Store(true)
+				db.interrupt()
+			case <-done:
 			}
+		}()
+		defer func() {
+			close(done)
+			<-watched // never let an interrupt outlive the borrowed handle
 		}()
 		return f(db)
 	})
@@ -63,6 +74,9 @@ func (s *Shell) execSQL(text string) *execError {
 		eerr = s.execOn(db, text)
 		return nil
 	})
+	if s.progress != nil {
+		s.progress.clear()
+	}
 	if err != nil {
 		return &execError{phase: phaseOther, msg: err.Error()}
 	}

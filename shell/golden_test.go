@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -18,7 +19,8 @@ const goldenDir = "../testdata/shell"
 // input.sql (read as stdin) or an arg.sql (passed as the command-line SQL)
 // and compares stdout and stderr, interleaved as a terminal shows them,
 // plus Run's result, with want.txt. An optional config.txt sets the
-// flags, one per line: "mode MODE", "header", "bail". Paths inside the
+// flags, one per line: "mode MODE", "header", "bail", "echo",
+// "nullvalue TEXT", "separator SEP", "width N", "cmd COMMAND". Paths inside the
 // scripts are relative to the shell package directory.
 func TestGolden(t *testing.T) {
 	dirs, err := os.ReadDir(goldenDir)
@@ -77,6 +79,20 @@ func runCase(t *testing.T, dir string) []byte {
 				cfg.Header = true
 			case len(f) == 1 && f[0] == "bail":
 				cfg.Bail = true
+			case len(f) == 1 && f[0] == "echo":
+				cfg.Echo = true
+			case len(f) == 2 && f[0] == "nullvalue":
+				cfg.NullValue = f[1]
+			case len(f) == 2 && f[0] == "separator":
+				cfg.ColSep = f[1]
+			case len(f) == 2 && f[0] == "width":
+				w, err := strconv.Atoi(f[1])
+				if err != nil {
+					t.Fatalf("%s/config.txt: bad width %q", dir, f[1])
+				}
+				cfg.Width = w
+			case len(f) >= 2 && f[0] == "cmd":
+				cfg.Commands = append(cfg.Commands, strings.TrimPrefix(line, "cmd "))
 			default:
 				t.Fatalf("%s/config.txt: bad line %q", dir, line)
 			}
@@ -84,7 +100,7 @@ func runCase(t *testing.T, dir string) []byte {
 	}
 	stdin := strings.NewReader("")
 	if b, err := os.ReadFile(filepath.Join(dir, "arg.sql")); err == nil {
-		cfg.SQL = strings.TrimSuffix(string(b), "\n")
+		cfg.Args = []string{strings.TrimSuffix(string(b), "\n")}
 	} else {
 		b, err := os.ReadFile(filepath.Join(dir, "input.sql"))
 		if err != nil {

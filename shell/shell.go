@@ -17,7 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/seed-a084b42d/marketsql/engine"
 )
@@ -26,16 +29,48 @@ import (
 type Config struct {
 	// DBPath is the database file; "" or ":memory:" is an in-memory database.
 	DBPath string
+	// ReadOnly opens the database read-only.
+	ReadOnly bool
 	// Mode is the initial output mode; "" means ModeList.
 	Mode Mode
 	// Header prints column names above the rows in list and csv modes
 	// (table and box always show them; json has them in every object).
 	Header bool
+	// ColSep and RowSep, when not empty, replace the mode's separators
+	// (sqlite3's -separator and -newline).
+	ColSep, RowSep string
+	// NullValue is the text shown for NULL.
+	NullValue string
 	// Bail stops at the first error.
 	Bail bool
-	// SQL, when not empty, is run instead of reading stdin: one or more SQL
-	// statements, or a single dot-command (".import ...").
-	SQL string
+	// Echo prints each command before running it.
+	Echo bool
+	// Commands run first, in order, each an SQL text or a dot-command
+	// (sqlite3's -cmd).
+	Commands []string
+	// Args, when not empty, are run instead of reading stdin: each is one
+	// or more SQL statements, or a single dot-command (".import ...").
+	Args []string
+	// Interactive reads commands from the terminal with line editing,
+	// history and completion instead of from stdin (which must then be
+	// the process's terminal), and keeps going after errors.
+	Interactive bool
+	// HistoryFile is where interactive input is remembered between
+	// sessions; "" means no history file.
+	HistoryFile string
+	// Banner is printed on stdout when an interactive session starts.
+	Banner string
+	// Progress draws the progress of long calls (training) on stderr,
+	// which should be a terminal.
+	Progress bool
+	// Width, when positive, is the width of the terminal stdout writes to:
+	// box and table output then right-align numbers and truncate wide
+	// columns to fit it.
+	Width int
+	// Interrupt, when set, interrupts the running statement (training
+	// included) each time it receives; an interactive session then returns
+	// to the prompt, a script stops. It is how Ctrl-C reaches the shell.
+	Interrupt <-chan struct{}
 }
 
 // ErrFailed is returned (wrapped) by Run when a statement or dot-command
@@ -43,67 +78,85 @@ type Config struct {
 var ErrFailed = errors.New("shell: errors occurred")
 
 // opener opens the database; tests replace it.
-var opener = func(path string) (*sql.DB, io.Closer, error) {
-	e, err := engine.Open(path, nil)
+var opener = func(path string, opts *engine.Options) (*sql.DB, io.Closer, error) {
+	e, err := engine.Open(path, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return e.DB(), e, nil
 }
 
-// Run opens cfg.DBPath and runs cfg.SQL, or else every statement and
-// dot-command read from stdin, writing results to stdout and diagnostics
-// to stderr. It returns nil when everything succeeded, an error wrapping
-// ErrFailed when some statement failed (reported on stderr already), and
-// any other error (also reported on stderr) when the database could not be
-// opened or output could not be written.
+// Run opens cfg.DBPath and runs cfg.Commands, then cfg.Args or else every
+// statement and dot-command read from stdin (or the terminal, when
+// cfg.Interactive), writing results to stdout and diagnostics to stderr.
+// It returns nil when everything succeeded, an error wrapping ErrFailed
+// when some statement failed (reported on stderr already), and any other
+// error (also reported on stderr) when the database could not be opened or
+// output could not be written.
 func Run(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	if cfg.Mode == "" {
 		cfg.Mode = ModeList
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	s := &Shell{
-		ctx:    ctx,
-		out:    out,
-		stderr: stderr,
-		mode:   cfg.Mode,
-		format: format{header: cfg.Header, colSep: "|", rowSep: "\n"},
-		bail:   cfg.Bail,
+		ctx:       ctx,
+		cfg:       cfg,
+		out:       out,
+		stdout:    out,
+		stderr:    stderr,
+		mode:      cfg.Mode,
+		format:    format{header: cfg.Header, colSep: "|", rowSep: "\n", null: cfg.NullValue, table: quoteIfNeeded("table"), width: cfg.Width},
+		bail:      cfg.Bail,
+		echo:      cfg.Echo,
+		interrupt: cfg.Interrupt,
+	}
+	if cfg.Progress {
+		s.progress = newProgressBar(stderr)
 	}
 	if _, ok := parseMode(string(cfg.Mode)); !ok {
 		s.errorf("Error: unknown mode %q; want one of %s", cfg.Mode, modeList())
 		return fmt.Errorf("shell: unknown mode %q", cfg.Mode)
 	}
 	s.setModeSeparators(cfg.Mode, false)
-
-	path := cfg.DBPath
-	if path == "" {
-		path = ":memory:"
+	if cfg.ColSep != "" {
+		s.format.colSep = cfg.ColSep
 	}
-	db, closer, err := opener(path)
-	if err != nil {
+	if cfg.RowSep != "" {
+		s.format.rowSep = cfg.RowSep
+	}
+
+	if err := s.open(cfg.DBPath, cfg.ReadOnly); err != nil {
 		s.errorf("Error: unable to open database %q: %v", cfg.DBPath, err)
 		return err
 	}
 	defer func() {
-		if cerr := closer.Close(); cerr != nil && err == nil {
+		if cerr := s.closeDB(); cerr != nil && err == nil {
 			s.errorf("Error: closing database: %v", cerr)
 			err = cerr
 		}
 	}()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		s.errorf("Error: unable to open database %q: %v", cfg.DBPath, err)
-		return err
-	}
-	defer conn.Close()
-	s.conn = conn
 
-	if cfg.SQL != "" {
-		s.runArgument(cfg.SQL)
-	} else {
+	for _, c := range cfg.Commands {
+		if s.quit || s.nErr > 0 && s.bail {
+			break
+		}
+		s.runArgument(c)
+	}
+	switch {
+	case s.quit || s.nErr > 0 && s.bail:
+	case len(cfg.Args) > 0:
+		for _, a := range cfg.Args {
+			if s.quit || s.nErr > 0 && s.bail {
+				break
+			}
+			s.runArgument(a)
+		}
+	case cfg.Interactive:
+		s.interactive()
+	default:
 		s.processInput(stdin)
 	}
+	s.restoreOutput()
 	if ferr := out.Flush(); ferr != nil {
 		fmt.Fprintf(stderr, "Error: writing output: %v\n", ferr)
 		return ferr
@@ -117,15 +170,72 @@ func Run(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wri
 // Shell is the state of one session: the connection, the output settings
 // the dot-commands change, and the error count.
 type Shell struct {
-	ctx    context.Context
-	conn   *sql.Conn
-	out    *bufio.Writer
-	stderr io.Writer
-	mode   Mode
-	format format
-	bail   bool
-	nErr   int
-	quit   bool
+	ctx      context.Context
+	cfg      Config
+	conn     *sql.Conn
+	closer   io.Closer
+	dbPath   string
+	readOnly bool
+
+	out     *bufio.Writer // where results go: stdout, or a file of .output/.once
+	stdout  *bufio.Writer
+	outFile *os.File // the file of .output/.once, nil for stdout
+	outName string
+	once    bool // restore stdout after the next command
+	stderr  io.Writer
+
+	mode     Mode
+	format   format
+	bail     bool
+	echo     bool
+	timer    bool
+	changes  bool
+	nErr     int
+	quit     bool
+	progress *progressBar
+
+	interrupt   <-chan struct{}
+	interrupted atomic.Bool // an Interrupt arrived while a statement ran
+
+	completion *completer
+}
+
+// open opens the database at path and takes one connection of it for the
+// session.
+func (s *Shell) open(path string, readOnly bool) error {
+	p := path
+	if p == "" {
+		p = ":memory:"
+	}
+	opts := &engine.Options{ReadOnly: readOnly}
+	if s.progress != nil {
+		opts.Progress = s.progress.event
+	}
+	db, closer, err := opener(p, opts)
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(s.ctx)
+	if err != nil {
+		closer.Close()
+		return err
+	}
+	s.conn, s.closer, s.dbPath, s.readOnly = conn, closer, path, readOnly
+	if s.completion != nil {
+		s.completion.invalidate()
+	}
+	return nil
+}
+
+// closeDB closes the session's connection and database.
+func (s *Shell) closeDB() error {
+	if s.conn == nil {
+		return nil
+	}
+	s.conn.Close()
+	err := s.closer.Close()
+	s.conn, s.closer = nil, nil
+	return err
 }
 
 // errorf reports an error on stderr, after the output written so far.
@@ -140,32 +250,112 @@ func (s *Shell) fail(format string, args ...any) {
 	s.nErr++
 }
 
+// stopped reports whether input processing must end: .quit, an error
+// under -bail, or the context cancelled.
+func (s *Shell) stopped() bool {
+	return s.quit || s.nErr > 0 && s.bail || s.ctx.Err() != nil
+}
+
 // runArgument runs the SQL (or dot-command) given on the command line.
 func (s *Shell) runArgument(text string) {
 	if strings.HasPrefix(text, ".") {
-		s.dotCommand(text)
+		s.runDot(text)
 		return
 	}
+	s.echoText(text)
+	start := s.startTimer()
 	if err := s.execSQL(text); err != nil {
 		s.fail("Error: %s", err.phase+", "+err.detail())
+	} else {
+		s.afterSQL(start)
+	}
+	s.endCommand()
+}
+
+// runDot runs a dot-command line, echoing it first when .echo is on.
+func (s *Shell) runDot(line string) {
+	s.echoText(line)
+	once := s.once
+	s.dotCommand(line)
+	if once {
+		s.endCommand()
 	}
 }
 
-// processInput runs the statements and dot-commands of a script: a
-// dot-command is a line starting with '.', a line starting with '#' is a
-// comment, and SQL lines accumulate until they form complete statements.
+func (s *Shell) echoText(text string) {
+	if s.echo {
+		s.out.WriteString(text)
+		s.out.WriteByte('\n')
+	}
+}
+
+// endCommand ends the redirection of a .once after the command it applied to.
+func (s *Shell) endCommand() {
+	if s.once {
+		s.restoreOutput()
+	}
+}
+
+// lineReader gives the lines of input, one at a time; pending says
+// whether an incomplete statement waits for more lines (a terminal then
+// shows the continuation prompt).
+type lineReader interface {
+	readLine(pending bool) (string, error)
+}
+
+// errAborted is returned by a lineReader when the user abandoned the line
+// being typed (Ctrl-C at the prompt).
+var errAborted = errors.New("aborted")
+
+type scanReader struct{ sc *bufio.Scanner }
+
+func (r scanReader) readLine(bool) (string, error) {
+	if !r.sc.Scan() {
+		if err := r.sc.Err(); err != nil {
+			return "", err
+		}
+		return "", io.EOF
+	}
+	return r.sc.Text(), nil
+}
+
+// processInput runs the statements and dot-commands of a script.
 func (s *Shell) processInput(r io.Reader) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<30)
+	s.process(scanReader{sc}, false, nil)
+}
+
+// process runs the statements and dot-commands that lr gives: a
+// dot-command is a line starting with '.', a line starting with '#' is a
+// comment, and SQL lines accumulate until they form complete statements
+// (as SQLite's sqlite3_complete decides). interactive keeps going after
+// errors and interrupts, and reports errors without line numbers; entered,
+// if set, receives each command once complete, as one line (for history).
+func (s *Shell) process(lr lineReader, interactive bool, entered func(string)) {
 	var buf strings.Builder
+	var lines []string // the lines of buf, for history
 	var scan quickScan
 	lineno, startline := 0, 0
-	for sc.Scan() && !s.quit && (s.nErr == 0 || !s.bail) {
-		if err := s.ctx.Err(); err != nil {
-			s.fail("Error: %v", err)
+	reset := func() {
+		buf.Reset()
+		lines = lines[:0]
+		scan = quickScan{}
+	}
+	for !s.quit && (interactive || !s.stopped()) {
+		line, err := lr.readLine(buf.Len() > 0)
+		if err == errAborted {
+			reset()
+			continue
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			s.fail("Error: reading input: %v", err)
 			return
 		}
-		line := strings.TrimSuffix(sc.Text(), "\r")
+		line = strings.TrimSuffix(line, "\r")
 		lineno++
 		white := scan.line(line)
 		if buf.Len() == 0 {
@@ -174,8 +364,14 @@ func (s *Shell) processInput(r io.Reader) {
 				continue // blank or comment-only lines between statements
 			}
 			if line[0] == '.' {
-				s.dotCommand(line)
+				if entered != nil {
+					entered(line)
+				}
+				s.runDot(line)
 				scan = quickScan{}
+				if s.afterInterrupt(interactive) {
+					return
+				}
 				continue
 			}
 			if line[0] == '#' {
@@ -188,29 +384,40 @@ func (s *Shell) processInput(r io.Reader) {
 			buf.WriteByte('\n')
 			buf.WriteString(line)
 		}
+		lines = append(lines, strings.TrimSpace(line))
 		switch {
 		case scan.endsWithSemi && sqliteComplete(buf.String()+"\n"):
-			s.runLines(buf.String(), startline)
-			buf.Reset()
-			scan = quickScan{}
+			if entered != nil {
+				entered(strings.Join(lines, " "))
+			}
+			s.runLines(buf.String(), startline, interactive)
+			reset()
+			if s.afterInterrupt(interactive) {
+				return
+			}
 		case white && !scan.inComment:
-			buf.Reset() // only comments so far
-			scan = quickScan{}
+			reset() // only comments so far
 		}
 	}
-	if err := sc.Err(); err != nil {
-		s.fail("Error: reading input: %v", err)
-		return
-	}
-	if buf.Len() > 0 && !s.quit && (s.nErr == 0 || !s.bail) {
-		if strings.TrimSpace(buf.String()) != "" {
-			s.runLines(buf.String(), startline)
-		}
+	if buf.Len() > 0 && !s.stopped() && strings.TrimSpace(buf.String()) != "" {
+		s.runLines(buf.String(), startline, interactive)
 	}
 }
 
+// afterInterrupt clears the interrupt flag after a command and reports
+// whether a script must stop because of it (as sqlite3 stops a script on
+// Ctrl-C; an interactive session goes back to the prompt).
+func (s *Shell) afterInterrupt(interactive bool) bool {
+	if !s.interrupted.Swap(false) {
+		return false
+	}
+	return !interactive
+}
+
 // runLines runs a group of complete statements that began on startline.
-func (s *Shell) runLines(text string, startline int) {
+func (s *Shell) runLines(text string, startline int, interactive bool) {
+	s.echoText(text)
+	start := s.startTimer()
 	if err := s.execSQL(text); err != nil {
 		kind := "Error"
 		switch err.phase {
@@ -219,8 +426,59 @@ func (s *Shell) runLines(text string, startline int) {
 		case phaseStep:
 			kind = "Runtime error"
 		}
-		s.fail("%s near line %d: %s", kind, startline, err.detail())
+		if interactive {
+			s.fail("%s: %s", kind, err.detail())
+		} else {
+			s.fail("%s near line %d: %s", kind, startline, err.detail())
+		}
+	} else {
+		s.afterSQL(start)
 	}
+	s.endCommand()
+	if s.completion != nil {
+		s.completion.invalidate() // the statement may have changed the schema
+	}
+	if interactive {
+		s.out.Flush()
+	}
+}
+
+// afterSQL prints what .changes and .timer ask for after a successful
+// group of statements.
+func (s *Shell) afterSQL(start runTimer) {
+	if s.changes {
+		var n, total int64
+		s.withDB(func(db dbHandle) error {
+			n, total = db.changes()
+			return nil
+		})
+		fmt.Fprintf(s.out, "changes: %d   total_changes: %d\n", n, total)
+	}
+	if s.timer {
+		fmt.Fprintln(s.out, start.report())
+	}
+}
+
+// runTimer is the start of a timed command: wall clock and CPU times.
+type runTimer struct {
+	on        bool
+	real      time.Time
+	user, sys time.Duration
+}
+
+func (s *Shell) startTimer() runTimer {
+	if !s.timer {
+		return runTimer{}
+	}
+	u, sy := cpuTimes()
+	return runTimer{on: true, real: time.Now(), user: u, sys: sy}
+}
+
+// report is the line sqlite3's .timer prints.
+func (t runTimer) report() string {
+	u, sy := cpuTimes()
+	return fmt.Sprintf("Run Time: real %.3f user %f sys %f",
+		time.Since(t.real).Seconds(), (u - t.user).Seconds(), (sy - t.sys).Seconds())
 }
 
 func modeList() string {
@@ -231,8 +489,9 @@ func modeList() string {
 	return strings.Join(names, " ")
 }
 
-// setModeSeparators sets the separators a mode implies. As in sqlite3, the
-// -csv flag ends rows with "\n" and ".mode csv" with "\r\n".
+// setModeSeparators sets the separators a mode implies, as sqlite3 3.40
+// does: the -csv flag ends rows with "\n" and ".mode csv" with "\r\n";
+// ".mode tabs" keeps the row separator.
 func (s *Shell) setModeSeparators(m Mode, dot bool) {
 	switch m {
 	case ModeCSV:
@@ -243,6 +502,16 @@ func (s *Shell) setModeSeparators(m Mode, dot bool) {
 		}
 	case ModeList:
 		s.format.colSep = "|"
+		s.format.rowSep = "\n"
+	case ModeTabs:
+		s.format.colSep = "\t"
+		if !dot {
+			s.format.rowSep = "\n"
+		}
+	case ModeQuote:
+		s.format.colSep = ","
+		s.format.rowSep = "\n"
+	case ModeLine:
 		s.format.rowSep = "\n"
 	}
 }

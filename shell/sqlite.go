@@ -34,10 +34,17 @@ extern int sqlite3_column_bytes(sqlite3_stmt*, int);
 extern double sqlite3_column_double(sqlite3_stmt*, int);
 extern int sqlite3_bind_text(sqlite3_stmt*, int, const char*, int, void(*)(void*));
 extern int sqlite3_bind_parameter_count(sqlite3_stmt*);
+extern int sqlite3_bind_null(sqlite3_stmt*, int);
 extern const char *sqlite3_errmsg(sqlite3*);
 extern int sqlite3_error_offset(sqlite3*);
 extern int sqlite3_get_autocommit(sqlite3*);
 extern void sqlite3_interrupt(sqlite3*);
+extern sqlite3_int64 sqlite3_changes64(sqlite3*);
+extern sqlite3_int64 sqlite3_total_changes64(sqlite3*);
+extern int sqlite3_keyword_count(void);
+extern int sqlite3_keyword_name(int, const char**, int*);
+extern int sqlite3_keyword_check(const char*, int);
+extern int sqlite3_db_readonly(sqlite3*, const char*);
 
 static void shell_fmt_g(char *out, double r, int precision);
 
@@ -82,10 +89,16 @@ static void shell_row(sqlite3_stmt *s, int ncol, shell_col *out) {
 }
 
 // shell_insert binds n text parameters, packed back to back in buf with
-// their lengths in lens, steps the statement once and resets it.
+// their lengths in lens (a negative length binds NULL), steps the
+// statement once and resets it.
 static int shell_insert(sqlite3_stmt *s, const char *buf, const int *lens, int n) {
 	int rc;
 	for (int i = 0; i < n; i++) {
+		if (lens[i] < 0) {       // NULL
+			rc = sqlite3_bind_null(s, i + 1);
+			if (rc) return rc;
+			continue;
+		}
 		rc = sqlite3_bind_text(s, i + 1, buf, lens[i], SHELL_SQLITE_TRANSIENT);
 		if (rc) return rc;
 		buf += lens[i];
@@ -214,9 +227,62 @@ func (db dbHandle) autocommit() bool { return C.sqlite3_get_autocommit(db.p) != 
 func (db dbHandle) interrupt()       { C.sqlite3_interrupt(db.p) }
 func (db dbHandle) valid() bool      { return db.p != nil }
 func sqliteComplete(sql string) bool { return completeC(sql) }
-func (s *stmt) columnCount() int     { return int(C.sqlite3_column_count(s.p)) }
-func (s *stmt) paramCount() int      { return int(C.sqlite3_bind_parameter_count(s.p)) }
-func (s *stmt) step() int            { return int(C.sqlite3_step(s.p)) }
+
+// changes returns the rows changed by the last statement and since the
+// connection opened.
+func (db dbHandle) changes() (last, total int64) {
+	return int64(C.sqlite3_changes64(db.p)), int64(C.sqlite3_total_changes64(db.p))
+}
+
+// readOnly reports whether the attached database schema is read-only.
+func (db dbHandle) readOnly(schema string) bool {
+	cs := C.CString(schema)
+	defer C.free(unsafe.Pointer(cs))
+	return C.sqlite3_db_readonly(db.p, cs) == 1
+}
+
+// sqlKeywords returns SQLite's keywords, in upper case.
+func sqlKeywords() []string {
+	n := int(C.sqlite3_keyword_count())
+	kw := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		var p *C.char
+		var l C.int
+		if C.sqlite3_keyword_name(C.int(i), &p, &l) == sqliteOK {
+			kw = append(kw, C.GoStringN(p, l))
+		}
+	}
+	return kw
+}
+
+// isKeyword reports whether s is an SQL keyword.
+func isKeyword(s string) bool {
+	if s == "" {
+		return false
+	}
+	cs := C.CString(s)
+	defer C.free(unsafe.Pointer(cs))
+	return C.sqlite3_keyword_check(cs, C.int(len(s))) != 0
+}
+
+// quoteIfNeeded quotes an identifier as sqlite3 does where it names one in
+// its output: only when it is not a plain identifier or is a keyword.
+func quoteIfNeeded(name string) string {
+	plain := name != "" && (isAlpha(name[0]) || name[0] == '_')
+	for i := 0; i < len(name) && plain; i++ {
+		c := name[i]
+		plain = isAlpha(c) || c >= '0' && c <= '9' || c == '_'
+	}
+	if plain && !isKeyword(name) {
+		return name
+	}
+	return quoteIdent(name)
+}
+
+func isAlpha(c byte) bool        { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func (s *stmt) columnCount() int { return int(C.sqlite3_column_count(s.p)) }
+func (s *stmt) paramCount() int  { return int(C.sqlite3_bind_parameter_count(s.p)) }
+func (s *stmt) step() int        { return int(C.sqlite3_step(s.p)) }
 
 // finalize releases the statement and returns the result code of its
 // last step (SQLITE_OK when it ran to the end).
@@ -330,8 +396,8 @@ func (s *stmt) row(dst []value) {
 	}
 }
 
-// insert binds fields (packed in buf, lengths in lens) and runs the
-// statement once.
+// insert binds fields (packed in buf, lengths in lens, -1 for NULL) and
+// runs the statement once.
 func (s *stmt) insert(buf []byte, lens []C.int) int {
 	var bp *C.char
 	if len(buf) > 0 {

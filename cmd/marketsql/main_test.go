@@ -23,12 +23,28 @@ func TestRun(t *testing.T) {
 		code      int
 		stdout    string
 		stderrHas string
-		onFreshDB bool // prepend a new database file to args
+		stdoutHas string // instead of stdout
+		onFreshDB bool   // prepend a new database file to args
 	}{
 		{name: "version", args: []string{"-version"}, stdout: "marketsql devel (SQLite " + shell.SQLiteVersion() + ")\n"},
-		{name: "no database", args: nil, code: 2, stderrHas: "usage: marketsql"},
-		{name: "too many arguments", args: []string{"a.db", "select 1", "x"}, code: 2, stderrHas: "usage:"},
-		{name: "unknown flag", args: []string{"-nope", "a.db"}, code: 2, stderrHas: "flag provided but not defined: -nope"},
+		{name: "help", args: []string{"-help"}, stdoutHas: "Usage: marketsql [OPTIONS] [FILENAME] [SQL...]"},
+		{name: "no database is in memory", args: []string{"-csv"}, stdin: "create table t(a); insert into t values(1); select * from t;\n", stdout: "1\n"},
+		{name: "several SQL arguments", onFreshDB: true, args: []string{"create table t(a)", "insert into t values(7)", "select a*2 from t"}, stdout: "14\n"},
+		{name: "options after the file", args: []string{":memory:", "-json", "select 1 as a"}, stdout: "[{\"a\":1}]\n"},
+		{name: "double dash", args: []string{"--csv", "--header", ":memory:", "select 1 as a"}, stdout: "a\n1\n"},
+		{name: "unknown flag", args: []string{"-nope", "a.db"}, code: 1, stderrHas: "marketsql: Error: unknown option: -nope"},
+		{name: "missing option value", args: []string{"-separator"}, code: 1, stderrHas: "missing argument to -separator"},
+		{name: "separator and nullvalue", args: []string{"-separator", ";", "-nullvalue", "NULL", ":memory:", "select 1, null"}, stdout: "1;NULL\n"},
+		{name: "csv then separator", args: []string{"-csv", "-separator", "\t", ":memory:", "select 1, 'a b'"}, stdout: "1\t\"a b\"\n"},
+		{name: "newline", args: []string{"-newline", "X", ":memory:", "select 1; select 2"}, stdout: "1X2X"},
+		{name: "cmd runs first", args: []string{"-cmd", ".mode csv", "-cmd", "create table t(a)", ":memory:", "insert into t values('x y')", "select * from t"}, stdout: "\"x y\"\r\n"},
+		{name: "echo", args: []string{"-echo", ":memory:", "select 1"}, stdout: "select 1\n1\n"},
+		{name: "markdown", args: []string{"-markdown", ":memory:", "select 1 as a"}, stdout: "| a |\n|---|\n| 1 |\n"},
+		{name: "line", args: []string{"-line", ":memory:", "select 1 as a"}, stdout: "    a = 1\n"},
+		{name: "tabs", args: []string{"-tabs", "-header", ":memory:", "select 1 as a, 2 as b"}, stdout: "a\tb\n1\t2\n"},
+		{name: "html", args: []string{"-html", ":memory:", "select '<a>' as a"}, stdout: "<TR><TD>&lt;a&gt;</TD>\n</TR>\n"},
+		{name: "insert", args: []string{"-insert", ":memory:", "select 1 as a"}, stdout: "INSERT INTO \"table\" VALUES(1);\n"},
+		{name: "batch", args: []string{"-batch", ":memory:"}, stdin: "select 3;\n", stdout: "3\n"},
 		{name: "sql argument", onFreshDB: true, args: []string{"select 1 as a; select 'x y' as b"}, stdout: "1\nx y\n"},
 		{name: "csv header", onFreshDB: true, args: []string{"-csv", "-header", "select 1 as a, 'x y' as b"}, stdout: "a,b\n1,\"x y\"\n"},
 		{name: "json", onFreshDB: true, args: []string{"-json", "select 1 as a, null as b"}, stdout: "[{\"a\":1,\"b\":null}]\n"},
@@ -54,7 +70,11 @@ func TestRun(t *testing.T) {
 			if code != tc.code {
 				t.Errorf("exit status %d, want %d (stderr %q)", code, tc.code, stderr.String())
 			}
-			if stdout.String() != tc.stdout {
+			if tc.stdoutHas != "" {
+				if !strings.Contains(stdout.String(), tc.stdoutHas) {
+					t.Errorf("stdout %q, want it to contain %q", stdout.String(), tc.stdoutHas)
+				}
+			} else if stdout.String() != tc.stdout {
 				t.Errorf("stdout %q, want %q", stdout.String(), tc.stdout)
 			}
 			if !strings.Contains(stderr.String(), tc.stderrHas) {
@@ -93,5 +113,18 @@ func TestImportThenQuery(t *testing.T) {
 	code := run(context.Background(), []string{"-csv", db, "select count(*), min(country) from customers"}, strings.NewReader(""), &stdout, &stderr)
 	if code != 0 || stdout.String() != "4,Finland\n" {
 		t.Fatalf("query: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "ro.db")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{db, "create table t(a)", "insert into t values(1)"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("create: exit %d: %s", code, stderr.String())
+	}
+	code := run(context.Background(), []string{"-readonly", db, "select count(*) from t", "insert into t values(2)"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 1 || stdout.String() != "1\n" || !strings.Contains(stderr.String(), "readonly") {
+		t.Fatalf("read-only write: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }

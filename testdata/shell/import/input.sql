@@ -3,8 +3,11 @@
 .mode box
 select * from customers;
 .mode list
+-- column types are inferred; an empty number is NULL
 select typeof(customer_id), typeof(spend) from customers limit 1;
--- into an existing table every record is data, the header too
+select count(*) from customers where spend is null;
+-- into an existing table every record is data, but a header repeating
+-- the column names is skipped
 .import --csv ../testdata/shell/data/customers.csv customers
 select count(*) from customers;
 select * from customers where customer_id = 'customer_id';

@@ -7,6 +7,6 @@ select count(*) from existing;
 .import --csv ../testdata/shell/data/bad_quote.csv q
 .import --csv ../testdata/shell/data/no_such_file.csv x
 .import --csv
-.import --tsv ../testdata/shell/data/customers.csv x
+.import --nope ../testdata/shell/data/customers.csv x
 .import --csv --skip lots ../testdata/shell/data/customers.csv x
 .tables e%

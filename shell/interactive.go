@@ -1,0 +1,97 @@
+package shell
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/peterh/liner"
+)
+
+// Prompts of an interactive session: the first line of a statement, and
+// the lines that continue it.
+const (
+	promptMain     = "marketsql> "
+	promptContinue = "   ...> "
+)
+
+// interactive reads commands from the terminal with line editing (liner):
+// history kept in cfg.HistoryFile, one entry per command (a statement typed
+// on several lines is one entry), tab completion, Ctrl-C abandoning the
+// line being typed and Ctrl-D ending the session.
+func (s *Shell) interactive() {
+	ln := liner.NewLiner()
+	defer ln.Close()
+	ln.SetCtrlCAborts(true)
+	ln.SetTabCompletionStyle(liner.TabPrints)
+	s.completion = &completer{s: s}
+	ln.SetWordCompleter(s.completion.complete)
+	if s.cfg.HistoryFile != "" {
+		if f, err := os.Open(s.cfg.HistoryFile); err == nil {
+			ln.ReadHistory(f)
+			f.Close()
+		}
+	}
+	if s.cfg.Banner != "" {
+		s.out.WriteString(s.cfg.Banner)
+	}
+	s.process(linerReader{ln: ln, s: s}, true, func(entry string) {
+		ln.AppendHistory(entry)
+		s.saveHistory(ln)
+	})
+	s.out.Flush()
+}
+
+// saveHistory writes the history file (the whole history, which liner keeps
+// bounded), so that a session that is killed loses nothing.
+func (s *Shell) saveHistory(ln *liner.State) {
+	if s.cfg.HistoryFile == "" {
+		return
+	}
+	tmp := s.cfg.HistoryFile + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return
+	}
+	_, werr := ln.WriteHistory(f)
+	if cerr := f.Close(); werr == nil && cerr == nil {
+		os.Rename(tmp, filepath.Clean(s.cfg.HistoryFile))
+	} else {
+		os.Remove(tmp)
+	}
+}
+
+// linerReader reads lines from the terminal with liner.
+type linerReader struct {
+	ln *liner.State
+	s  *Shell
+}
+
+func (r linerReader) readLine(pending bool) (string, error) {
+	r.s.out.Flush()
+	r.s.drainInterrupts()
+	p := promptMain
+	if pending {
+		p = promptContinue
+	}
+	line, err := r.ln.Prompt(p)
+	switch err {
+	case liner.ErrPromptAborted:
+		return "", errAborted
+	case nil:
+		return line, nil
+	}
+	os.Stdout.WriteString("\n") // end the prompt line after Ctrl-D
+	return "", err
+}
+
+// drainInterrupts forgets interrupts that arrived while no statement ran.
+func (s *Shell) drainInterrupts() {
+	for {
+		select {
+		case <-s.interrupt:
+		default:
+			s.interrupted.Store(false)
+			return
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package text
+
+import (
+	"bufio"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// expected: testdata/text/zh_expected.tsv, reviewed by hand: every term is a
+// word of the embedded dictionary; particles, numbers and punctuation are gone.
+func TestChineseSentences(t *testing.T) {
+	f, err := os.Open("../../testdata/text/zh_expected.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tk, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || line == "" {
+			continue
+		}
+		parts := strings.SplitN(line, "\t", 2)
+		want := strings.Fields(parts[1])
+		if got := tk.Tokens(parts[0]); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %q, want %q", parts[0], got, want)
+		}
+		for _, w := range want {
+			if !InDictionary(w) {
+				t.Errorf("%s: expected term %q is not a dictionary word", parts[0], w)
+			}
+		}
+		n++
+	}
+	if n < 10 {
+		t.Fatalf("only %d sentences", n)
+	}
+}
+
+func TestEnglish(t *testing.T) {
+	t.Parallel()
+	tk, _ := New(Options{})
+	cases := []struct{ in, want string }{
+		{"The U.S. company's shares rose 3.5 pct to 12 dlrs, Reuter said.", "company shares rose pct dlrs reuter said"},
+		{"Don't panic!!! e-mail: info@example.com ... café NAÏVE", "panic mail info example com café naïve"},
+		{"Price: $1,000 (2011) 12th 3m a4 -- ok", "price"},
+		{"", ""},
+		{"the and of to", ""},
+		{"bad \xff\xfe utf8 text", "bad text"},
+		{"USB 数据线 cable", "usb 数据线 cable"},
+	}
+	for _, c := range cases {
+		got := strings.Join(tk.Tokens(c.in), " ")
+		if got != c.want {
+			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+	stem, _ := New(Options{Stem: true, MinLength: 2, StopWords: []string{"Runner"}})
+	if got := strings.Join(stem.Tokens("running runners Runner easily ox"), " "); got != "run easili ox" { // "runners" stems to the stop word "runner"
+		t.Errorf("stemmed: %q", got)
+	}
+	keep, _ := New(Options{KeepStopWords: true})
+	if got := strings.Join(keep.Tokens("the cat"), " "); got != "the cat" {
+		t.Errorf("keep stop words: %q", got)
+	}
+	en, _ := New(Options{Language: "en"})
+	if got := en.Tokens("米饭很好吃 rice"); !reflect.DeepEqual(got, []string{"rice"}) {
+		t.Errorf("language en: %q", got)
+	}
+	if _, err := New(Options{Language: "fr"}); err == nil {
+		t.Error("language fr: want an error")
+	}
+}
+
+func TestUserWords(t *testing.T) {
+	t.Parallel()
+	tk, _ := New(Options{UserWords: []string{"送餐", "麻辣香锅"}})
+	got := tk.Tokens("送餐速度太慢，麻辣香锅好吃")
+	want := []string{"送餐", "速度", "太慢", "麻辣香锅", "好吃"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestLongDocument(t *testing.T) {
+	t.Parallel()
+	tk, _ := New(Options{})
+	var b strings.Builder
+	for b.Len() < 1<<20 {
+		b.WriteString("Customers love the chocolate cookies; 送餐速度很快，味道很好。 ")
+	}
+	start := time.Now()
+	toks := tk.Tokens(b.String())
+	if len(toks) < 50000 {
+		t.Errorf("1 MB document gave %d tokens", len(toks))
+	}
+	t.Logf("1 MB document: %d tokens in %v", len(toks), time.Since(start))
+}
+
+func FuzzTokens(f *testing.F) {
+	f.Add("The U.S. company's shares rose 3.5 pct")
+	f.Add("送餐速度太慢了，米饭都凉了 abc")
+	f.Add("\xff\xfe\x00 Ω≈ç√ 🍕 ١٢٣")
+	tk, _ := New(Options{UserWords: []string{"送餐"}})
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, w := range tk.Tokens(s) {
+			if w == "" || strings.ContainsAny(w, "0123456789 \t\n") {
+				t.Fatalf("bad token %q from %q", w, s)
+			}
+		}
+	})
+}

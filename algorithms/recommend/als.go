@@ -131,14 +131,7 @@ func confidences(x *CSR, alpha float64) *confMatrix {
 // Gram writes YᵀY + reg·I (f×f, row-major) into dst for the row-major
 // n×f matrix y.
 func Gram(y []float32, f int, reg float64, dst []float32) {
-	n := len(y) / f
-	clear(dst)
-	if n > 0 {
-		impl.Sgemm(blas.Trans, blas.NoTrans, f, f, n, 1, y, f, y, f, 0, dst, f)
-	}
-	for j := 0; j < f; j++ {
-		dst[j*f+j] += float32(reg)
-	}
+	gram(y, f, reg, dst)
 }
 
 type cgScratch struct {
@@ -155,31 +148,31 @@ func cgRow(c *confMatrix, row int, x, y, yty []float32, f, steps int, s *cgScrat
 	a, b := c.indptr[row], c.indptr[row+1]
 	r, p, ap := s.r, s.p, s.ap
 	// r = YᵀCp - A x
-	impl.Ssymv(blas.Upper, f, -1, yty, f, x, 1, 0, r, 1)
+	symv(-1, yty, f, x, r)
 	for k := a; k < b; k++ {
 		yi := y[int(c.indices[k])*f : int(c.indices[k])*f+f]
 		cm1 := c.cm1[k]
-		impl.Saxpy(f, (cm1+1)-cm1*impl.Sdot(f, yi, 1, x, 1), yi, 1, r, 1)
+		axpy((cm1+1)-cm1*dot(yi, x), yi, r)
 	}
 	copy(p, r)
-	rsold := impl.Sdot(f, r, 1, r, 1)
+	rsold := dot(r, r)
 	if rsold < 1e-20 {
 		return
 	}
 	for it := 0; it < steps; it++ {
-		impl.Ssymv(blas.Upper, f, 1, yty, f, p, 1, 0, ap, 1)
+		symv(1, yty, f, p, ap)
 		for k := a; k < b; k++ {
 			yi := y[int(c.indices[k])*f : int(c.indices[k])*f+f]
-			impl.Saxpy(f, c.cm1[k]*impl.Sdot(f, yi, 1, p, 1), yi, 1, ap, 1)
+			axpy(c.cm1[k]*dot(yi, p), yi, ap)
 		}
-		den := impl.Sdot(f, p, 1, ap, 1)
+		den := dot(p, ap)
 		if den == 0 {
 			return
 		}
 		alpha := rsold / den
-		impl.Saxpy(f, alpha, p, 1, x, 1)
-		impl.Saxpy(f, -alpha, ap, 1, r, 1)
-		rsnew := impl.Sdot(f, r, 1, r, 1)
+		axpy(alpha, p, x)
+		axpy(-alpha, ap, r)
+		rsnew := dot(r, r)
 		if rsnew < 1e-20 {
 			return
 		}
@@ -236,7 +229,7 @@ func gram64(y []float32, f int) []float64 {
 	return g
 }
 
-func dot32(a, b []float32) float32 { return impl.Sdot(len(a), a, 1, b, 1) }
+func dot32(a, b []float32) float32 { return dot(a, b) }
 
 // ALSScores writes into dst the score of every item for factor vector x.
 func (m *Factors) ALSScores(x []float32, dst []float64, buf []float32) {

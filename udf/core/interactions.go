@@ -1,0 +1,187 @@
+package core
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+)
+
+// Interactions is a (user, item[, weight]) source read into memory. Users
+// and items are numbered in key order (INTEGER keys first, ascending, then
+// TEXT keys in byte order), so the numbering does not depend on the order
+// of the source's rows.
+type Interactions struct {
+	UserColumn, ItemColumn, WeightColumn string // WeightColumn is "" without one
+	Users, Items                         []any  // index → key (int64 or string)
+	U, I                                 []int32
+	W                                    []float64 // 1 for every row without a weight column
+	Rows                                 int       // rows read
+	Skipped                              int       // rows left out (NULL key or bad weight, with skip)
+	Zero                                 int       // rows with weight 0, which carry no interaction
+
+	keys [][2]any
+}
+
+// ReadInteractions runs a read-only query on c whose columns are a user
+// key, an item key and optionally a non-negative weight. Keys are INTEGER
+// or TEXT (a REAL with no fraction counts as INTEGER). A row with a NULL
+// key, or a NULL, non-numeric, negative or non-finite weight, is an error
+// naming the row, unless skipBad, which leaves it out and counts it. Rows
+// of weight 0 are left out and counted in Zero.
+func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, error) {
+	if err := CheckReadOnly(c.SQL, fn, query); err != nil {
+		return nil, err
+	}
+	defer c.beginRead()()
+	rows, err := c.SQL.Query(query, nil)
+	if err != nil {
+		return nil, Errorf(fn, "read source: %w", err)
+	}
+	defer rows.Close()
+	cols := rows.Columns()
+	if len(cols) != 2 && len(cols) != 3 {
+		return nil, Errorf(fn, "the source has %d column(s); it needs (user, item) or (user, item, weight)", len(cols))
+	}
+	in := &Interactions{UserColumn: cols[0], ItemColumn: cols[1]}
+	if len(cols) == 3 {
+		in.WeightColumn = cols[2]
+	}
+	users, items := map[any]int32{}, map[any]int32{}
+	vals := make([]driver.Value, len(cols))
+	hint := "; clean it or pass \"on_null\": \"skip\" to leave such rows out"
+	for n := 1; ; n++ {
+		if n%65536 == 0 {
+			if err := c.Check(); err != nil {
+				return nil, Errorf(fn, "reading the source: %w", err)
+			}
+		}
+		if err := rows.Next(vals); err != nil {
+			if err == io.EOF {
+				break
+			}
+			return nil, Errorf(fn, "read source row %d: %w", n, err)
+		}
+		in.Rows++
+		u, problem := interactionKey(vals[0])
+		if problem != "" {
+			if skipBad && problem == "NULL" {
+				in.Skipped++
+				continue
+			}
+			return nil, Errorf(fn, "row %d: user column %q is %s%s", n, cols[0], problem, hint)
+		}
+		i, problem := interactionKey(vals[1])
+		if problem != "" {
+			if skipBad && problem == "NULL" {
+				in.Skipped++
+				continue
+			}
+			return nil, Errorf(fn, "row %d (%s=%s): item column %q is %s%s", n, cols[0], keyText(u), cols[1], problem, hint)
+		}
+		w := 1.0
+		if len(cols) == 3 {
+			w, problem = numeric(vals[2])
+			if problem == "" && w < 0 {
+				problem = fmt.Sprintf("negative (%g); weights must be 0 or more", w)
+			}
+			if problem != "" {
+				if skipBad {
+					in.Skipped++
+					continue
+				}
+				return nil, Errorf(fn, "row %d (%s=%s, %s=%s): weight column %q is %s%s", n, cols[0], keyText(u), cols[1], keyText(i), cols[2], problem, hint)
+			}
+			if w == 0 {
+				in.Zero++
+				continue
+			}
+		}
+		if _, ok := users[u]; !ok {
+			users[u] = 0
+			in.Users = append(in.Users, u)
+		}
+		if _, ok := items[i]; !ok {
+			items[i] = 0
+			in.Items = append(in.Items, i)
+		}
+		in.U = append(in.U, 0)
+		in.I = append(in.I, 0)
+		in.W = append(in.W, w)
+		// remember keys until they are numbered
+		in.keys = append(in.keys, [2]any{u, i})
+	}
+	SortKeys(in.Users)
+	SortKeys(in.Items)
+	for k, u := range in.Users {
+		users[u] = int32(k)
+	}
+	for k, i := range in.Items {
+		items[i] = int32(k)
+	}
+	for k, p := range in.keys {
+		in.U[k], in.I[k] = users[p[0]], items[p[1]]
+	}
+	in.keys = nil
+	return in, nil
+}
+
+// interactionKey converts a user or item key; problem is non-empty when it
+// is not INTEGER or TEXT.
+func interactionKey(v driver.Value) (any, string) {
+	switch k := v.(type) {
+	case int64:
+		return k, ""
+	case string:
+		return k, ""
+	case []byte:
+		return string(k), ""
+	case float64:
+		if k == math.Trunc(k) && math.Abs(k) < 1<<53 {
+			return int64(k), ""
+		}
+		return nil, fmt.Sprintf("REAL %g; keys must be INTEGER or TEXT", k)
+	case nil:
+		return nil, "NULL"
+	}
+	return nil, fmt.Sprintf("of unsupported type %T", v)
+}
+
+// InteractionKey converts a SQL argument to a key as ReadInteractions
+// does; ok is false for NULL.
+func InteractionKey(fn, argName string, v any) (any, bool, error) {
+	if b, isBytes := v.([]byte); isBytes && b == nil {
+		return nil, false, nil
+	}
+	k, problem := interactionKey(v)
+	if problem == "NULL" {
+		return nil, false, nil
+	}
+	if problem != "" {
+		return nil, false, Errorf(fn, "argument %s is %s", argName, problem)
+	}
+	return k, true, nil
+}
+
+// SortKeys sorts keys as SQLite orders them: INTEGER before TEXT, integers
+// ascending, text in byte order.
+func SortKeys(keys []any) {
+	sort.Slice(keys, func(a, b int) bool { return KeyLess(keys[a], keys[b]) })
+}
+
+// KeyLess orders keys as SortKeys does.
+func KeyLess(a, b any) bool {
+	ai, aInt := a.(int64)
+	bi, bInt := b.(int64)
+	switch {
+	case aInt && bInt:
+		return ai < bi
+	case aInt != bInt:
+		return aInt
+	}
+	return a.(string) < b.(string)
+}
+
+// KeyText renders a key for messages: integers as they are, text quoted.
+func KeyText(k any) string { return keyText(k) }

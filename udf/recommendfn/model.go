@@ -1,0 +1,276 @@
+package recommendfn
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
+	"github.com/seed-a084b42d/marketsql/catalog"
+)
+
+// Kind is the ml_models.kind of recommendation models.
+const Kind = "recommend"
+
+// payloadVersion is the version of the recommend payload inside the envelope.
+const payloadVersion = 1
+
+// Model is a trained recommender with its SQL keys.
+type Model struct {
+	*recommend.Model
+	UserColumn, ItemColumn string
+	Users, Items           []any // index → key (int64 or string)
+	userIndex, itemIndex   map[any]int32
+	scratch                sync.Pool
+}
+
+func newModel(m *recommend.Model, userCol, itemCol string, users, items []any) *Model {
+	md := &Model{Model: m, UserColumn: userCol, ItemColumn: itemCol, Users: users, Items: items,
+		userIndex: make(map[any]int32, len(users)), itemIndex: make(map[any]int32, len(items))}
+	for k, u := range users {
+		md.userIndex[u] = int32(k)
+	}
+	for k, i := range items {
+		md.itemIndex[i] = int32(k)
+	}
+	md.scratch.New = func() any { return md.NewScratch() }
+	return md
+}
+
+// User returns the index of a user key.
+func (m *Model) User(key any) (int, bool) {
+	u, ok := m.userIndex[key]
+	return int(u), ok
+}
+
+// Item returns the index of an item key.
+func (m *Model) Item(key any) (int, bool) {
+	i, ok := m.itemIndex[key]
+	return int(i), ok
+}
+
+func (m *Model) getScratch() *recommend.Scratch  { return m.scratch.Get().(*recommend.Scratch) }
+func (m *Model) putScratch(s *recommend.Scratch) { m.scratch.Put(s) }
+
+func encodeKeys(e *catalog.Encoder, keys []any) {
+	e.Uint(uint64(len(keys)))
+	for _, k := range keys {
+		switch v := k.(type) {
+		case int64:
+			e.Uint(0)
+			e.Int(v)
+		case string:
+			e.Uint(1)
+			e.String(v)
+		default:
+			panic(fmt.Sprintf("recommendfn: key of type %T", k))
+		}
+	}
+}
+
+func decodeKeys(d *catalog.Decoder) []any {
+	n := d.Len(2)
+	keys := make([]any, n)
+	for k := range keys {
+		switch d.Uint() {
+		case 0:
+			keys[k] = d.Int()
+		case 1:
+			keys[k] = d.String()
+		default:
+			d.Len(1 << 62) // makes the decoder fail
+			return nil
+		}
+	}
+	return keys
+}
+
+func float32Bytes(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for k, f := range v {
+		binary.LittleEndian.PutUint32(b[4*k:], math.Float32bits(f))
+	}
+	return b
+}
+
+func bytesFloat32(b []byte) []float32 {
+	v := make([]float32, len(b)/4)
+	for k := range v {
+		v[k] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*k:]))
+	}
+	return v
+}
+
+func encodeCSR(e *catalog.Encoder, x *recommend.CSR) {
+	e.Uint(uint64(x.Rows))
+	e.Uint(uint64(x.Cols))
+	for r := 0; r < x.Rows; r++ {
+		e.Uint(uint64(x.RowLen(r)))
+	}
+	binary := true
+	for _, v := range x.Data {
+		if v != 1 {
+			binary = false
+			break
+		}
+	}
+	e.Bool(binary)
+	for r := 0; r < x.Rows; r++ {
+		prev := int32(-1)
+		is, _ := x.Row(r)
+		for _, i := range is {
+			e.Uint(uint64(i - prev - 1)) // gaps: small numbers, short varints
+			prev = i
+		}
+	}
+	if !binary {
+		for _, v := range x.Data {
+			e.Float(v)
+		}
+	}
+}
+
+func decodeCSR(d *catalog.Decoder) *recommend.CSR {
+	rows, cols := d.Len(1), int(d.Uint())
+	if d.Err() != nil || cols < 0 || cols > math.MaxInt32 {
+		d.Len(1 << 62)
+		return nil
+	}
+	x := &recommend.CSR{Rows: rows, Cols: cols, Indptr: make([]int, rows+1)}
+	for r := 0; r < rows; r++ {
+		x.Indptr[r+1] = x.Indptr[r] + d.Len(1)
+	}
+	nnz := x.Indptr[rows]
+	binary := d.Bool()
+	if d.Err() != nil || nnz < 0 || nnz > 1<<40 {
+		return nil
+	}
+	x.Indices = make([]int32, 0, min(nnz, 1<<24))
+	for r := 0; r < rows && d.Err() == nil; r++ {
+		prev := int64(-1)
+		for k := x.Indptr[r]; k < x.Indptr[r+1]; k++ {
+			i := prev + 1 + int64(d.Uint())
+			if i >= int64(cols) {
+				d.Len(1 << 62)
+				return nil
+			}
+			x.Indices = append(x.Indices, int32(i))
+			prev = i
+		}
+	}
+	if d.Err() != nil {
+		return nil
+	}
+	x.Data = make([]float64, nnz)
+	for k := range x.Data {
+		if binary {
+			x.Data[k] = 1
+		} else {
+			x.Data[k] = d.Float()
+		}
+	}
+	return x
+}
+
+// Encode returns the sealed params blob of m.
+func (m *Model) Encode() []byte {
+	var e catalog.Encoder
+	e.Uint(payloadVersion)
+	e.Uint(uint64(m.Method))
+	e.String(m.UserColumn)
+	e.String(m.ItemColumn)
+	encodeKeys(&e, m.Users)
+	encodeKeys(&e, m.Items)
+	encodeCSR(&e, m.Train)
+	switch m.Method {
+	case recommend.MethodALS:
+		e.Float(m.Alpha)
+		e.Float(m.Reg)
+		e.Uint(uint64(m.Factors.F))
+		e.Bytes(float32Bytes(m.Factors.Users))
+		e.Bytes(float32Bytes(m.Factors.Items))
+	case recommend.MethodItemKNN:
+		nb := m.Neighbors
+		for i := 0; i+1 < len(nb.Indptr); i++ {
+			e.Uint(uint64(nb.Indptr[i+1] - nb.Indptr[i]))
+		}
+		for _, j := range nb.Items {
+			e.Uint(uint64(j))
+		}
+		e.Floats(nb.Scores)
+	case recommend.MethodUserKNN:
+		e.Uint(uint64(m.UserK))
+	}
+	return catalog.Seal(Kind, e.Data())
+}
+
+// Decode reads a params blob written by Encode, checking every shape, so a
+// damaged or foreign blob is an error and never a panic later.
+func Decode(blob []byte) (*Model, error) {
+	kind, payload, err := catalog.Open(blob)
+	if err != nil {
+		return nil, err
+	}
+	if kind != Kind {
+		return nil, fmt.Errorf("%w: holds a %q model, not %q", catalog.ErrDamaged, kind, Kind)
+	}
+	d := catalog.NewDecoder(payload)
+	if v := d.Uint(); d.Err() == nil && v != payloadVersion {
+		return nil, fmt.Errorf("%w: recommend payload version %d (this build reads %d)", catalog.ErrFormat, v, payloadVersion)
+	}
+	rm := &recommend.Model{Method: recommend.Method(d.Uint())}
+	userCol, itemCol := d.String(), d.String()
+	users := decodeKeys(d)
+	items := decodeKeys(d)
+	rm.Train = decodeCSR(d)
+	if d.Err() != nil {
+		return nil, d.Err()
+	}
+	if rm.Train == nil || rm.Train.Rows != len(users) || rm.Train.Cols != len(items) {
+		return nil, fmt.Errorf("%w: inconsistent shapes", catalog.ErrDamaged)
+	}
+	ni := len(items)
+	switch rm.Method {
+	case recommend.MethodALS:
+		rm.Alpha, rm.Reg = d.Float(), d.Float()
+		f := int(d.Uint())
+		us, is := d.Bytes(), d.Bytes()
+		if d.Err() == nil && (f < 1 || f > 1024 || len(us) != 4*f*len(users) || len(is) != 4*f*ni) {
+			return nil, fmt.Errorf("%w: inconsistent factor shapes", catalog.ErrDamaged)
+		}
+		rm.Factors = &recommend.Factors{F: f, Users: bytesFloat32(us), Items: bytesFloat32(is)}
+	case recommend.MethodItemKNN:
+		nb := &recommend.Neighbors{Indptr: make([]int, ni+1)}
+		for i := 0; i < ni; i++ {
+			nb.Indptr[i+1] = nb.Indptr[i] + d.Len(1)
+		}
+		if d.Err() != nil {
+			return nil, d.Err()
+		}
+		nb.Items = make([]int32, 0, min(nb.Indptr[ni], 1<<24))
+		for k := 0; k < nb.Indptr[ni] && d.Err() == nil; k++ {
+			j := d.Uint()
+			if j >= uint64(ni) {
+				return nil, fmt.Errorf("%w: neighbour out of range", catalog.ErrDamaged)
+			}
+			nb.Items = append(nb.Items, int32(j))
+		}
+		nb.Scores = d.Floats()
+		if d.Err() == nil && len(nb.Scores) != nb.Indptr[ni] {
+			return nil, fmt.Errorf("%w: inconsistent neighbour shapes", catalog.ErrDamaged)
+		}
+		rm.Neighbors = nb
+	case recommend.MethodUserKNN:
+		rm.UserK = int(d.Uint())
+	case recommend.MethodPopular:
+	default:
+		return nil, fmt.Errorf("%w: unknown method %d", catalog.ErrDamaged, rm.Method)
+	}
+	if err := d.Finish(); err != nil {
+		return nil, err
+	}
+	rm.Popularity = rm.Train.ColumnCounts()
+	rm.Prepare()
+	return newModel(rm, userCol, itemCol, users, items), nil
+}

@@ -1,0 +1,173 @@
+package recommendfn
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+
+	"github.com/seed-a084b42d/marketsql/udf/core"
+)
+
+// Options are the training options of recommend_train; the JSON keys are
+// given in brackets. The zero value of a field means its default.
+type Options struct {
+	// Method is "als" (default), "item_knn", "user_knn" or "popular"
+	// ("method").
+	Method string
+	// Factors is the number of ALS latent factors ("factors"); 0 means 64.
+	Factors int
+	// Regularization is ALS's L2 penalty ("regularization"); 0 means 0.01.
+	Regularization float64
+	// Alpha scales ALS confidence, c = 1 + alpha·weight ("alpha"); 0 means 40.
+	Alpha float64
+	// Iterations is the number of ALS sweeps ("iterations"); 0 means 15.
+	Iterations int
+	// CGSteps is the number of conjugate-gradient steps per row and sweep
+	// ("cg_steps"); 0 means 3.
+	CGSteps int
+	// Seed seeds ALS's initial factors ("seed"); the same seed on the same
+	// data gives the same model.
+	Seed uint64
+	// Neighbors is how many most similar items (item_knn) or users
+	// (user_knn) are kept ("neighbors"); 0 means 20. NeighborsAll keeps
+	// every one ("neighbors": 0 in JSON).
+	Neighbors    int
+	NeighborsAll bool
+	// Weighting is item_knn's "cosine" (default), "bm25" or "tfidf"
+	// ("weighting").
+	Weighting string
+	// BM25K1 and BM25B are the BM25 parameters ("bm25_k1", "bm25_b"); 0
+	// means 100 and 0.8.
+	BM25K1, BM25B float64
+	// KeepWeights trains on the summed weights instead of 1 per purchased
+	// item ("binarize": false; binarizing is the default).
+	KeepWeights bool
+	// SkipBad leaves out rows with a NULL user or item, or a NULL, negative
+	// or non-numeric weight ("on_null": "skip"; the default is "error").
+	SkipBad bool
+	// Threads bounds worker goroutines ("threads"); 0 means all cores.
+	Threads int
+}
+
+var trainKeys = []string{"method", "factors", "regularization", "alpha", "iterations", "cg_steps", "seed",
+	"neighbors", "weighting", "bm25_k1", "bm25_b", "binarize", "on_null", "threads"}
+
+func parseOptions(fn string, text any) (Options, error) {
+	o, err := core.ParseOptions(fn, text, trainKeys)
+	if err != nil {
+		return Options{}, err
+	}
+	var opt Options
+	opt.Method = o.Enum("method", "als", "als", "item_knn", "user_knn", "popular")
+	opt.Factors = o.Int("factors", 64, 1, 1024)
+	opt.Regularization = o.Float("regularization", 0.01, 0, 1e6)
+	opt.Alpha = o.Float("alpha", 40, 0, 1e9)
+	opt.Iterations = o.Int("iterations", 15, 1, 10000)
+	opt.CGSteps = o.Int("cg_steps", 3, 1, 1024)
+	opt.Seed = uint64(o.Int("seed", 0, 0, math.MaxInt))
+	opt.Neighbors = o.Int("neighbors", 20, 0, math.MaxInt32)
+	if o.Has("neighbors") && opt.Neighbors == 0 {
+		opt.NeighborsAll = true
+	}
+	opt.Weighting = o.Enum("weighting", "cosine", "cosine", "bm25", "tfidf")
+	opt.BM25K1 = o.Float("bm25_k1", 100, 1e-9, 1e9)
+	opt.BM25B = o.Float("bm25_b", 0.8, 0, 1)
+	opt.KeepWeights = !o.Bool("binarize", true)
+	opt.SkipBad = o.Enum("on_null", "error", "error", "skip") == "skip"
+	opt.Threads = o.Int("threads", 0, 0, 1024)
+	if opt.Regularization == 0 && o.Has("regularization") {
+		opt.Regularization = math.SmallestNonzeroFloat64 // an explicit 0
+	}
+	return opt, o.Err()
+}
+
+// withDefaults fills zero fields and checks what a Go caller may get wrong.
+func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
+	if o.Method == "" {
+		o.Method = "als"
+	}
+	switch o.Method {
+	case "als", "item_knn", "user_knn", "popular":
+	default:
+		return o, core.Errorf(fn, "option \"method\" must be one of \"als\", \"item_knn\", \"user_knn\", \"popular\", got %q", o.Method)
+	}
+	if o.Weighting == "" {
+		o.Weighting = "cosine"
+	}
+	switch o.Weighting {
+	case "cosine", "bm25", "tfidf":
+	default:
+		return o, core.Errorf(fn, "option \"weighting\" must be one of \"cosine\", \"bm25\", \"tfidf\", got %q", o.Weighting)
+	}
+	if o.Factors <= 0 {
+		o.Factors = 64
+	}
+	if o.Factors > 1024 {
+		return o, core.Errorf(fn, "option \"factors\" must be an integer from 1 to 1024, got %d", o.Factors)
+	}
+	if o.Regularization == 0 {
+		o.Regularization = 0.01
+	}
+	if o.Alpha == 0 {
+		o.Alpha = 40
+	}
+	if o.Iterations <= 0 {
+		o.Iterations = 15
+	}
+	if o.CGSteps <= 0 {
+		o.CGSteps = 3
+	}
+	if o.Neighbors <= 0 && !o.NeighborsAll {
+		o.Neighbors = 20
+	}
+	if o.NeighborsAll {
+		o.Neighbors = 0
+	}
+	if o.BM25K1 == 0 {
+		o.BM25K1 = 100
+	}
+	if o.BM25B == 0 {
+		o.BM25B = 0.8
+	}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"regularization", o.Regularization}, {"alpha", o.Alpha}, {"bm25_k1", o.BM25K1}, {"bm25_b", o.BM25B}} {
+		if v.v < 0 || math.IsNaN(v.v) || math.IsInf(v.v, 0) {
+			return o, core.Errorf(fn, "option %q must be a non-negative number, got %g", v.name, v.v)
+		}
+	}
+	if o.Threads <= 0 {
+		o.Threads = env.Threads
+	}
+	if o.Threads <= 0 {
+		o.Threads = runtime.GOMAXPROCS(0)
+	}
+	return o, nil
+}
+
+// json returns the options as stored in ml_models.options.
+func (o Options) json() string {
+	m := map[string]any{"method": o.Method, "binarize": !o.KeepWeights, "on_null": "error"}
+	if o.SkipBad {
+		m["on_null"] = "skip"
+	}
+	switch o.Method {
+	case "als":
+		m["factors"], m["regularization"], m["alpha"] = o.Factors, o.Regularization, o.Alpha
+		m["iterations"], m["cg_steps"], m["seed"] = o.Iterations, o.CGSteps, o.Seed
+	case "item_knn":
+		m["neighbors"], m["weighting"] = o.Neighbors, o.Weighting
+		if o.Weighting == "bm25" {
+			m["bm25_k1"], m["bm25_b"] = o.BM25K1, o.BM25B
+		}
+	case "user_knn":
+		m["neighbors"] = o.Neighbors
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(fmt.Sprintf("recommend options: %v", err))
+	}
+	return string(b)
+}

@@ -1,0 +1,357 @@
+// Package recommendfn is the SQL surface of product recommendations.
+//
+//	recommend_train(model, source, options)           JSON summary; trains and stores a model
+//	recommend(model, user [, n [, options]])           table: rank, item, score, reason
+//	recommend_basket(model, items_json [, n [, options]]) table: rank, item, score, reason (fold-in)
+//	similar_items(model, item [, n])                   table: rank, item, score
+//	recommend_eval(model, holdout_source [, n])        table: metric, value
+//
+// The source of recommend_train has two or three columns: user key, item
+// key (INTEGER or TEXT, kept as they are) and an optional non-negative
+// weight (e.g. quantity). Duplicate (user, item) pairs are summed.
+package recommendfn
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+
+	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
+	"github.com/seed-a084b42d/marketsql/catalog"
+	"github.com/seed-a084b42d/marketsql/udf/core"
+)
+
+// Register adds the recommendation functions to a connection.
+func Register(c *core.Conn) error {
+	recCols := []string{"rank INTEGER", "item", "score REAL", "reason TEXT"}
+	return errors.Join(
+		core.RegisterScalar(c, core.Doc{Name: "recommend_train", Signature: "recommend_train(model, source, options)",
+			Summary: "learn product recommendations from (user, item[, weight]) rows and store the model; returns a JSON summary"},
+			false, trainSQL),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "recommend", Signature: "recommend(model, user [, n [, options]])",
+				Summary: "the n (default 10) best new items for a user; the most popular items for a user the model has not seen"},
+			Columns: recCols, Args: []string{"model", "user", "n", "options"}, MinArgs: 2, Run: recommendUser}),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "recommend_basket", Signature: "recommend_basket(model, items_json [, n [, options]])",
+				Summary: "the n best items for a basket given as a JSON array of item keys (an anonymous session, a new customer)"},
+			Columns: recCols, Args: []string{"model", "items", "n", "options"}, MinArgs: 2, Run: recommendBasket}),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "similar_items", Signature: "similar_items(model, item [, n])",
+				Summary: "the n (default 10) items most similar to an item"},
+			Columns: []string{"rank INTEGER", "item", "score REAL"}, Args: []string{"model", "item_key", "n"}, MinArgs: 2, Run: similarItems}),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "recommend_eval", Signature: "recommend_eval(model, holdout_source [, n])",
+				Summary: "precision, recall, MAP and NDCG at n (default 10) and catalogue coverage against held-out (user, item) rows"},
+			Columns: []string{"metric TEXT", "value REAL"}, Args: []string{"model", "holdout", "n"}, MinArgs: 2, Run: evaluate}),
+	)
+}
+
+func trainSQL(c *core.Conn, args []any) (any, error) {
+	const fn = "recommend_train"
+	if len(args) < 2 || len(args) > 3 {
+		return nil, core.Errorf(fn, "takes (model, source, options), got %d arguments", len(args))
+	}
+	name, err := core.Text(fn, "model", args[0])
+	if err != nil {
+		return nil, err
+	}
+	var options any
+	if len(args) == 3 {
+		options = args[2]
+	}
+	opt, err := parseOptions(fn, options)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Train(c, fn, name, args[1], opt)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+func load(c *core.Conn, fn string, name any) (*Model, error) {
+	s, err := core.Text(fn, "model", name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.LoadModel(fn, s, Kind, func(m *catalog.Model) (any, error) { return Decode(m.Params) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Model), nil
+}
+
+// count reads the optional n argument: default 10, at least 1.
+func count(fn string, v any) (int, error) {
+	if v == nil {
+		return 10, nil
+	}
+	if b, ok := v.([]byte); ok && b == nil {
+		return 10, nil
+	}
+	n, err := core.Integer(fn, "n", v)
+	if err != nil {
+		return 0, err
+	}
+	if n < 1 {
+		return 0, core.Errorf(fn, "n must be at least 1, got %d", n)
+	}
+	return int(min(n, math.MaxInt32)), nil
+}
+
+// callOptions reads the options of recommend and recommend_basket.
+func callOptions(fn string, v any) (includeSeen bool, err error) {
+	o, err := core.ParseOptions(fn, v, []string{"include_seen"})
+	if err != nil {
+		return false, err
+	}
+	includeSeen = o.Bool("include_seen", false)
+	return includeSeen, o.Err()
+}
+
+// rows renders ranked items; the first nModel come from the model, the
+// rest from popularity.
+func rows(m *Model, items []int32, scores []float64, nModel int) [][]any {
+	out := make([][]any, len(items))
+	for k, i := range items {
+		reason := "model"
+		if k >= nModel {
+			reason = "popular"
+		}
+		out[k] = []any{int64(k + 1), m.Items[i], scores[k], reason}
+	}
+	return out
+}
+
+func recommendUser(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "recommend"
+	m, err := load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	key, ok, err := core.InteractionKey(fn, "user", args[1])
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, core.Errorf(fn, "argument user is NULL; pass a user key (%s)", m.UserColumn)
+	}
+	n, err := count(fn, args[2])
+	if err != nil {
+		return nil, err
+	}
+	includeSeen, err := callOptions(fn, args[3])
+	if err != nil {
+		return nil, err
+	}
+	s := m.getScratch()
+	defer m.putScratch(s)
+	u, known := m.User(key)
+	if !known {
+		items, scores := m.TopPopular(n, nil, s)
+		return rows(m, items, scores, 0), nil
+	}
+	items, scores, nModel := m.TopUser(u, n, includeSeen, s)
+	return rows(m, items, scores, nModel), nil
+}
+
+// parseBasket reads a JSON array of item keys; keys the model does not
+// know are left out.
+func parseBasket(fn string, m *Model, v any) ([]int32, error) {
+	text, err := core.Text(fn, "items_json", v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var list []any
+	if err := dec.Decode(&list); err != nil || dec.More() {
+		return nil, core.Errorf(fn, "items_json must be a JSON array of item keys such as '[\"85123A\", \"71053\"]' or json_group_array(item), got %q", abbreviate(text))
+	}
+	var out []int32
+	seen := map[int32]bool{}
+	for k, e := range list {
+		var key any
+		switch x := e.(type) {
+		case string:
+			key = x
+		case json.Number:
+			i, err := x.Int64()
+			if err != nil {
+				f, ferr := x.Float64()
+				if ferr != nil || f != math.Trunc(f) || math.Abs(f) >= 1<<53 {
+					return nil, core.Errorf(fn, "items_json element %d is %s; item keys are integers or strings", k+1, x)
+				}
+				i = int64(f)
+			}
+			key = i
+		default:
+			return nil, core.Errorf(fn, "items_json element %d is %s; item keys are integers or strings", k+1, jsonText(e))
+		}
+		if i, ok := m.Item(key); ok && !seen[int32(i)] {
+			seen[int32(i)] = true
+			out = append(out, int32(i))
+		}
+	}
+	return out, nil
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(bytes.TrimSpace(b))
+}
+
+func abbreviate(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "..."
+	}
+	return s
+}
+
+func recommendBasket(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "recommend_basket"
+	m, err := load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	items, err := parseBasket(fn, m, args[1])
+	if err != nil {
+		return nil, err
+	}
+	n, err := count(fn, args[2])
+	if err != nil {
+		return nil, err
+	}
+	includeSeen, err := callOptions(fn, args[3])
+	if err != nil {
+		return nil, err
+	}
+	s := m.getScratch()
+	defer m.putScratch(s)
+	if len(items) == 0 {
+		top, scores := m.TopPopular(n, nil, s)
+		return rows(m, top, scores, 0), nil
+	}
+	top, scores, nModel, err := m.TopBasket(items, nil, n, includeSeen, s)
+	if err != nil {
+		return nil, core.Errorf(fn, "%w", err)
+	}
+	return rows(m, top, scores, nModel), nil
+}
+
+func similarItems(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "similar_items"
+	m, err := load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	key, ok, err := core.InteractionKey(fn, "item", args[1])
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, core.Errorf(fn, "argument item is NULL; pass an item key (%s)", m.ItemColumn)
+	}
+	n, err := count(fn, args[2])
+	if err != nil {
+		return nil, err
+	}
+	i, known := m.Item(key)
+	if !known {
+		return nil, core.Errorf(fn, "item %s is not in model %q (it has %d items); similar items need an item the model was trained on", core.KeyText(key), args[0], len(m.Items))
+	}
+	s := m.getScratch()
+	defer m.putScratch(s)
+	items, scores := m.Similar(i, n, s)
+	out := make([][]any, len(items))
+	for k, j := range items {
+		out[k] = []any{int64(k + 1), m.Items[j], scores[k]}
+	}
+	return out, nil
+}
+
+func evaluate(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "recommend_eval"
+	m, err := load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	n, err := count(fn, args[2])
+	if err != nil {
+		return nil, err
+	}
+	query, err := core.SourceQuery(fn, args[1])
+	if err != nil {
+		return nil, err
+	}
+	in, err := c.ReadInteractions(fn, query, true)
+	if err != nil {
+		return nil, err
+	}
+	relevant := map[int]map[int32]bool{}
+	unknownUsers := map[any]bool{}
+	unknownItem := int32(-1) // items the model does not know: relevant, never recommended
+	itemIdx := make([]int32, len(in.Items))
+	for k, key := range in.Items {
+		if i, ok := m.Item(key); ok {
+			itemIdx[k] = int32(i)
+		} else {
+			itemIdx[k] = unknownItem
+			unknownItem--
+		}
+	}
+	for k := range in.U {
+		ukey := in.Users[in.U[k]]
+		u, ok := m.User(ukey)
+		if !ok {
+			unknownUsers[ukey] = true
+			continue
+		}
+		i := itemIdx[in.I[k]]
+		if i >= 0 && has(m.Train, u, i) {
+			continue // already bought in training: not a new item
+		}
+		if relevant[u] == nil {
+			relevant[u] = map[int32]bool{}
+		}
+		relevant[u][i] = true
+	}
+	if err := c.Check(); err != nil {
+		return nil, core.Errorf(fn, "%w", err)
+	}
+	r := m.Evaluate(relevant, n, false, c.Env.Threads)
+	suffix := "@" + itoa(n)
+	return [][]any{
+		{"users", float64(r.Users)},
+		{"users_unknown", float64(len(unknownUsers))},
+		{"precision" + suffix, r.Precision},
+		{"recall" + suffix, r.Recall},
+		{"map" + suffix, r.MAP},
+		{"ndcg" + suffix, r.NDCG},
+		{"coverage" + suffix, r.Coverage},
+	}, nil
+}
+
+func has(x *recommend.CSR, u int, i int32) bool {
+	is, _ := x.Row(u)
+	lo, hi := 0, len(is)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if is[mid] < i {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo < len(is) && is[lo] == i
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -5,7 +5,7 @@ GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 GOFLAGS_TAGS := -tags "$(TAGS)"
 export CGO_ENABLED := 1
 
-.PHONY: all build test demo bench-kmeans fuzz deps clean
+.PHONY: all build test demo bench-kmeans bench-recommend fuzz deps clean
 
 all: build
 
@@ -44,6 +44,12 @@ demo: build
 # Ours and scikit-learn's KMeans side by side on the same data.
 bench-kmeans: build
 	bash bench/kmeans/run.sh
+
+# Our recommendations and scipy/numpy's side by side on Online Retail (needs
+# Debian's python3-scipy and ../shared/peers), plus the MovieLens 100k quality
+# table when ../shared/data (or $MARKETSQL_DATA) has it.
+bench-recommend: deps
+	$(GO) run $(GOFLAGS_TAGS) ./bench/recommend -movielens "$${MARKETSQL_DATA:-../shared/data}/movielens-100k"
 
 # A short run of every fuzz target.
 fuzz:

@@ -4,8 +4,8 @@ package recommend
 // of their arguments (assembly kernels that align first do not), so a
 // model depends only on its seed.
 
-// dot returns Σ a[k]·b[k]; len(b) >= len(a).
-func dot(a, b []float32) float32 {
+// dotGo returns Σ a[k]·b[k]; len(b) >= len(a).
+func dotGo(a, b []float32) float32 {
 	n := len(a)
 	b = b[:n]
 	var s0, s1, s2, s3, s4, s5, s6, s7 float32
@@ -27,8 +27,8 @@ func dot(a, b []float32) float32 {
 	return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))
 }
 
-// axpy does y += alpha·x; len(y) >= len(x).
-func axpy(alpha float32, x, y []float32) {
+// axpyGo does y += alpha·x; len(y) >= len(x).
+func axpyGo(alpha float32, x, y []float32) {
 	n := len(x)
 	y = y[:n]
 	k := 0

@@ -13,14 +13,15 @@ import (
 // progressBar draws the progress events of a long call (training) on one
 // line of a terminal: function, model, phase, a bar when the phase's size
 // is known, the phase's detail and the elapsed time. It draws at most ten
-// times a second, only once a call has run for a quarter of a second (a
-// quick call leaves no trace), and clear erases the line when the
-// statement ends.
+// times a second, only once a statement has reported progress for a
+// quarter of a second (a quick call leaves no trace), and clear erases the
+// line when the statement ends.
 type progressBar struct {
 	w     io.Writer
 	width int // columns available; the line is cut to fit
 
 	mu    sync.Mutex
+	start time.Time // of the first event of the running statement
 	last  time.Time
 	drawn bool
 }
@@ -35,13 +36,15 @@ const (
 // event receives an engine progress event; it runs on the goroutine of the
 // statement and must be quick.
 func (p *progressBar) event(ev engine.Progress) {
-	if ev.Elapsed < progressDelay {
-		return
-	}
 	now := time.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.drawn && now.Sub(p.last) < progressInterval {
+	if p.start.IsZero() {
+		p.start = now
+	}
+	// The statement's time so far: the call's own clock may start later.
+	ev.Elapsed = max(ev.Elapsed, now.Sub(p.start))
+	if now.Sub(p.start) < progressDelay || p.drawn && now.Sub(p.last) < progressInterval {
 		return
 	}
 	p.last = now
@@ -53,6 +56,7 @@ func (p *progressBar) event(ev engine.Progress) {
 func (p *progressBar) clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.start = time.Time{}
 	if p.drawn {
 		io.WriteString(p.w, "\r\x1b[K")
 		p.drawn = false

@@ -152,7 +152,11 @@ func Run(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wri
 			s.runArgument(a)
 		}
 	case cfg.Interactive:
+		// Errors typed at the terminal were seen there and do not make the
+		// session fail (sqlite3 exits with 1 after any).
+		n := s.nErr
 		s.interactive()
+		s.nErr = n
 	default:
 		s.processInput(stdin)
 	}

@@ -68,6 +68,21 @@ var SideTables = []SideTable{
   distance REAL    NOT NULL,
   PRIMARY KEY (model, key)
 ) WITHOUT ROWID`},
+	{"ml_lda_topic_words", `CREATE TABLE IF NOT EXISTS ml_lda_topic_words(
+  model  TEXT    NOT NULL,
+  topic  INTEGER NOT NULL,
+  rank   INTEGER NOT NULL,
+  word   TEXT    NOT NULL,
+  weight REAL    NOT NULL,
+  PRIMARY KEY (model, topic, rank)
+) WITHOUT ROWID`},
+	{"ml_lda_doc_topics", `CREATE TABLE IF NOT EXISTS ml_lda_doc_topics(
+  model  TEXT    NOT NULL,
+  doc_id          NOT NULL, -- no type: INTEGER and TEXT keys stay as they are
+  topic  INTEGER NOT NULL,
+  weight REAL    NOT NULL,
+  PRIMARY KEY (model, doc_id, topic)
+) WITHOUT ROWID`},
 }
 
 const modelsDDL = `CREATE TABLE IF NOT EXISTS ml_models(
@@ -95,7 +110,7 @@ func Migrate(c Conn) error {
 		return fmt.Errorf("%w: the database has catalog version %d, this build reads %d; upgrade marketsql", ErrSchemaTooNew, v, SchemaVersion)
 	}
 	if v == SchemaVersion {
-		return nil
+		return createMissingSideTables(c)
 	}
 	return InTx(c, "ml_migrate", func() error {
 		stmts := []string{`CREATE TABLE IF NOT EXISTS ml_schema(version INTEGER NOT NULL)`, modelsDDL}
@@ -110,6 +125,24 @@ func Migrate(c Conn) error {
 		}
 		return nil
 	})
+}
+
+// createMissingSideTables adds side tables that a newer build of the same
+// schema version introduced (CREATE TABLE IF NOT EXISTS; nothing is written
+// when they are all there).
+func createMissingSideTables(c Conn) error {
+	for _, t := range SideTables {
+		var n int64
+		if _, err := queryRow(c, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, []driver.Value{t.Name}, &n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := c.Exec(t.DDL, nil); err != nil {
+				return fmt.Errorf("create catalog table %s: %w", t.Name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // schemaVersion returns the recorded catalog version, 0 when there is none.

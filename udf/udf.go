@@ -11,6 +11,7 @@ import (
 	"github.com/seed-a084b42d/marketsql/udf/catalogfn"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 	"github.com/seed-a084b42d/marketsql/udf/kmeansfn"
+	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 	"github.com/seed-a084b42d/marketsql/udf/recommendfn"
 )
 
@@ -21,6 +22,7 @@ func Register(conn *sqlite3.SQLiteConn, env *core.Env) (*core.Conn, error) {
 	return c, errors.Join(
 		catalogfn.Register(c),
 		kmeansfn.Register(c),
+		ldafn.Register(c),
 		recommendfn.Register(c),
 	)
 }

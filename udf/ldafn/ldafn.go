@@ -1,0 +1,242 @@
+// Package ldafn is the SQL surface of LDA topic models over customer text.
+//
+//	lda_train(model, source, options)   JSON summary; trains and stores a topic model
+//	lda_topics(model [, top_n])         table: topic, rank, word, weight (top_n words per topic, default 10)
+//	lda_doc_topics(model)               table: doc_id, topic, weight of the training documents
+//	lda_infer(model, text)              table: topic, weight of an unseen text
+//	lda_top_topic(model, text)          the most likely topic (1..topics) of a text; NULL if no word is known
+//
+// The source is (doc_id, text) raw text, tokenized by algorithms/text (rows
+// with the same doc_id are one document), or (doc_id, term, count) already
+// tokenized. Topics are numbered from 1, largest share of tokens first.
+// Side tables: ml_lda_topic_words (top 30 words of every topic) and
+// ml_lda_doc_topics (document weights at or above "minimum_probability").
+//
+// What is skipped, and counted in the summary's "skipped": rows with NULL
+// text or term (null_text), documents with no word once tokenized: empty,
+// only numbers, punctuation or stop words (empty), and documents whose words
+// were all pruned from the vocabulary (pruned). Invalid UTF-8 bytes are read
+// as spaces and such documents are counted (invalid_utf8). A wrong number of
+// columns, a NULL document id, a non-positive count, "topics" below 1 or an
+// empty vocabulary after pruning are errors, and an interrupted training
+// keeps the previous model.
+package ldafn
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+
+	"github.com/seed-a084b42d/marketsql/catalog"
+	"github.com/seed-a084b42d/marketsql/udf/core"
+)
+
+// Register adds the LDA functions to a connection.
+func Register(c *core.Conn) error {
+	return errors.Join(
+		core.RegisterScalar(c, core.Doc{Name: "lda_train", Signature: "lda_train(model, source, options)",
+			Summary: "find topics in (doc_id, text) or (doc_id, term, count) rows with LDA and store the model; returns a JSON summary"},
+			false, trainSQL),
+		core.RegisterScalar(c, core.Doc{Name: "lda_top_topic", Signature: "lda_top_topic(model, text)",
+			Summary: "the most likely topic (1..topics) of a text; NULL when none of its words is in the model"},
+			true, topTopic),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "lda_topics", Signature: "lda_topics(model [, top_n])",
+				Summary: "the top_n (default 10) most probable words of every topic, with their probability"},
+			Columns: []string{"topic INTEGER", "rank INTEGER", "word TEXT", "weight REAL"},
+			Args:    []string{"model", "top_n"}, MinArgs: 1, Run: topics}),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "lda_doc_topics", Signature: "lda_doc_topics(model)",
+				Summary: "the topic weights of the training documents (those at or above minimum_probability)"},
+			Columns: []string{"doc_id", "topic INTEGER", "weight REAL"},
+			Args:    []string{"model"}, MinArgs: 1, Run: docTopics}),
+		core.RegisterTable(c, &core.TableFunc{
+			Doc: core.Doc{Name: "lda_infer", Signature: "lda_infer(model, text)",
+				Summary: "the topic weights of an unseen text; no rows when none of its words is in the model"},
+			Columns: []string{"topic INTEGER", "weight REAL"},
+			Args:    []string{"model", "text"}, MinArgs: 2, Run: infer}),
+	)
+}
+
+func trainSQL(c *core.Conn, args []any) (any, error) {
+	const fn = "lda_train"
+	if len(args) < 2 || len(args) > 3 {
+		return nil, core.Errorf(fn, "takes (model, source, options), got %d arguments", len(args))
+	}
+	name, err := core.Text(fn, "model", args[0])
+	if err != nil {
+		return nil, err
+	}
+	var options any
+	if len(args) == 3 {
+		options = args[2]
+	}
+	opt, err := parseOptions(fn, options)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Train(c, fn, name, args[1], opt)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+// Load returns the decoded model called name (cached per connection).
+func Load(c *core.Conn, fn string, name any) (*Model, error) {
+	s, err := core.Text(fn, "model", name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.LoadModel(fn, s, Kind, func(m *catalog.Model) (any, error) { return Decode(m.Params) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Model), nil
+}
+
+func topics(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "lda_topics"
+	m, err := Load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	n := int64(10)
+	if args[1] != nil {
+		if n, err = core.Integer(fn, "top_n", args[1]); err != nil {
+			return nil, err
+		}
+		if n < 1 {
+			return nil, core.Errorf(fn, "top_n must be at least 1, got %d", n)
+		}
+	}
+	phi := m.LDA.Topics()
+	V := m.LDA.V
+	var rows [][]any
+	for k, top := range m.LDA.TopTerms(int(min(n, int64(V)))) {
+		for r, id := range top {
+			rows = append(rows, []any{int64(k + 1), int64(r + 1), m.Vocab[id], phi[k*V+int(id)]})
+		}
+	}
+	return rows, nil
+}
+
+func docTopics(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "lda_doc_topics"
+	name, err := core.Text(fn, "model", args[0])
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Load(c, fn, name); err != nil {
+		return nil, err
+	}
+	rows, err := c.SQL.Query(`SELECT doc_id, topic, weight FROM ml_lda_doc_topics WHERE model = ?`, []driver.Value{name})
+	if err != nil {
+		return nil, core.Errorf(fn, "%w", err)
+	}
+	defer rows.Close()
+	var out [][]any
+	vals := make([]driver.Value, 3)
+	for {
+		if err := rows.Next(vals); err != nil {
+			break
+		}
+		out = append(out, []any{vals[0], vals[1], vals[2]})
+	}
+	return out, nil
+}
+
+// weights infers the normalized topic weights of a text; nil when none of
+// its words is in the vocabulary.
+func (m *Model) weights(txt string) []float64 {
+	ids, cts := m.bagOf(m.tokenizer.Tokens(txt))
+	if len(ids) == 0 {
+		return nil
+	}
+	g := m.LDA.InferDoc(ids, cts, 1<<54)
+	s := 0.0
+	for _, v := range g {
+		s += v
+	}
+	for k := range g {
+		g[k] /= s
+	}
+	return g
+}
+
+func (m *Model) bagOf(tokens []string) ([]int32, []float64) {
+	at := map[int32]int{}
+	var ids []int32
+	var cts []float64
+	for _, t := range tokens {
+		id, ok := m.ids[t]
+		if !ok {
+			continue
+		}
+		if i, ok := at[id]; ok {
+			cts[i]++
+			continue
+		}
+		at[id] = len(ids)
+		ids = append(ids, id)
+		cts = append(cts, 1)
+	}
+	return ids, cts
+}
+
+func textArg(fn string, v any) (string, bool, error) {
+	switch x := v.(type) {
+	case nil:
+		return "", false, nil
+	case []byte:
+		if x == nil {
+			return "", false, nil
+		}
+	}
+	s, err := core.Text(fn, "text", v)
+	return s, err == nil, err
+}
+
+func infer(c *core.Conn, args []any) ([][]any, error) {
+	const fn = "lda_infer"
+	m, err := Load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	txt, ok, err := textArg(fn, args[1])
+	if err != nil || !ok {
+		return nil, err
+	}
+	var rows [][]any
+	for k, w := range m.weights(txt) {
+		rows = append(rows, []any{int64(k + 1), w})
+	}
+	return rows, nil
+}
+
+func topTopic(c *core.Conn, args []any) (any, error) {
+	const fn = "lda_top_topic"
+	if len(args) != 2 {
+		return nil, core.Errorf(fn, "takes (model, text), got %d arguments", len(args))
+	}
+	m, err := Load(c, fn, args[0])
+	if err != nil {
+		return nil, err
+	}
+	txt, ok, err := textArg(fn, args[1])
+	if err != nil || !ok {
+		return nil, err
+	}
+	w := m.weights(txt)
+	if w == nil {
+		return nil, nil
+	}
+	best := 0
+	for k, v := range w {
+		if v > w[best] {
+			best = k
+		}
+	}
+	return int64(best + 1), nil
+}

@@ -1,0 +1,113 @@
+package ldafn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/seed-a084b42d/marketsql/algorithms/lda"
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
+	"github.com/seed-a084b42d/marketsql/catalog"
+)
+
+// Kind is the ml_models.kind of LDA models.
+const Kind = "lda"
+
+// payloadVersion is the version of the LDA payload inside the envelope.
+const payloadVersion = 1
+
+// Model is a trained topic model as stored in the catalog.
+type Model struct {
+	Vocab []string
+	LDA   *lda.Model // topic 0 is the largest (most tokens)
+	// TermSource is true when the model was trained on (doc_id, term,
+	// count) rows rather than raw text.
+	TermSource bool
+	Tok        Options // tokenizer settings (the Language... fields)
+
+	ids       map[string]int32
+	tokenizer *text.Tokenizer
+}
+
+// Encode returns the sealed params blob of m.
+func (m *Model) Encode() []byte {
+	var e catalog.Encoder
+	e.Uint(payloadVersion)
+	e.Strings(m.Vocab)
+	e.Uint(uint64(m.LDA.K))
+	e.Floats(m.LDA.Alpha)
+	e.Floats(m.LDA.Eta)
+	e.Floats(m.LDA.Lambda)
+	e.Uint(uint64(m.LDA.Iterations))
+	e.Float(m.LDA.GammaThreshold)
+	e.Uint(m.LDA.Seed)
+	e.Bool(m.TermSource)
+	e.String(m.Tok.Language)
+	e.Uint(uint64(m.Tok.MinLength))
+	e.Uint(uint64(m.Tok.MinLengthCJK))
+	e.Bool(m.Tok.Stem)
+	e.Bool(m.Tok.KeepStopWords)
+	e.Strings(m.Tok.StopWords)
+	e.Strings(m.Tok.UserWords)
+	return catalog.Seal(Kind, e.Data())
+}
+
+// Decode reads a params blob written by Encode, checking every shape, and
+// prepares the model for inference.
+func Decode(blob []byte) (*Model, error) {
+	kind, payload, err := catalog.Open(blob)
+	if err != nil {
+		return nil, err
+	}
+	if kind != Kind {
+		return nil, fmt.Errorf("%w: holds a %q model, not %q", catalog.ErrDamaged, kind, Kind)
+	}
+	d := catalog.NewDecoder(payload)
+	if v := d.Uint(); d.Err() == nil && v != payloadVersion {
+		return nil, fmt.Errorf("%w: LDA payload version %d (this build reads %d)", catalog.ErrFormat, v, payloadVersion)
+	}
+	m := &Model{LDA: &lda.Model{}}
+	m.Vocab = d.Strings()
+	m.LDA.K = int(d.Uint())
+	m.LDA.Alpha = d.Floats()
+	m.LDA.Eta = d.Floats()
+	m.LDA.Lambda = d.Floats()
+	m.LDA.Iterations = int(d.Uint())
+	m.LDA.GammaThreshold = d.Float()
+	m.LDA.Seed = d.Uint()
+	m.TermSource = d.Bool()
+	m.Tok.Language = d.String()
+	m.Tok.MinLength = int(d.Uint())
+	m.Tok.MinLengthCJK = int(d.Uint())
+	m.Tok.Stem = d.Bool()
+	m.Tok.KeepStopWords = d.Bool()
+	m.Tok.StopWords = d.Strings()
+	m.Tok.UserWords = d.Strings()
+	if err := d.Finish(); err != nil {
+		return nil, err
+	}
+	m.LDA.V = len(m.Vocab)
+	if m.LDA.K < 1 || m.LDA.V < 1 || m.LDA.K > len(m.LDA.Lambda) || m.LDA.Iterations > 1<<30 || math.IsNaN(m.LDA.GammaThreshold) {
+		return nil, fmt.Errorf("%w: bad shapes", catalog.ErrDamaged)
+	}
+	if err := m.prepare(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// prepare builds the lookup tables used by inference.
+func (m *Model) prepare() error {
+	if err := m.LDA.Init(0); err != nil {
+		return fmt.Errorf("%w: %v", catalog.ErrDamaged, err)
+	}
+	m.ids = make(map[string]int32, len(m.Vocab))
+	for i, w := range m.Vocab {
+		m.ids[w] = int32(i)
+	}
+	tok, err := m.Tok.tokenizer()
+	if err != nil {
+		return fmt.Errorf("%w: %v", catalog.ErrDamaged, err)
+	}
+	m.tokenizer = tok
+	return nil
+}

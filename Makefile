@@ -5,7 +5,7 @@ GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 GOFLAGS_TAGS := -tags "$(TAGS)"
 export CGO_ENABLED := 1
 
-.PHONY: all build test demo bench-kmeans bench-recommend fuzz deps clean
+.PHONY: all build test demo bench-kmeans bench-recommend bench-shell fuzz deps clean
 
 all: build
 
@@ -50,6 +50,10 @@ bench-kmeans: build
 # table when ../shared/data (or $MARKETSQL_DATA) has it.
 bench-recommend: deps
 	$(GO) run $(GOFLAGS_TAGS) ./bench/recommend -movielens "$${MARKETSQL_DATA:-../shared/data}/movielens-100k"
+
+# The shell against the stock sqlite3 CLI: printing and importing 500k rows.
+bench-shell: build
+	bash bench/shell/run.sh
 
 # A short run of every fuzz target.
 fuzz:

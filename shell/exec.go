@@ -123,8 +123,13 @@ func (s *Shell) runStmt(st *stmt) {
 	p := newPrinter(s.mode, s.format, s.out)
 	p.begin(cols)
 	vals := make([]value, ncol)
+	_, buffers := p.(*tablePrinter) // keeps rows until the end, copied or not
 	for rc == sqliteRow {
-		st.row(vals)
+		if buffers {
+			st.row(vals)
+		} else {
+			st.rowView(vals) // written out before the next step
+		}
 		p.row(vals)
 		rc = st.step()
 	}

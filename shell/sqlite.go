@@ -369,7 +369,14 @@ type value struct {
 }
 
 // row reads the current row into dst (len(dst) == columnCount).
-func (s *stmt) row(dst []value) {
+func (s *stmt) row(dst []value) { s.readRow(dst, true) }
+
+// rowView reads the current row into dst without copying the text: it
+// points into SQLite's memory and is valid only until the next step or
+// finalize. Printers that write a row before the next one use it.
+func (s *stmt) rowView(dst []value) { s.readRow(dst, false) }
+
+func (s *stmt) readRow(dst []value, copyText bool) {
 	n := len(dst)
 	if n == 0 {
 		return
@@ -390,7 +397,11 @@ func (s *stmt) row(dst []value) {
 		c := &cols[i]
 		v := value{typ: int(c.typ), f: float64(c.f)}
 		if c.ptr != nil && c.n > 0 {
-			v.text = C.GoStringN((*C.char)(c.ptr), c.n)
+			if copyText {
+				v.text = C.GoStringN((*C.char)(c.ptr), c.n)
+			} else {
+				v.text = unsafe.String((*byte)(c.ptr), int(c.n))
+			}
 		}
 		dst[i] = v
 	}

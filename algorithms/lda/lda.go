@@ -23,6 +23,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // PriorKind says how a Dirichlet prior is set.
@@ -588,24 +590,30 @@ func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *
 			etheta[k] = math.Exp(digamma(v) - ps)
 		}
 	}
-	norms := func() {
+	// pass computes φnorm for the current exp(E[log θ]) and, when acc is
+	// wanted, the next iteration's Σ count/φnorm · exp(E[log β_w]) in the
+	// same sweep over the document's rows of β (read once, from L1).
+	pass := func(withAcc bool) {
+		if withAcc {
+			for k := range acc {
+				acc[k] = 0
+			}
+		}
 		for i, w := range ids {
 			row := beta[int(w)*K : int(w)*K+K]
-			phinorm[i] = dot(etheta, row) + phiEps
+			p := floats.Dot(etheta, row) + phiEps
+			phinorm[i] = p
+			if withAcc {
+				floats.AddScaled(acc, cts[i]/p, row)
+			}
 		}
 	}
 	expTheta(g)
-	norms()
+	pass(m.Iterations > 0)
 	converged := false
 	it := 0
 	for it < m.Iterations {
 		it++
-		for k := range acc {
-			acc[k] = 0
-		}
-		for i, w := range ids {
-			axpy(acc, cts[i]/phinorm[i], beta[int(w)*K:int(w)*K+K])
-		}
 		change := 0.0
 		for k := range next {
 			next[k] = m.Alpha[k] + etheta[k]*acc[k]
@@ -613,9 +621,9 @@ func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *
 		}
 		copy(g, next)
 		expTheta(g)
-		norms()
-		if change/float64(K) < m.GammaThreshold {
-			converged = true
+		converged = change/float64(K) < m.GammaThreshold
+		pass(!converged && it < m.Iterations)
+		if converged {
 			break
 		}
 	}
@@ -628,32 +636,14 @@ func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *
 	return it, converged
 }
 
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
+// InferDoc returns γ of one document (term ids and counts), its random
+// start drawn from the given stream; it runs on the calling goroutine.
+func (m *Model) InferDoc(ids []int32, cts []float64, stream uint64) []float64 {
+	g := make([]float64, m.K)
+	r := newRand(m.Seed, stream)
+	for k := range g {
+		g[k] = gamma100(r)
 	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-func axpy(dst []float64, a float64, x []float64) {
-	x = x[:len(dst)]
-	i := 0
-	for ; i+4 <= len(dst); i += 4 {
-		dst[i] += a * x[i]
-		dst[i+1] += a * x[i+1]
-		dst[i+2] += a * x[i+2]
-		dst[i+3] += a * x[i+3]
-	}
-	for ; i < len(dst); i++ {
-		dst[i] += a * x[i]
-	}
+	m.inferDoc(ids, cts, g, nil, nil, newScratch(m.K))
+	return g
 }

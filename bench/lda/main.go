@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
@@ -30,6 +31,7 @@ type Result struct {
 	Passes               int       `json:"iters"`
 	Threads              int       `json:"threads"`
 	Times                []float64 `json:"times"`
+	CPUS                 []float64 `json:"cpu_s"`
 	MedianS              float64   `json:"median_s"`
 	TrainDocs            int       `json:"train_docs"`
 	TrainTokens          float64   `json:"train_tokens"`
@@ -89,9 +91,10 @@ func main() {
 func run(data *reuters.Data, obs, eval *lda.Corpus, k, passes, reps, threads int, seed uint64) Result {
 	ctx := context.Background()
 	var m *lda.Model
-	var times []float64
+	var times, cpus []float64
 	for i := 0; i < reps; i++ {
 		runtime.GC()
+		c0 := cpuSeconds()
 		t0 := time.Now()
 		var err error
 		m, err = lda.Fit(ctx, data.Train, lda.Options{Topics: k, Passes: passes, Chunksize: 2000, Seed: seed, Threads: threads})
@@ -100,6 +103,7 @@ func run(data *reuters.Data, obs, eval *lda.Corpus, k, passes, reps, threads int
 			os.Exit(1)
 		}
 		times = append(times, time.Since(t0).Seconds())
+		cpus = append(cpus, cpuSeconds()-c0)
 	}
 	sorted := append([]float64(nil), times...)
 	sort.Float64s(sorted)
@@ -108,7 +112,7 @@ func run(data *reuters.Data, obs, eval *lda.Corpus, k, passes, reps, threads int
 	bound, _ := m.LogPerplexity(ctx, data.Test, 0, threads, 1<<51)
 	top := m.TopTerms(10)
 	tokens := data.Train.Tokens()
-	r := Result{Lib: "marketsql", K: k, Passes: passes, Threads: threads, Times: times, MedianS: med,
+	r := Result{Lib: "marketsql", K: k, Passes: passes, Threads: threads, Times: times, CPUS: cpus, MedianS: med,
 		TrainDocs: data.Train.Docs(), TrainTokens: tokens,
 		DocsPerS: float64(data.Train.Docs()*passes) / med, TokensPerS: tokens * float64(passes) / med,
 		CompletionPerplexity: m.PlugInPerplexity(gObs, eval), LogPerplexityBound: bound,
@@ -143,4 +147,13 @@ func peakRSSMB() float64 {
 		}
 	}
 	return 0
+}
+
+// cpuSeconds is the process's user and system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }

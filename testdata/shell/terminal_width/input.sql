@@ -1,0 +1,12 @@
+-- On a terminal 60 columns wide (config.txt) box and table output
+-- right-align columns of numbers and cut wide columns with an ellipsis.
+create table c(id INTEGER, customer TEXT, spend REAL, note TEXT);
+insert into c values (1, 'Ann Lee', 77183.6, 'a very long note that would make the table wider than the terminal'),
+ (22, 'Bob', NULL, 'short'), (333, 'Zoë Ng with a long name too', 1797.25, NULL);
+.mode box
+select * from c;
+.mode table
+select id, spend from c;
+-- markdown is for copying: never cut
+.mode markdown
+select * from c where id = 22;

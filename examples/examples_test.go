@@ -41,7 +41,7 @@ func retail(t *testing.T) string {
 			".import --csv ../testdata/online-retail/online_retail.csv.gz retail_raw",
 			".read rfm.sql",
 		} {
-			if err := shell.Run(context.Background(), shell.Config{DBPath: retailDB, SQL: sql}, nil, &bytes.Buffer{}, &stderr); err != nil {
+			if err := shell.Run(context.Background(), shell.Config{DBPath: retailDB, Args: []string{sql}}, nil, &bytes.Buffer{}, &stderr); err != nil {
 				retailErr = err
 				return
 			}

@@ -2,7 +2,7 @@
 # marketsql's shell side by side with the stock sqlite3 CLI on the same files
 # (make bench-shell): printing 500k rows in csv mode, and importing 500k CSV
 # rows with .import into a new table. Prints a Markdown table with the
-# median wall time of each side and the ratio marketsql / sqlite3.
+# median wall and CPU time of each side and the ratios marketsql / sqlite3.
 #
 # Environment:
 #   ROWS       rows to print and import (default 500000)
@@ -35,22 +35,22 @@ if [[ ! -s $CSV ]]; then
 	}' >"$CSV"
 fi
 
-# t SIDE CMD...: wall seconds of one run, output discarded.
+# t CMD...: "wall cpu" seconds of one run (cpu = user + sys), output discarded.
 t() {
-	local s e
-	s=$(date +%s.%N)
-	"$@" >/dev/null
-	e=$(date +%s.%N)
-	echo "$e - $s" | bc
+	local TIMEFORMAT='%R %U %S' r
+	r=$({ time "$@" >/dev/null 2>/dev/null; } 2>&1)
+	awk '{ printf "%s %.3f\n", $1, $2 + $3 }' <<<"$r"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-declare -A times
+declare -A wall cpu
 run_pair() { # name, then a function taking the side
-	local name=$1 fn=$2
+	local name=$1 fn=$2 w c
 	for ((r = 0; r < REPS; r++)); do
 		for side in sqlite3 marketsql; do
-			times[$name,$side]+="$($fn $side) "
+			read -r w c <<<"$($fn $side)"
+			wall[$name,$side]+="$w "
+			cpu[$name,$side]+="$c "
 		done
 	done
 }
@@ -90,12 +90,18 @@ run_pair import import_one
 
 echo "marketsql shell vs sqlite3 $("$SQ" -version | cut -d' ' -f1), $ROWS rows, median of $REPS runs, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| task | sqlite3 (s) | marketsql (s) | ratio |"
-echo "|---|---:|---:|---:|"
+echo "| task | sqlite3 wall (s) | marketsql wall (s) | wall ratio | sqlite3 CPU (s) | marketsql CPU (s) | CPU ratio |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+med() { echo "$1" | tr ' ' '\n' | grep . | median; }
 for name in print import; do
-	sq=$(echo "${times[$name,sqlite3]}" | tr ' ' '\n' | grep . | median)
-	ms=$(echo "${times[$name,marketsql]}" | tr ' ' '\n' | grep . | median)
+	sqw=$(med "${wall[$name,sqlite3]}")
+	msw=$(med "${wall[$name,marketsql]}")
+	sqc=$(med "${cpu[$name,sqlite3]}")
+	msc=$(med "${cpu[$name,marketsql]}")
 	label="print $ROWS rows, -csv to /dev/null"
 	[[ $name == import ]] && label=".import --csv of $ROWS rows into a new table"
-	printf "| %s | %.3f | %.3f | %.2fx |\n" "$label" "$sq" "$ms" "$(echo "$ms / $sq" | bc -l)"
+	awk -v l="$label" -v a="$sqw" -v b="$msw" -v c="$sqc" -v d="$msc" \
+		'BEGIN { printf "| %s | %.3f | %.3f | %.2fx | %.3f | %.3f | %.2fx |\n", l, a, b, b / a, c, d, d / c }'
 done
+echo
+echo "CPU is user + system time of the process (marketsql's is spread over its goroutines)."

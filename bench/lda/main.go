@@ -52,7 +52,20 @@ func main() {
 	seed := flag.Uint64("seed", 0, "seed")
 	out := flag.String("o", "", "write JSON lines here instead of stdout")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here")
+	table := flag.String("table", "", "print the side-by-side table from OURS.jsonl,GENSIM.jsonl,NPMI.jsonl and exit")
 	flag.Parse()
+	if *table != "" {
+		p := strings.Split(*table, ",")
+		if len(p) != 3 {
+			fmt.Fprintln(os.Stderr, "lda-bench: -table wants three comma-separated files")
+			os.Exit(2)
+		}
+		if err := printTable(os.Stdout, p[0], p[1], p[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "lda-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil && pprof.StartCPUProfile(f) == nil {

@@ -131,13 +131,14 @@ func encodeCSR(e *catalog.Encoder, x *recommend.CSR) {
 	}
 }
 
-func decodeCSR(d *catalog.Decoder) *recommend.CSR {
-	rows, cols := d.Len(1), int(d.Uint())
-	if d.Err() != nil || cols < 0 || cols > math.MaxInt32 {
+// decodeCSR reads a matrix written by encodeCSR that must be users×items.
+func decodeCSR(d *catalog.Decoder, users, items int) *recommend.CSR {
+	rows, cols := d.Len(1), d.Uint()
+	if d.Err() != nil || rows != users || cols != uint64(items) {
 		d.Len(1 << 62)
 		return nil
 	}
-	x := &recommend.CSR{Rows: rows, Cols: cols, Indptr: make([]int, rows+1)}
+	x := &recommend.CSR{Rows: rows, Cols: items, Indptr: make([]int, rows+1)}
 	for r := 0; r < rows; r++ {
 		x.Indptr[r+1] = x.Indptr[r] + d.Len(1)
 	}
@@ -146,12 +147,12 @@ func decodeCSR(d *catalog.Decoder) *recommend.CSR {
 	if d.Err() != nil || nnz < 0 || nnz > 1<<40 {
 		return nil
 	}
-	x.Indices = make([]int32, 0, min(nnz, 1<<24))
+	x.Indices = make([]int32, 0, min(nnz, 1<<16)) // grows with the bytes actually there
 	for r := 0; r < rows && d.Err() == nil; r++ {
 		prev := int64(-1)
-		for k := x.Indptr[r]; k < x.Indptr[r+1]; k++ {
+		for k := x.Indptr[r]; k < x.Indptr[r+1] && d.Err() == nil; k++ {
 			i := prev + 1 + int64(d.Uint())
-			if i >= int64(cols) {
+			if i >= int64(items) || i < 0 {
 				d.Len(1 << 62)
 				return nil
 			}
@@ -223,7 +224,7 @@ func Decode(blob []byte) (*Model, error) {
 	userCol, itemCol := d.String(), d.String()
 	users := decodeKeys(d)
 	items := decodeKeys(d)
-	rm.Train = decodeCSR(d)
+	rm.Train = decodeCSR(d, len(users), len(items))
 	if d.Err() != nil {
 		return nil, d.Err()
 	}
@@ -248,7 +249,7 @@ func Decode(blob []byte) (*Model, error) {
 		if d.Err() != nil {
 			return nil, d.Err()
 		}
-		nb.Items = make([]int32, 0, min(nb.Indptr[ni], 1<<24))
+		nb.Items = make([]int32, 0, min(nb.Indptr[ni], 1<<16))
 		for k := 0; k < nb.Indptr[ni] && d.Err() == nil; k++ {
 			j := d.Uint()
 			if j >= uint64(ni) {

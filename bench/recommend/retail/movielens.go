@@ -103,5 +103,7 @@ func Methods() []Method {
 		{"item_knn tfidf (20)", recommend.Options{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Neighbors: 20, Weighting: recommend.TFIDF}}},
 		{"user_knn (20 neighbours)", recommend.Options{Method: recommend.MethodUserKNN, KNN: recommend.KNNOptions{Neighbors: 20}}},
 		{"als (64 factors, reg 0.01, alpha 40, 15 iterations)", recommend.Options{Method: recommend.MethodALS}},
+		{"als tuned (16 factors, reg 10, alpha 1)", recommend.Options{Method: recommend.MethodALS,
+			ALS: recommend.ALSOptions{Factors: 16, Regularization: 10, Alpha: 1}}},
 	}
 }

@@ -180,11 +180,11 @@ func TestRenderProgress(t *testing.T) {
 		want string
 	}{
 		{engine.Progress{Function: "kmeans_train", Model: "seg", Phase: "iterate", Done: 5, Total: 20, Detail: "run 1/1 iteration 5", Elapsed: 2500 * time.Millisecond},
-			"kmeans_train seg: iterate [#####...............]  25% run 1/1 iteration 5 2.5s (Ctrl-C cancels)"},
+			"kmeans_train seg: iterate [#####...............]  25% 2.5s run 1/1 iteration 5 (Ctrl-C cancels)"},
 		{engine.Progress{Function: "lda_train", Phase: "read", Elapsed: time.Second},
 			"lda_train: read 1.0s (Ctrl-C cancels)"},
 		{engine.Progress{Function: "f", Iteration: 3, Done: 9, Total: 3, Elapsed: 0},
-			"f [####################] 100% iteration 3 0.0s (Ctrl-C cancels)"},
+			"f [####################] 100% 0.0s iteration 3 (Ctrl-C cancels)"},
 	} {
 		if got := renderProgress(tc.ev, 200); got != tc.want {
 			t.Errorf("renderProgress(%+v) =\n%q, want\n%q", tc.ev, got, tc.want)
@@ -198,7 +198,7 @@ func TestRenderProgress(t *testing.T) {
 func TestProgressBar(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	p := newProgressBar(&b)
+	p := newProgressBar(&b, 0)
 	p.event(engine.Progress{Function: "quick"})
 	p.clear()
 	if b.Len() != 0 {

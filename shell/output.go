@@ -322,7 +322,8 @@ func (p *tablePrinter) row(vals []value) {
 }
 
 // terminal reports whether output goes to a terminal of known width, where
-// box and table output right-align numbers and truncate wide columns.
+// box and table output right-align numbers and cut wide columns (or, for a
+// single row, wrap them).
 func (p *tablePrinter) terminal() bool { return p.f.width > 0 && !p.markdown }
 
 // fit narrows the widest columns until a row fits the terminal's width.
@@ -345,6 +346,23 @@ func (p *tablePrinter) fit() {
 		}
 		p.width[widest]--
 		total--
+	}
+}
+
+// wrap splits the lines of the cells of the first row that are wider than
+// their column into lines that fit.
+func (p *tablePrinter) wrap() {
+	for i, cell := range p.rows[0] {
+		var lines []string
+		for _, l := range cell {
+			for utf8.RuneCountInString(l) > p.width[i] {
+				r := []rune(l)
+				lines = append(lines, string(r[:p.width[i]]))
+				l = string(r[p.width[i]:])
+			}
+			lines = append(lines, l)
+		}
+		p.rows[0][i] = lines
 	}
 }
 
@@ -376,6 +394,9 @@ func (p *tablePrinter) end() {
 	term := p.terminal()
 	if term {
 		p.fit()
+		if len(p.rows) == 1 {
+			p.wrap() // one row (a training's summary): show all of it
+		}
 	}
 	multi := false
 	for _, r := range p.rows {

@@ -12,7 +12,7 @@ import (
 
 // progressBar draws the progress events of a long call (training) on one
 // line of a terminal: function, model, phase, a bar when the phase's size
-// is known, the phase's detail and the elapsed time. It draws at most ten
+// is known, the elapsed time and the phase's detail. It draws at most ten
 // times a second, only once a statement has reported progress for a
 // quarter of a second (a quick call leaves no trace), and clear erases the
 // line when the statement ends.
@@ -26,7 +26,13 @@ type progressBar struct {
 	drawn bool
 }
 
-func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w, width: 79} }
+// newProgressBar draws on w, a terminal width columns wide (0: unknown).
+func newProgressBar(w io.Writer, width int) *progressBar {
+	if width <= 0 {
+		width = 80
+	}
+	return &progressBar{w: w, width: width - 1}
+}
 
 const (
 	progressDelay    = 250 * time.Millisecond
@@ -80,13 +86,14 @@ func renderProgress(ev engine.Progress, width int) string {
 		full := int(frac * n)
 		fmt.Fprintf(&b, " [%s%s] %3.0f%%", strings.Repeat("#", full), strings.Repeat(".", n-full), frac*100)
 	}
+	fmt.Fprintf(&b, " %.1fs", ev.Elapsed.Seconds())
 	switch {
 	case ev.Detail != "":
 		b.WriteString(" " + ev.Detail)
 	case ev.Iteration > 0:
 		fmt.Fprintf(&b, " iteration %d", ev.Iteration)
 	}
-	fmt.Fprintf(&b, " %.1fs (Ctrl-C cancels)", ev.Elapsed.Seconds())
+	b.WriteString(" (Ctrl-C cancels)")
 	s := b.String()
 	if r := []rune(s); len(r) > width {
 		s = string(r[:width])

@@ -111,7 +111,7 @@ func Run(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wri
 		interrupt: cfg.Interrupt,
 	}
 	if cfg.Progress {
-		s.progress = newProgressBar(stderr)
+		s.progress = newProgressBar(stderr, cfg.Width)
 	}
 	if _, ok := parseMode(string(cfg.Mode)); !ok {
 		s.errorf("Error: unknown mode %q; want one of %s", cfg.Mode, modeList())

@@ -10,3 +10,6 @@ select id, spend from c;
 -- markdown is for copying: never cut
 .mode markdown
 select * from c where id = 22;
+-- a single row (a training's summary) is wrapped, not cut
+.mode box
+select '{"model":"seg","k":50,"rows":200000,"skipped":0,"features":["a","b","c"],"iterations":77}' as summary;

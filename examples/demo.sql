@@ -52,3 +52,25 @@ SELECT s.segment,
        END                                      AS reading
 FROM customer_segment s JOIN rfm r USING (customer_id)
 GROUP BY s.segment ORDER BY s.segment;
+
+-- What customers buy into: topics in the descriptions of the products each
+-- customer bought (LDA, 8 topics). Words in more than half of the customers'
+-- baskets (red, heart, set, ...) say little and are pruned (max_df 0.5).
+SELECT json_extract(s, '$.docs') AS customers, json_extract(s, '$.vocabulary') AS words,
+       round(json_extract(s, '$.perplexity'), 1) AS perplexity,
+       round(json_extract(s, '$.coherence.c_npmi'), 3) AS c_npmi
+FROM (SELECT lda_train('interests',
+        'SELECT customer_id, group_concat(description, ''. '')
+           FROM (SELECT DISTINCT customer_id, description FROM product_sales) GROUP BY customer_id',
+        '{"topics": 8, "passes": 5, "seed": 1}') AS s);
+SELECT topic,
+       printf('%.0f%%', 100 * json_extract((SELECT metrics FROM ml_models WHERE name = 'interests'),
+                                           '$.topic_share[' || (topic - 1) || ']')) AS share,
+       group_concat(word, ' ') AS top_words
+FROM (SELECT topic, word FROM lda_topics('interests', 8) ORDER BY topic, rank)
+GROUP BY topic ORDER BY topic;
+
+-- The topics of a new basket.
+SELECT topic, round(weight, 2) AS weight
+FROM lda_infer('interests', 'JUMBO BAG PINK POLKADOT. LUNCH BAG SPACEBOY DESIGN. CHARLOTTE BAG SUKI DESIGN')
+WHERE weight >= 0.1 ORDER BY weight DESC;

@@ -127,7 +127,8 @@ func TestRFMInertiaMatchesScikitLearn(t *testing.T) {
 }
 
 // TestDemoScript runs examples/demo.sql as `make demo` does and checks what
-// it prints: the k chosen by silhouette and three readable segments.
+// it prints: the k chosen by silhouette, three readable segments and the
+// customers' topics.
 func TestDemoScript(t *testing.T) {
 	src := retail(t)
 	db := filepath.Join(t.TempDir(), "demo.db")
@@ -158,6 +159,8 @@ func TestDemoScript(t *testing.T) {
 		"customers,avg_recency_days,avg_orders,avg_spend\n4334,",
 		"model,k,customers,iterations,inertia,silhouette\nsegments,3,4334,",
 		"loyal, active",
+		"customers,words,perplexity,c_npmi\n3898,1824,",
+		"topic,share,top_words\n1,",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)

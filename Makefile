@@ -35,11 +35,13 @@ test: deps
 	$(GO) vet $(GOFLAGS_TAGS) ./...
 	$(GO) test $(GOFLAGS_TAGS) -count=1 ./...
 
-# Loads the bundled Online Retail data, segments customers and prints the result.
+# Loads the bundled Online Retail data, segments customers and prints the result;
+# then recommends products (examples/recommend.sql).
 demo: build
 	@rm -f demo.db demo.db-wal demo.db-shm
 	bin/marketsql demo.db ".import --csv testdata/online-retail/online_retail.csv.gz retail_raw"
 	bin/marketsql -table demo.db < examples/demo.sql
+	bin/marketsql -table demo.db < examples/recommend.sql
 
 # Ours and scikit-learn's KMeans side by side on the same data.
 bench-kmeans: build

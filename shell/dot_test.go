@@ -1,9 +1,12 @@
 package shell
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -309,5 +312,66 @@ func TestHeaderOf(t *testing.T) {
 		if strings.Join(names, ",") != tc.names || header != tc.header {
 			t.Errorf("headerOf(%q) = %q, %v; want %q, %v", tc.rows, names, header, tc.names, tc.header)
 		}
+	}
+}
+
+// fakeTerminal gives lines as a user types them; errAborted stands for
+// Ctrl-C at the prompt. It records which prompt each line was typed at.
+type fakeTerminal struct {
+	lines   []any // string or error
+	prompts []bool
+}
+
+func (f *fakeTerminal) readLine(pending bool) (string, error) {
+	f.prompts = append(f.prompts, pending)
+	if len(f.lines) == 0 {
+		return "", io.EOF
+	}
+	l := f.lines[0]
+	f.lines = f.lines[1:]
+	if err, ok := l.(error); ok {
+		return "", err
+	}
+	return l.(string), nil
+}
+
+// TestInteractiveInput runs typed lines through the interactive loop:
+// continuation prompts, history entries, Ctrl-C dropping a pending
+// statement, errors without line numbers, and no stop at errors.
+func TestInteractiveInput(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	s := &Shell{ctx: context.Background(), stderr: &errb, mode: ModeList, format: format{colSep: "|", rowSep: "\n"}, bail: true}
+	s.out = bufio.NewWriter(&out)
+	s.stdout = s.out
+	if err := s.open("", false); err != nil {
+		t.Fatal(err)
+	}
+	defer s.closeDB()
+	term := &fakeTerminal{lines: []any{
+		"select 1,", "  2;",
+		"select 'dropped'", errAborted,
+		"selec 3;",
+		".mode csv",
+		"select 'multi", "line';",
+		"",
+		"select 4;",
+	}}
+	var history []string
+	s.process(term, true, func(e string) { history = append(history, e) })
+	s.out.Flush()
+	if got, want := out.String(), "1|2\n\"multi\nline\"\r\n4\r\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	if got := errb.String(); !strings.HasPrefix(got, "Parse error: near \"selec\": syntax error\n") {
+		t.Errorf("stderr %q", got)
+	}
+	wantHist := []string{"select 1, 2;", "selec 3;", ".mode csv", "select 'multi line';", "select 4;"}
+	if strings.Join(history, "\n") != strings.Join(wantHist, "\n") {
+		t.Errorf("history %q, want %q", history, wantHist)
+	}
+	wantPrompts := []bool{false, true, false, true, false, false, false, true, false, false, false}
+	if fmt.Sprint(term.prompts) != fmt.Sprint(wantPrompts) {
+		t.Errorf("continuation prompts %v, want %v", term.prompts, wantPrompts)
 	}
 }

@@ -1,6 +1,8 @@
 package shell
 
 import (
+	"bufio"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -19,6 +21,18 @@ const (
 // on several lines is one entry), tab completion, Ctrl-C abandoning the
 // line being typed and Ctrl-D ending the session.
 func (s *Shell) interactive() {
+	if !IsTerminal(os.Stdout) && IsTerminal(os.Stdin) {
+		// Output piped elsewhere (marketsql db | tee log): prompt on
+		// stderr and read plain lines, as line editing needs the terminal
+		// for its output too.
+		if s.cfg.Banner != "" {
+			io.WriteString(s.stderr, s.cfg.Banner)
+		}
+		sc := bufio.NewScanner(os.Stdin)
+		sc.Buffer(make([]byte, 64<<10), 1<<30)
+		s.process(promptReader{scanReader{sc}, s}, true, nil)
+		return
+	}
 	ln := liner.NewLiner()
 	defer ln.Close()
 	ln.SetCtrlCAborts(true)
@@ -94,4 +108,21 @@ func (s *Shell) drainInterrupts() {
 			return
 		}
 	}
+}
+
+// promptReader prompts on stderr and reads plain lines.
+type promptReader struct {
+	r scanReader
+	s *Shell
+}
+
+func (r promptReader) readLine(pending bool) (string, error) {
+	r.s.out.Flush()
+	r.s.drainInterrupts()
+	p := promptMain
+	if pending {
+		p = promptContinue
+	}
+	io.WriteString(r.s.stderr, p)
+	return r.r.readLine(pending)
 }

@@ -79,9 +79,13 @@ SELECT r.rank, r.item AS stock_code, p.description, printf('%.3f', r.score) AS s
 FROM recommend('recs', 17850, 10) r JOIN products p ON p.stock_code = r.item
 ORDER BY r.rank;
 
-SELECT s.rank, s.item AS stock_code, p.description, printf('%.3f', s.score) AS similarity
-FROM similar_items('recs', (SELECT stock_code FROM rec_lines GROUP BY stock_code
-                            ORDER BY count(DISTINCT customer_id) DESC LIMIT 1), 5) s
+WITH top_product AS (SELECT stock_code FROM rec_lines GROUP BY stock_code
+                     ORDER BY count(DISTINCT customer_id) DESC, stock_code LIMIT 1)
+SELECT q.description AS bought_with, s.rank, s.item AS stock_code, p.description,
+       printf('%.3f', s.score) AS similarity
+FROM top_product t
+JOIN products q ON q.stock_code = t.stock_code,
+     similar_items('recs', t.stock_code, 5) s
 JOIN products p ON p.stock_code = s.item
 ORDER BY s.rank;
 

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -68,4 +69,40 @@ func TestTrainRecommender(t *testing.T) {
 	if _, err := e.TrainRecommender(cancelled, "c", "buys", nil); err == nil || !strings.HasPrefix(err.Error(), "TrainRecommender: ") {
 		t.Errorf("cancelled context: %v", err)
 	}
+}
+
+// Train an item-kNN recommender from Go, then ask SQL for a customer's
+// recommendations.
+func ExampleEngine_TrainRecommender() {
+	e, err := engine.Open(":memory:", nil)
+	if err != nil {
+		panic(err)
+	}
+	defer e.Close()
+	if _, err := e.DB().Exec(buysSQL); err != nil {
+		panic(err)
+	}
+	opts := &engine.RecommendOptions{}
+	opts.Method = "item_knn"
+	r, err := e.TrainRecommender(context.Background(), "recs", "SELECT customer, item FROM buys", opts)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Method, r.Users, "customers", r.Items, "items")
+	rows, err := e.DB().Query(`SELECT rank, item, printf('%.3f', score), reason FROM recommend('recs', 5, 3)`)
+	if err != nil {
+		panic(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rank int
+		var item, score, reason string
+		rows.Scan(&rank, &item, &score, &reason)
+		fmt.Println(rank, item, score, reason)
+	}
+	// Output:
+	// item_knn 6 customers 6 items
+	// 1 f 1.316 model
+	// 2 a 0.333 model
+	// 3 b 3.000 popular
 }

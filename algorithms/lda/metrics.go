@@ -170,20 +170,31 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 	occ := make([]float64, R)
 	co := make([]float64, R*R)
 	inWin := make([]int, R) // copies of each relevant term in the current window
-	var present []int
+	pos := make([]int, R)   // index in present, while inWin > 0
+	var present []int       // relevant terms in the window
 	nWin := 0.0
+	add := func(r int) {
+		if inWin[r] == 0 {
+			pos[r] = len(present)
+			present = append(present, r)
+		}
+		inWin[r]++
+	}
+	remove := func(r int) {
+		inWin[r]--
+		if inWin[r] == 0 {
+			last := present[len(present)-1]
+			present[pos[r]] = last
+			pos[last] = pos[r]
+			present = present[:len(present)-1]
+		}
+	}
 	count := func() {
 		nWin++
-		present = present[:0]
-		for r := 0; r < R; r++ {
-			if inWin[r] > 0 {
-				present = append(present, r)
-			}
-		}
 		for i, a := range present {
 			occ[a]++
 			for _, b := range present[i+1:] {
-				co[a*R+b]++
+				co[min(a, b)*R+max(a, b)]++
 			}
 		}
 	}
@@ -197,13 +208,14 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 		return -1
 	}
 	for _, text := range texts {
-		for r := range inWin {
+		for _, r := range present {
 			inWin[r] = 0
 		}
+		present = present[:0]
 		if len(text) <= window {
 			for _, w := range text {
 				if r := rel(w); r >= 0 {
-					inWin[r]++
+					add(r)
 				}
 			}
 			count()
@@ -211,11 +223,11 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 		}
 		for i, w := range text {
 			if r := rel(w); r >= 0 {
-				inWin[r]++
+				add(r)
 			}
 			if i >= window {
 				if r := rel(text[i-window]); r >= 0 {
-					inWin[r]--
+					remove(r)
 				}
 			}
 			if i >= window-1 {

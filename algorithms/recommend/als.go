@@ -22,6 +22,9 @@ type ALSOptions struct {
 	CGSteps        int     // conjugate-gradient steps per row and sweep [3]
 	Seed           uint64  // seeds the initial factors
 	Threads        int     // worker goroutines [all cores]
+	// InitUsers and InitItems, if set, are the initial factors (users×F and
+	// items×F, row-major) instead of seeded uniform [0, 0.01) values.
+	InitUsers, InitItems []float32
 	// Progress, if set, is called on the calling goroutine after every
 	// sweep with the 1-based iteration; an error stops training.
 	Progress func(iteration int) error
@@ -77,6 +80,14 @@ func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 	}
 	for k := range m.Items {
 		m.Items[k] = float32(rng.Float64() * 0.01)
+	}
+	if opt.InitUsers != nil || opt.InitItems != nil {
+		if len(opt.InitUsers) != len(m.Users) || len(opt.InitItems) != len(m.Items) {
+			return nil, fmt.Errorf("recommend: initial factors of %d and %d values, want %d×%d and %d×%d",
+				len(opt.InitUsers), len(opt.InitItems), x.Rows, f, x.Cols, f)
+		}
+		copy(m.Users, opt.InitUsers)
+		copy(m.Items, opt.InitItems)
 	}
 	cu := confidences(x, opt.Alpha)
 	ci := confidences(x.Transpose(), opt.Alpha)

@@ -50,6 +50,7 @@ type fixtures struct {
 	Popularity metricsFx   `json:"popularity"`
 	ALSSeeds   []metricsFx `json:"als_numpy_seeds"`
 	ALSMean    metricsFx   `json:"als_numpy_mean"`
+	ALSLoss    []float64   `json:"als_numpy_seed0_loss_per_nnz"`
 }
 
 // expected: testdata/recommend/make_fixtures.py (scipy 1.10.1, numpy 1.24,
@@ -229,5 +230,56 @@ func TestRetailALSAgainstReference(t *testing.T) {
 		p, 100*p/ref.P, ref.P, mp, 100*mp/ref.MAP, ref.MAP, fx.ALSMean.P, fx.ALSMean.MAP)
 	if p < 0.95*ref.P || mp < 0.95*ref.MAP {
 		t.Errorf("mean P@10 %.4f, MAP@10 %.4f: want at least 95%% of the reference's %.4f, %.4f", p, mp, ref.P, ref.MAP)
+	}
+}
+
+// TestRetailALSFromNumpyStart: started from the numpy reference's initial
+// factors (numpy.random.default_rng(0), reproduced bit for bit), our ALS
+// follows the reference: the same objective after iterations 1, 5 and 15
+// (within 0.5%; both sum in float32, in different orders) and P@10 and
+// MAP@10 within 5% of the reference's 0.0450 and 0.0273.
+func TestRetailALSFromNumpyStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ALS on Online Retail; skipped with -short")
+	}
+	fx := loadFixtures(t)
+	if len(fx.ALSLoss) != 15 {
+		t.Fatalf("fixture has %d losses, want 15", len(fx.ALSLoss))
+	}
+	s := onlineRetail(t)
+	x := s.Train.Binarized()
+	rng := newNumpyRNG(0)
+	users := numpyInit(rng, x.Rows, 64)
+	items := numpyInit(rng, x.Cols, 64)
+	f, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{InitUsers: users, InitItems: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The objective after iterations 1 and 5: refit from the same start
+	// (training is deterministic).
+	for _, it := range []int{1, 5, 15} {
+		fi := f
+		if it != 15 {
+			fi, err = recommend.ALS(context.Background(), x, recommend.ALSOptions{InitUsers: users, InitItems: items, Iterations: it})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, want := fi.Loss(x, 40, 0.01), fx.ALSLoss[it-1]
+		t.Logf("iteration %d: objective per interaction %.5f, numpy %.5f", it, got, want)
+		if math.Abs(got-want) > 0.005*want {
+			t.Errorf("iteration %d: objective %.5f, numpy's %.5f", it, got, want)
+		}
+	}
+	m := &recommend.Model{Method: recommend.MethodALS, Train: x, Factors: f, Alpha: 40, Reg: 0.01, Popularity: x.ColumnCounts()}
+	m.Prepare()
+	r := evalRaw(m, s)
+	ref := fx.ALSSeeds[0]
+	t.Logf("P@10 %.4f (numpy %.4f), MAP@10 %.4f (numpy %.4f), NDCG@10 %.4f (numpy %.4f)", r.Precision, ref.P, r.MAP, ref.MAP, r.NDCG, ref.NDCG)
+	if r.Precision < 0.95*ref.P || r.MAP < 0.95*ref.MAP {
+		t.Errorf("P@10 %.4f, MAP@10 %.4f: want at least 95%% of numpy's %.4f, %.4f from the same start", r.Precision, r.MAP, ref.P, ref.MAP)
+	}
+	if r.Precision <= fx.Popularity.P {
+		t.Errorf("P@10 %.4f is not above popularity's %.4f", r.Precision, fx.Popularity.P)
 	}
 }

@@ -136,17 +136,18 @@ func Run(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wri
 		}
 	}()
 
+	done := func() bool { return s.stopped() || s.interrupted.Load() }
 	for _, c := range cfg.Commands {
-		if s.quit || s.nErr > 0 && s.bail {
+		if done() {
 			break
 		}
 		s.runArgument(c)
 	}
 	switch {
-	case s.quit || s.nErr > 0 && s.bail:
+	case done():
 	case len(cfg.Args) > 0:
 		for _, a := range cfg.Args {
-			if s.quit || s.nErr > 0 && s.bail {
+			if done() {
 				break
 			}
 			s.runArgument(a)
@@ -408,14 +409,15 @@ func (s *Shell) process(lr lineReader, interactive bool, entered func(string)) {
 	}
 }
 
-// afterInterrupt clears the interrupt flag after a command and reports
-// whether a script must stop because of it (as sqlite3 stops a script on
-// Ctrl-C; an interactive session goes back to the prompt).
+// afterInterrupt reports, after a command, whether a script must stop
+// because an interrupt came (as sqlite3 stops a script on Ctrl-C); an
+// interactive session clears it and goes back to the prompt.
 func (s *Shell) afterInterrupt(interactive bool) bool {
-	if !s.interrupted.Swap(false) {
+	if interactive {
+		s.interrupted.Store(false)
 		return false
 	}
-	return !interactive
+	return s.interrupted.Load() // and stays set, to stop the scripts .read it
 }
 
 // runLines runs a group of complete statements that began on startline.

@@ -87,6 +87,13 @@ var peerSets = []struct {
 	{1000000, 32, 16, "_std5"},
 }
 
+// benchSeed is the seed of BenchmarkPeers's fits ($KMEANS_SEED, default 0).
+var benchSeed = func() uint64 {
+	var s uint64
+	fmt.Sscan(os.Getenv("KMEANS_SEED"), &s)
+	return s
+}()
+
 // BenchmarkPeers times Fit on the peers' blob files (skipped when absent).
 func BenchmarkPeers(b *testing.B) {
 	for _, p := range peerSets {
@@ -99,9 +106,9 @@ func BenchmarkPeers(b *testing.B) {
 			for _, a := range []struct {
 				name string
 				alg  Algorithm
-			}{{"auto", Auto}, {"lloyd", Lloyd}} {
+			}{{"auto", Auto}, {"lloyd", Lloyd}, {"hamerly", Hamerly}, {"elkan", Elkan}} {
 				b.Run(a.name, func(b *testing.B) {
-					benchFit(b, x, Options{K: p.k, MaxIter: 100, Tol: 1e-4, Algorithm: a.alg})
+					benchFit(b, x, Options{K: p.k, MaxIter: 100, Tol: 1e-4, Algorithm: a.alg, Seed: benchSeed})
 				})
 			}
 			if p.n == 1000000 && p.d == 32 {

@@ -104,6 +104,8 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 	total := sum(pot)
 
 	cand := make([]float64, trials*d)
+	candT := newCentresT(trials, d)
+	kp := candT.kp
 	candN := make([]float64, trials)
 	ccr := make([]float64, k*trials)       // distance centre j - candidate t
 	near := make([]float64, k)             // (min_t ||c_j - cand_t||)²/4
@@ -126,6 +128,7 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 			}
 			near[j] = m / 4
 		}
+		candT.set(cand, candN)
 		// Pass A: the potential of each candidate.
 		err := f.pass(dt, trials*d, func(c int) {
 			lo, hi := dt.rows(c)
@@ -134,38 +137,41 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 			var acc [32]float64 // trials = 2+int(ln k) < 32 for any int k
 			cp := acc[:trials]
 			var pruned float64
-			var sc0, sc1 [32]float64
-			pend := -1 // an unpruned row waiting for a partner
+			var sc [4 * 32]float64
+			var q [4]int // unpruned rows waiting to be scored
+			nq := 0
+			flush := func() {
+				for r := nq; r < 4; r++ {
+					q[r] = q[0]
+				}
+				scores4(dt.row(q[0]), dt.row(q[1]), dt.row(q[2]), dt.row(q[3]), candT, sc[:4*kp])
+				for r := range nq {
+					i := q[r]
+					w, e, x := dt.w[i], d2[i], dt.xn[i]
+					o := cd[i*trials : i*trials+trials]
+					s := sc[r*kp : r*kp+trials]
+					for t := range cp {
+						v := max(0, x+s[t])
+						o[t] = v
+						cp[t] += w * min(e, v)
+					}
+				}
+				nq = 0
+			}
 			for i := lo; i < hi; i++ {
 				D2 := d2[i]
 				if D2 <= near[lab[i]] {
 					pruned += dt.w[i] * D2
 					continue
 				}
-				if pend < 0 {
-					pend = i
-					continue
+				q[nq] = i
+				nq++
+				if nq == 4 {
+					flush()
 				}
-				candScores2(dt.row(pend), dt.row(i), cand, candN, sc0[:trials], sc1[:trials])
-				w0, w1, e0, e1 := dt.w[pend], dt.w[i], d2[pend], D2
-				x0, x1 := dt.xn[pend], dt.xn[i]
-				o0, o1 := cd[pend*trials:pend*trials+trials], cd[i*trials:i*trials+trials]
-				for t := range cp {
-					v0, v1 := max(0, x0+sc0[t]), max(0, x1+sc1[t])
-					o0[t], o1[t] = v0, v1
-					cp[t] += w0*min(e0, v0) + w1*min(e1, v1)
-				}
-				pend = -1
 			}
-			if pend >= 0 {
-				candScores(dt.row(pend), cand, candN, sc0[:trials])
-				w0, e0, x0 := dt.w[pend], d2[pend], dt.xn[pend]
-				o0 := cd[pend*trials : pend*trials+trials]
-				for t := range cp {
-					v0 := max(0, x0+sc0[t])
-					o0[t] = v0
-					cp[t] += w0 * min(e0, v0)
-				}
+			if nq > 0 {
+				flush()
 			}
 			copy(cpot[c*(trials+1):], cp)
 			cpot[c*(trials+1)+trials] = pruned
@@ -222,16 +228,6 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 		lower[i] = math.Sqrt(v)
 	}
 	return nil
-}
-
-// candScores fills out[t] = ||c_t||² - 2 x·c_t for the candidates.
-func candScores(x, cand, candN, out []float64) {
-	scores(x, cand, candN, out)
-}
-
-// candScores2 is candScores for two rows.
-func candScores2(x0, x1, cand, candN, out0, out1 []float64) {
-	scores2(x0, x1, cand, candN, out0, out1)
 }
 
 func sum(v []float64) float64 {

@@ -1,12 +1,89 @@
 package kmeans
 
+import "math"
+
+// centresT holds k centres laid out for scores4: transposed (t[j'*kp+j] is
+// dimension j' of centre j), padded with zero centres up to kp, a multiple of
+// 8, whose norm is +Inf so that they never win an argmin.
+type centresT struct {
+	k, kp, d int
+	t        []float64 // d×kp
+	cn       []float64 // kp norms ||c_j||² (+Inf for padding)
+}
+
+func newCentresT(k, d int) *centresT {
+	kp := (k + 3) &^ 3
+	c := &centresT{k: k, kp: kp, d: d, t: make([]float64, d*kp), cn: make([]float64, kp)}
+	for j := k; j < kp; j++ {
+		c.cn[j] = inf
+	}
+	return c
+}
+
+// set copies the k×d centres cen (row-major) with norms cn.
+func (c *centresT) set(cen, cn []float64) {
+	k, kp, d := c.k, c.kp, c.d
+	for j := range k {
+		row := cen[j*d : j*d+d]
+		for t, v := range row {
+			c.t[t*kp+j] = v
+		}
+	}
+	copy(c.cn, cn[:k])
+}
+
+// scores4Generic writes, for four rows and every centre j of ct,
+// out[r*kp+j] = ||c_j||² - 2 x_r·c_j (the squared distance minus ||x_r||²,
+// which does not change the argmin). Each dot product is one fused
+// multiply-add per dimension in dimension order, exactly as the assembly
+// kernel computes it, so every path that scores a row (Lloyd, the bounded
+// passes, k-means++) gets the same bits and makes the same decisions.
+func scores4Generic(x0, x1, x2, x3 []float64, ct *centresT, out []float64) {
+	d, kp := ct.d, ct.kp
+	out = out[:4*kp]
+	for r, x := range [4][]float64{x0, x1, x2, x3} {
+		x = x[:d]
+		o := out[r*kp : r*kp+kp]
+		for j := range kp {
+			var s float64
+			for t, v := range x {
+				s = math.FMA(v, ct.t[t*kp+j], s)
+			}
+			o[j] = ct.cn[j] - 2*s
+		}
+	}
+}
+
+// accumRowsGeneric adds rows to cluster sums in row order: for each row i
+// (x[i*d:i*d+d]) whose label a = lab[i] is in mask (a bit set; nil means
+// every label), s[a*d+t] = fma(x[i*d+t], w[i], s[a*d+t]) and ws[a] += w[i].
+func accumRowsGeneric(x []float64, lab []int32, w []float64, d int, s, ws []float64, mask []uint64) {
+	for i, a := range lab {
+		if mask != nil && mask[a>>6]&(1<<(a&63)) == 0 {
+			continue
+		}
+		dst := s[int(a)*d : int(a)*d+d]
+		row := x[i*d : i*d+d]
+		wi := w[i]
+		for t, v := range row {
+			dst[t] = math.FMA(v, wi, dst[t])
+		}
+		ws[a] += wi
+	}
+}
+
 // Distance kernels. Every distance used for a decision is computed with the
 // norm expansion ||x-c||² = ||x||² - 2x·c + ||c||² on mean-centred data (as
 // scikit-learn does), so one dot product per row and centre is the only work
-// proportional to d. The kernels block one row against four centres: the row
-// is loaded once per dimension and four independent accumulators keep the
-// floating-point pipes busy. Plain Go, no assembly; with GOAMD64=v3 the
-// compiler fuses the multiply-adds.
+// proportional to d. The decision kernel is scores4: four rows against all
+// centres, stored transposed so that one AVX2 register holds one dimension of
+// four centres (kernels_amd64.s: four rows × eight centres per block, sixteen
+// accumulators); each (row, centre) product is a chain of fused multiply-adds
+// in dimension order, which the portable Go version reproduces bit for bit
+// with math.FMA. The cluster sums use fused multiply-adds the same way.
+//
+// The kernels below (row-major centres) serve mini-batch k-means, bounds and
+// inertia, where no decision must agree with Lloyd's.
 
 // dot returns x·c.
 func dot(x, c []float64) float64 {
@@ -168,13 +245,18 @@ func scores2(x0, x1, c, cn, out0, out1 []float64) {
 // argmin returns the index of the smallest value (the first on ties, as
 // numpy's argmin) and that value.
 func argmin(v []float64) (int, float64) {
-	best, bv := 0, v[0]
-	for j := 1; j < len(v); j++ {
-		if v[j] < bv {
-			best, bv = j, v[j]
+	// The minimum first (branch-free), then its first position: far fewer
+	// mispredicted branches than tracking the position during the scan.
+	bv := v[0]
+	for _, x := range v[1:] {
+		bv = min(bv, x)
+	}
+	for j, x := range v {
+		if x == bv {
+			return j, bv
 		}
 	}
-	return best, bv
+	return 0, v[0] // NaN scores (not reachable: the input is finite)
 }
 
 // argmin2 returns the index and value of the smallest entry and the second

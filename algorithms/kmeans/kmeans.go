@@ -96,11 +96,12 @@ var ErrInput = errors.New("kmeans: invalid input")
 // Fit polls ctx and opts.Progress between units of work and returns promptly
 // with their error.
 //
-// Algorithm Elkan and Hamerly run the same bounded code (Hamerly's single lower
-// bound per row, seeded by k-means++ at no extra cost); Auto picks it. It
-// gives Lloyd's labels: the bounds only skip distance computations whose
-// outcome they already know, and every computed distance uses the same kernel
-// as Lloyd. For MiniBatch, MaxIter 0 means 100 epochs (scikit-learn's
+// Hamerly keeps one lower bound per row (seeded by k-means++ at no extra
+// cost); Elkan keeps one per row and centre plus the centre-centre distances
+// (n×k extra memory); Auto picks by shape (chooseMode). Both give Lloyd's
+// labels: the bounds only skip distance computations whose outcome they
+// already know, and a row that needs any is scored against every centre with
+// Lloyd's kernel. For MiniBatch, MaxIter 0 means 100 epochs (scikit-learn's
 // MiniBatchKMeans default) rather than 300.
 func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*Result, error) {
 	if ctx == nil {
@@ -155,7 +156,7 @@ func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*R
 	if maxIter == 0 {
 		maxIter = 300
 	}
-	bounded := opts.Algorithm != Lloyd
+	m := chooseMode(opts.Algorithm, n, d, k)
 
 	it := newIter(f, dt, k)
 	var best *Result
@@ -182,7 +183,7 @@ func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*R
 		if err := f.tick(false); err != nil {
 			return nil, err
 		}
-		iters, err := it.run(maxIter, tol, bounded, haveBounds)
+		iters, err := it.run(maxIter, tol, m, haveBounds)
 		if err != nil {
 			return nil, err
 		}
@@ -207,6 +208,30 @@ func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*R
 	best.Centroids = uncentre(bestCen, dt.mean, k, d)
 	return best, nil
 }
+
+// chooseMode maps the algorithm to an E-step. Auto picks Elkan when its
+// n×k lower bounds stay within elkanMaxBytes and k is at least elkanMinK,
+// Hamerly otherwise (see the measurements in bench/kmeans/README.md).
+func chooseMode(a Algorithm, n, d, k int) mode {
+	switch a {
+	case Lloyd:
+		return modeLloyd
+	case Hamerly:
+		return modeHamerly
+	case Elkan:
+		return modeElkan
+	}
+	if k >= elkanMinK && n*k*8 <= elkanMaxBytes {
+		return modeElkan
+	}
+	return modeHamerly
+}
+
+// Auto's thresholds for Elkan.
+const (
+	elkanMinK     = 1 << 30
+	elkanMaxBytes = 1 << 30
+)
 
 // runRand returns the random stream of restart run (1-based) for seed.
 func runRand(seed uint64, run int) *rand.Rand {

@@ -2,6 +2,7 @@ package kmeans
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -20,7 +21,8 @@ type iter struct {
 	cpot   []float64 // per chunk inertia at assignment time
 	wk     []float64 // weight in each cluster
 	shift  []float64 // ||c_new - c_old|| per centre
-	scr    []float64 // per chunk scratch, 2k
+	scr    []float64 // per chunk scratch, 4 rows of kp scores
+	ct     *centresT // the centres laid out for scores4
 	b      *bounds
 
 	// Hamerly state.
@@ -30,12 +32,25 @@ type iter struct {
 	argShift int       // its centre
 	secShift float64   // second largest shift
 
+	el *elkanState // Elkan state, allocated on first use
+
+	// Incremental sums: dirty holds, per chunk, a bit set (words uint64s) of
+	// the clusters a row of the chunk joined or left since the chunk's sums
+	// were last brought up to date; sumsValid says the sums match the labels
+	// apart from those clusters.
+	dirty     []uint64
+	words     int
+	sumsValid bool
 }
 
 func newIter(f *fitter, dt *data, k int) *iter {
 	d, nc := dt.d, dt.nchunk
+	ct := newCentresT(k, d)
+	words := (k + 63) / 64
 	return &iter{
-		f: f, dt: dt, k: k, d: d,
+		dirty: make([]uint64, nc*words), words: words,
+		ct: ct,
+		f:  f, dt: dt, k: k, d: d,
 		cen:    make([]float64, k*d),
 		cenNew: make([]float64, k*d),
 		cn:     make([]float64, k),
@@ -45,7 +60,7 @@ func newIter(f *fitter, dt *data, k int) *iter {
 		cpot:   make([]float64, nc),
 		wk:     make([]float64, k),
 		shift:  make([]float64, k),
-		scr:    make([]float64, nc*2*k),
+		scr:    make([]float64, nc*4*ct.kp),
 		b:      newBounds(dt.n),
 		half:   make([]float64, k),
 	}
@@ -57,6 +72,7 @@ func (it *iter) norms() {
 		c := it.cen[j*d : j*d+d]
 		it.cn[j] = dot(c, c)
 	}
+	it.ct.set(it.cen, it.cn)
 }
 
 // clearChunk zeroes chunk c's partial sums.
@@ -69,73 +85,52 @@ func (it *iter) clearChunk(c int) (s, ws []float64) {
 	return
 }
 
-func (it *iter) accumulate(s, ws []float64, a int, x []float64, w float64) {
-	d := it.d
-	dst := s[a*d : a*d+d]
-	for j, v := range x {
-		dst[j] += v * w
-	}
-	ws[a] += w
-}
-
 // lloydPass assigns every row to its nearest centre (scikit-learn's
 // lloyd_iter_chunked_dense E-step) and, when update is set, accumulates the
 // weighted sums of every cluster per chunk. It returns the number of labels
 // that changed.
 func (it *iter) lloydPass(update bool) (int, error) {
-	dt, k, d := it.dt, it.k, it.d
+	dt, k, kp := it.dt, it.k, it.ct.kp
 	lab := it.b.lab
-	err := it.f.pass(it.dt, k*d, func(c int) {
+	err := it.f.pass(it.dt, k*it.d, func(c int) {
 		lo, hi := dt.rows(c)
-		var s, ws []float64
-		if update {
-			s, ws = it.clearChunk(c)
-		}
-		sc0 := it.scr[c*2*k : c*2*k+k]
-		sc1 := it.scr[c*2*k+k : c*2*k+2*k]
+		sc := it.scratch(c)
 		changes := 0
 		var p float64
-		i := lo
-		for ; i+1 < hi; i += 2 {
-			x0, x1 := dt.row(i), dt.row(i+1)
-			scores2(x0, x1, it.cen, it.cn, sc0, sc1)
-			a0, v0 := argmin(sc0)
-			a1, v1 := argmin(sc1)
-			if int32(a0) != lab[i] {
-				lab[i] = int32(a0)
-				changes++
-			}
-			if int32(a1) != lab[i+1] {
-				lab[i+1] = int32(a1)
-				changes++
-			}
-			w0, w1 := dt.w[i], dt.w[i+1]
-			p += w0*max(0, dt.xn[i]+v0) + w1*max(0, dt.xn[i+1]+v1)
-			if update {
-				it.accumulate(s, ws, a0, x0, w0)
-				it.accumulate(s, ws, a1, x1, w1)
-			}
-		}
-		if i < hi {
-			x0 := dt.row(i)
-			scores(x0, it.cen, it.cn, sc0)
-			a0, v0 := argmin(sc0)
-			if int32(a0) != lab[i] {
-				lab[i] = int32(a0)
-				changes++
-			}
-			p += dt.w[i] * max(0, dt.xn[i]+v0)
-			if update {
-				it.accumulate(s, ws, a0, x0, dt.w[i])
+		for i := lo; i < hi; i += 4 {
+			m := min(4, hi-i)
+			it.score4(i, i+min(1, m-1), i+min(2, m-1), i+min(3, m-1), sc)
+			for r := range m {
+				a, v := argminPadded(sc[r*kp:r*kp+kp], k)
+				if int32(a) != lab[i+r] {
+					it.setLabel(c, i+r, a)
+					changes++
+				}
+				p += dt.w[i+r] * max(0, dt.xn[i+r]+v)
 			}
 		}
 		it.chg[c] = changes
 		it.cpot[c] = p
+		if update {
+			it.accumulateChunk(c)
+		}
 	})
 	if err != nil {
 		return 0, err
 	}
 	return sumInts(it.chg), nil
+}
+
+// scratch is chunk c's scoring buffer (four rows of kp scores).
+func (it *iter) scratch(c int) []float64 {
+	n := 4 * it.ct.kp
+	return it.scr[c*n : c*n+n]
+}
+
+// score4 scores rows i0..i3 against the current centres into sc.
+func (it *iter) score4(i0, i1, i2, i3 int, sc []float64) {
+	dt := it.dt
+	scores4(dt.row(i0), dt.row(i1), dt.row(i2), dt.row(i3), it.ct, sc)
 }
 
 func sumInts(v []int) int {
@@ -149,11 +144,13 @@ func sumInts(v []int) int {
 // hamerlyPass is the bounded E-step (Hamerly 2010): a row whose upper bound
 // does not exceed max(lower bound, half the distance from its centre to the
 // nearest other centre) keeps its label without any distance computation.
-// Otherwise the upper bound is tightened and, if still needed, all distances
-// are computed exactly as lloydPass does, so the labels are Lloyd's. When full
-// is set every row is recomputed (initialising the bounds).
+// Otherwise the upper bound is tightened and, if still needed, the row is
+// scored against every centre exactly as lloydPass scores it (four rows at a
+// time), so the labels are Lloyd's. When full is set every row is recomputed
+// (initialising the bounds). Sums are accumulated in row order afterwards, as
+// lloydPass does, so the centres are bit-identical too.
 func (it *iter) hamerlyPass(update, full bool) (int, error) {
-	dt, k, d := it.dt, it.k, it.d
+	dt, k, d, kp := it.dt, it.k, it.d, it.ct.kp
 	b := it.b
 	lab, upper, lower := b.lab, b.upper, b.lower
 	pending := it.pending
@@ -165,26 +162,30 @@ func (it *iter) hamerlyPass(update, full bool) (int, error) {
 	}
 	err := it.f.pass(it.dt, work, func(c int) {
 		lo, hi := dt.rows(c)
-		var s, ws []float64
-		if update {
-			s, ws = it.clearChunk(c)
-		}
-		sc := it.scr[c*2*k : c*2*k+k]
+		sc := it.scratch(c)
 		changes := 0
-		for i := lo; i < hi; i++ {
-			a := int(lab[i])
-			x := dt.row(i)
-			if full {
-				scores(x, it.cen, it.cn, sc)
-				best, v1, v2 := argmin2(sc)
+		var q [4]int // rows waiting to be scored
+		nq := 0
+		flush := func() {
+			for r := nq; r < 4; r++ {
+				q[r] = q[0]
+			}
+			it.score4(q[0], q[1], q[2], q[3], sc)
+			for r := range nq {
+				i := q[r]
+				best, v1, v2 := argmin2(sc[r*kp : r*kp+k])
 				upper[i] = math.Sqrt(max(0, dt.xn[i]+v1))
 				lower[i] = math.Sqrt(max(0, dt.xn[i]+v2))
 				if int32(best) != lab[i] {
-					lab[i] = int32(best)
+					it.setLabel(c, i, best)
 					changes++
 				}
-				a = best
-			} else {
+			}
+			nq = 0
+		}
+		for i := lo; i < hi; i++ {
+			if !full {
+				a := int(lab[i])
 				u, l := upper[i], lower[i]
 				if pending {
 					u += it.shift[a]
@@ -197,31 +198,90 @@ func (it *iter) hamerlyPass(update, full bool) (int, error) {
 				m := max(it.half[a], l)
 				if u > m {
 					ca := it.cen[a*d : a*d+d]
-					u = math.Sqrt(max(0, dt.xn[i]+it.cn[a]-2*dot(x, ca)))
-					if u > m {
-						scores(x, it.cen, it.cn, sc)
-						best, v1, v2 := argmin2(sc)
-						u = math.Sqrt(max(0, dt.xn[i]+v1))
-						l = math.Sqrt(max(0, dt.xn[i]+v2))
-						if best != a {
-							lab[i] = int32(best)
-							changes++
-							a = best
-						}
-					}
+					u = math.Sqrt(max(0, dt.xn[i]+it.cn[a]-2*dotBound(dt.row(i), ca)))
 				}
 				upper[i], lower[i] = u, l
+				if u <= m {
+					continue
+				}
 			}
-			if update {
-				it.accumulate(s, ws, a, x, dt.w[i])
+			q[nq] = i
+			nq++
+			if nq == 4 {
+				flush()
 			}
 		}
+		if nq > 0 {
+			flush()
+		}
 		it.chg[c] = changes
+		if update {
+			it.accumulateChunk(c)
+		}
 	})
 	if err != nil {
 		return 0, err
 	}
 	return sumInts(it.chg), nil
+}
+
+// incrementalSums enables accumulateChunk's reuse of unchanged cluster sums
+// (a switch for tests, which check that it changes no bit).
+var incrementalSums = true
+
+// setLabel gives row i (of chunk c) label a and marks its old and new
+// clusters as changed in the chunk.
+func (it *iter) setLabel(c, i, a int) {
+	w := it.words
+	m := it.dirty[c*w : c*w+w]
+	if old := it.b.lab[i]; old >= 0 {
+		m[old>>6] |= 1 << (old & 63)
+	}
+	m[a>>6] |= 1 << (a & 63)
+	it.b.lab[i] = int32(a)
+}
+
+// accumulateChunk brings chunk c's per-cluster sums up to date with the
+// labels: each cluster's sum is its rows' weighted coordinates added in row
+// order. A cluster no row of the chunk joined or left since the last
+// accumulation keeps its sum (the same bits a recomputation would give);
+// the others are recomputed, reading only their rows.
+func (it *iter) accumulateChunk(c int) {
+	dt, k, d := it.dt, it.k, it.d
+	lo, hi := dt.rows(c)
+	w := it.words
+	m := it.dirty[c*w : c*w+w]
+	if !it.sumsValid || !incrementalSums {
+		s, ws := it.clearChunk(c)
+		accumRows(dt.x[lo*d:hi*d], it.b.lab[lo:hi], dt.w[lo:hi], d, s, ws, nil)
+		clear(m)
+		return
+	}
+	nd := 0
+	for _, b := range m {
+		nd += bits.OnesCount64(b)
+	}
+	if nd == 0 {
+		return
+	}
+	kd := k * d
+	s := it.sums[c*kd : c*kd+kd]
+	ws := it.wsums[c*k : c*k+k]
+	if nd == k {
+		clear(s)
+		clear(ws)
+		accumRows(dt.x[lo*d:hi*d], it.b.lab[lo:hi], dt.w[lo:hi], d, s, ws, nil)
+		clear(m)
+		return
+	}
+	for j := range k {
+		if m[j>>6]&(1<<(j&63)) != 0 {
+			clear(s[j*d : j*d+d])
+			ws[j] = 0
+		}
+	}
+	accumRows(dt.x[lo*d:hi*d], it.b.lab[lo:hi], dt.w[lo:hi], d, s, ws, m)
+	clear(m)
 }
 
 // updateCentres is scikit-learn's M-step: reduce the per-chunk sums in chunk
@@ -403,24 +463,48 @@ func (it *iter) inertia() (float64, error) {
 	return sum(it.cpot), nil
 }
 
+// mode is the E-step an iteration uses.
+type mode int
+
+const (
+	modeLloyd mode = iota
+	modeHamerly
+	modeElkan
+)
+
 // run iterates from the centres in it.cen with scikit-learn's stopping rule:
 // stop when the labels do not change (strict convergence) or when the summed
 // squared centre shift is at most tol; if not strictly converged, one more
-// E-step makes the labels match the final centres. bounded selects Hamerly;
-// haveBounds says it.b already holds labels and bounds for it.cen (from
-// k-means++). It returns the iteration count as scikit-learn's n_iter_.
-func (it *iter) run(maxIter int, tol float64, bounded, haveBounds bool) (int, error) {
+// E-step makes the labels match the final centres. m selects the E-step;
+// haveBounds says it.b already holds labels and Hamerly bounds for it.cen
+// (from k-means++). It returns the iteration count as scikit-learn's n_iter_.
+func (it *iter) run(maxIter int, tol float64, m mode, haveBounds bool) (int, error) {
 	f := it.f
 	it.norms()
 	it.pending = false
-	if !bounded || !haveBounds {
+	it.sumsValid = false
+	if m == modeLloyd || !haveBounds {
 		for i := range it.b.lab {
 			it.b.lab[i] = -1
 		}
 	}
-	if bounded {
+	switch m {
+	case modeHamerly:
 		clear(it.shift)
 		it.centreGeometry()
+	case modeElkan:
+		if err := it.elkanInit(haveBounds); err != nil {
+			return 0, err
+		}
+	}
+	pass := func(update, full bool) (int, error) {
+		switch m {
+		case modeHamerly:
+			return it.hamerlyPass(update, full)
+		case modeElkan:
+			return it.elkanPass(update, full)
+		}
+		return it.lloydPass(update)
 	}
 	f.prog.Phase = "iterate"
 	f.prog.MaxIter = maxIter
@@ -429,26 +513,24 @@ func (it *iter) run(maxIter int, tol float64, bounded, haveBounds bool) (int, er
 	n := 0
 	for i := range maxIter {
 		n = i + 1
-		var changes int
-		var err error
-		if bounded {
-			changes, err = it.hamerlyPass(true, i == 0 && !haveBounds)
-		} else {
-			changes, err = it.lloydPass(true)
-		}
+		changes, err := pass(true, i == 0 && !haveBounds)
 		if err != nil {
 			return 0, err
 		}
-		if !bounded {
+		it.sumsValid = true
+		if m == modeLloyd {
 			f.prog.Inertia = sum(it.cpot)
 		}
 		tot, err := it.updateCentres()
 		if err != nil {
 			return 0, err
 		}
-		if bounded {
+		switch m {
+		case modeHamerly:
 			it.centreGeometry()
 			it.pending = true
+		case modeElkan:
+			it.elkanAdvance()
 		}
 		f.prog.Iteration = n
 		if err := f.tick(true); err != nil {
@@ -463,13 +545,7 @@ func (it *iter) run(maxIter int, tol float64, bounded, haveBounds bool) (int, er
 		}
 	}
 	if !strict {
-		var err error
-		if bounded {
-			_, err = it.hamerlyPass(false, false)
-		} else {
-			_, err = it.lloydPass(false)
-		}
-		if err != nil {
+		if _, err := pass(false, false); err != nil {
 			return 0, err
 		}
 	}

@@ -30,7 +30,7 @@ func init() {
 		{name: "exit", args: "", help: "exit this program", run: (*Shell).dotQuit, alias: []string{"quit"}},
 		{name: "functions", args: "[PATTERN]", help: "list marketsql's SQL functions matching PATTERN, with signatures", run: (*Shell).dotFunctions},
 		{name: "headers", args: "on|off", help: "turn display of headers on or off", run: (*Shell).dotHeaders, alias: []string{"header"}},
-		{name: "help", args: "", help: "show this message", run: (*Shell).dotHelp},
+		{name: "help", args: "[COMMAND]", help: "show this message, or the commands starting with COMMAND", run: (*Shell).dotHelp},
 		{name: "import", args: "[--csv|--tsv] [--skip N] FILE TABLE", help: "import CSV or TSV data (optionally gzip-compressed) from FILE into TABLE", run: (*Shell).dotImport},
 		{name: "indexes", args: "[TABLE]", help: "show names of indexes (on tables matching TABLE)", run: (*Shell).dotIndexes, alias: []string{"indices"}},
 		{name: "mode", args: "[MODE] [TABLE]", help: "set the output mode: " + modeList(), run: (*Shell).dotMode},
@@ -175,6 +175,9 @@ func (s *Shell) dotQuit(args []string) error {
 }
 
 func (s *Shell) dotHelp(args []string) error {
+	if len(args) > 1 {
+		return errUsage
+	}
 	usage := func(c dotCmd) string {
 		u := "." + c.name
 		if c.args != "" {
@@ -186,8 +189,16 @@ func (s *Shell) dotHelp(args []string) error {
 	for _, c := range dotCmds {
 		w = max(w, len(usage(c)))
 	}
+	n := 0
 	for _, c := range dotCmds {
+		if len(args) == 1 && !strings.HasPrefix(c.name, strings.TrimPrefix(args[0], ".")) {
+			continue
+		}
 		fmt.Fprintf(s.out, "%-*s  %s\n", w, usage(c), c.help)
+		n++
+	}
+	if n == 0 {
+		return fmt.Errorf("no dot-command starts with %q", args[0])
 	}
 	return nil
 }

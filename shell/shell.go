@@ -6,8 +6,18 @@
 //
 // Input is split into statements with SQLite's own sqlite3_complete and
 // sqlite3_prepare_v2, and values are printed by their storage class with
-// SQLite's own number formatting: list, csv and json output are byte for
-// byte what sqlite3 prints for the same query.
+// SQLite's own number formatting: every mode sqlite3 3.40 has (list, csv,
+// tabs, json, line, html, insert, quote, table, box, markdown) prints byte
+// for byte what it prints for the same query.
+//
+// With Config.Interactive the shell reads the process's terminal instead,
+// with line editing, a history file and tab completion (github.com/peterh/liner),
+// and Config.Interrupt (Ctrl-C) interrupts the running statement, training
+// included, and returns to the prompt. Long calls draw their progress on
+// stderr when Config.Progress is set. Files: shell.go (Run, input),
+// exec.go (statements), output.go (modes), dot.go and dot2.go
+// (dot-commands), import.go (.import), interactive.go and complete.go
+// (the terminal), progress.go, term.go, sqlite.go (SQLite's C API).
 package shell
 
 import (

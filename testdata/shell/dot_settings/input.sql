@@ -25,3 +25,6 @@ select 'shown again';
 .bail maybe
 .changes
 .timer sometimes
+.help mo
+.help .ti
+.help zzz

@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
-	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -79,11 +78,7 @@ func load(c *core.Conn, fn string, name any) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := c.LoadModel(fn, s, Kind, func(m *catalog.Model) (any, error) { return Decode(m.Params) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Model), nil
+	return loadCached(c, fn, s)
 }
 
 // count reads the optional n argument: default 10, at least 1.

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,28 @@ func BenchmarkImport(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
+	}
+}
+
+// BenchmarkPrint prints n rows of an invoice-like table in csv, list and
+// box mode (bench/shell compares csv with the sqlite3 CLI).
+func BenchmarkPrint(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 500_000} {
+		path := writeCSV(b, b.TempDir(), n, false)
+		db := filepath.Join(b.TempDir(), "p.db")
+		var out bytes.Buffer
+		if err := Run(context.Background(), Config{DBPath: db}, strings.NewReader(".import "+path+" p\n"), &out, &out); err != nil {
+			b.Fatalf("%v: %s", err, out.String())
+		}
+		for _, m := range []Mode{ModeCSV, ModeList, ModeBox} {
+			b.Run(fmt.Sprintf("%s/%d", m, n), func(b *testing.B) {
+				for b.Loop() {
+					if err := Run(context.Background(), Config{DBPath: db, Mode: m, Args: []string{"select * from p"}}, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
 	}
 }

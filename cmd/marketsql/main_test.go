@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -126,5 +127,20 @@ func TestReadOnly(t *testing.T) {
 	code := run(context.Background(), []string{"-readonly", db, "select count(*) from t", "insert into t values(2)"}, strings.NewReader(""), &stdout, &stderr)
 	if code != 1 || stdout.String() != "1\n" || !strings.Contains(stderr.String(), "readonly") {
 		t.Fatalf("read-only write: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestTerminalOutput checks what changes when stdout and stderr are a
+// terminal but stdin is not: numbers right-aligned to the terminal's width
+// in table output, no prompts. (Not parallel: it replaces terminal.)
+func TestTerminalOutput(t *testing.T) {
+	saved := terminal
+	defer func() { terminal = saved }()
+	terminal = func(io.Reader, io.Writer, io.Writer) (bool, bool, bool, int) { return false, true, true, 80 }
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-table", ":memory:", "select 10 as number, 'x' as t"}, strings.NewReader(""), &stdout, &stderr)
+	want := "+--------+---+\n| number | t |\n+--------+---+\n|     10 | x |\n+--------+---+\n"
+	if code != 0 || stdout.String() != want {
+		t.Errorf("exit %d, stdout\n%s\nwant\n%s\nstderr %q", code, stdout.String(), want, stderr.String())
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
+	"io"
 
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
@@ -140,11 +141,13 @@ func docTopics(c *core.Conn, args []any) ([][]any, error) {
 	vals := make([]driver.Value, 3)
 	for {
 		if err := rows.Next(vals); err != nil {
-			break
+			if err == io.EOF {
+				return out, nil
+			}
+			return nil, core.Errorf(fn, "read ml_lda_doc_topics: %w", err)
 		}
 		out = append(out, []any{vals[0], vals[1], vals[2]})
 	}
-	return out, nil
 }
 
 // weights infers the normalized topic weights of a text; nil when none of

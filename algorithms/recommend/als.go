@@ -6,12 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/mat"
 )
-
-var impl gonum.Implementation
 
 // ALSOptions configures ALS. Zero fields take the defaults in brackets.
 type ALSOptions struct {
@@ -243,11 +239,11 @@ func gram64(y []float32, f int) []float64 {
 func dot32(a, b []float32) float32 { return dot(a, b) }
 
 // ALSScores writes into dst the score of every item for factor vector x.
+// buf is unused (kept for callers' scratch layout).
 func (m *Factors) ALSScores(x []float32, dst []float64, buf []float32) {
-	ni := len(m.Items) / m.F
-	impl.Sgemv(blas.NoTrans, ni, m.F, 1, m.Items, m.F, x, 1, 0, buf[:ni], 1)
-	for i, v := range buf[:ni] {
-		dst[i] = float64(v)
+	f := m.F
+	for i := range len(m.Items) / f {
+		dst[i] = float64(dot(m.Items[i*f:i*f+f], x))
 	}
 }
 

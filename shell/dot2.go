@@ -239,7 +239,7 @@ func (s *Shell) dotShow(args []string) error {
 
 // printRows prints rows with the current mode, always with a header.
 func (s *Shell) printRows(cols []string, rows [][]value) {
-	f := s.format
+	f := s.printFormat()
 	f.header = true
 	p := newPrinter(s.mode, f, s.out)
 	p.begin(cols)

@@ -375,3 +375,20 @@ func TestInteractiveInput(t *testing.T) {
 		t.Errorf("continuation prompts %v, want %v", term.prompts, wantPrompts)
 	}
 }
+
+// TestOutputFileLayout checks that output sent to a file gets sqlite3's
+// layout even when the shell writes to a terminal otherwise.
+func TestOutputFileLayout(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "out.txt")
+	out, errs, err := runScript(t, Config{Mode: ModeTable, Width: 80}, "select 10 as number;\n.once "+file+"\nselect 10 as number;\n")
+	if err != nil {
+		t.Fatalf("%v: %s", err, errs)
+	}
+	if want := "+--------+\n| number |\n+--------+\n|     10 |\n+--------+\n"; out != want {
+		t.Errorf("terminal output %q, want %q", out, want)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "+--------+\n| number |\n+--------+\n| 10     |\n+--------+\n" {
+		t.Errorf("file holds %q", b)
+	}
+}

@@ -120,7 +120,7 @@ func (s *Shell) runStmt(st *stmt) {
 	for i := range cols {
 		cols[i] = st.columnName(i)
 	}
-	p := newPrinter(s.mode, s.format, s.out)
+	p := newPrinter(s.mode, s.printFormat(), s.out)
 	p.begin(cols)
 	vals := make([]value, ncol)
 	_, buffers := p.(*tablePrinter) // keeps rows until the end, copied or not
@@ -134,6 +134,16 @@ func (s *Shell) runStmt(st *stmt) {
 		rc = st.step()
 	}
 	p.end()
+}
+
+// printFormat is the format for the current output: a file of .output or
+// .once gets sqlite3's plain layout, whatever the terminal's width.
+func (s *Shell) printFormat() format {
+	f := s.format
+	if s.outFile != nil {
+		f.width = 0
+	}
+	return f
 }
 
 func skipSpace(s string, i int) int {

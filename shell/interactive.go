@@ -36,6 +36,7 @@ func (s *Shell) interactive() {
 	ln := liner.NewLiner()
 	defer ln.Close()
 	ln.SetCtrlCAborts(true)
+	ln.SetMultiLineMode(true) // a long statement wraps instead of scrolling sideways
 	ln.SetTabCompletionStyle(liner.TabPrints)
 	s.completion = &completer{s: s}
 	ln.SetWordCompleter(s.completion.complete)

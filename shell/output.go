@@ -350,15 +350,23 @@ func (p *tablePrinter) fit() {
 }
 
 // wrap splits the lines of the cells of the first row that are wider than
-// their column into lines that fit.
+// their column into lines that fit, after a space where there is one.
 func (p *tablePrinter) wrap() {
 	for i, cell := range p.rows[0] {
 		var lines []string
+		w := p.width[i]
 		for _, l := range cell {
-			for utf8.RuneCountInString(l) > p.width[i] {
+			for utf8.RuneCountInString(l) > w {
 				r := []rune(l)
-				lines = append(lines, string(r[:p.width[i]]))
-				l = string(r[p.width[i]:])
+				cut := w // at a space in the second half of the line, if any
+				for j := w; j > w/2; j-- {
+					if r[j] == ' ' {
+						cut = j + 1
+						break
+					}
+				}
+				lines = append(lines, string(r[:min(cut, w)]))
+				l = string(r[cut:])
 			}
 			lines = append(lines, l)
 		}

@@ -13,3 +13,4 @@ select * from c where id = 22;
 -- a single row (a training's summary) is wrapped, not cut
 .mode box
 select '{"model":"seg","k":50,"rows":200000,"skipped":0,"features":["a","b","c"],"iterations":77}' as summary;
+select 'a rather long string literal that goes on and on, and on again' as first_column, 'another one to wrap' as second;

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
@@ -98,8 +99,10 @@ func run(data, peers string, reps int, movielens string) error {
 		return err
 	}
 
+	oursLoad := loadAvg()
 	var peer peerResult
 	havePeer := false
+	peerLoad := ""
 	if peers != "" {
 		script := filepath.Join("bench", "recommend", "peer.py")
 		cmd := exec.Command("/usr/bin/python3", script, peers, fmt.Sprint(reps))
@@ -113,6 +116,7 @@ func run(data, peers string, reps int, movielens string) error {
 		} else {
 			havePeer = true
 		}
+		peerLoad = loadAvg()
 	}
 	ratio := func(peerS, ours float64) string {
 		if !havePeer || ours == 0 {
@@ -134,6 +138,7 @@ func run(data, peers string, reps int, movielens string) error {
 	fmt.Printf("| top 10 for all %d customers, one SQL statement, ALS model | %.3f s | | | < 1 s |\n", len(s.Users), sqlALS)
 	fmt.Printf("| top 10 for all %d customers, one SQL statement, item-kNN model | %.3f s | | | < 1 s |\n", len(s.Users), sqlKNN)
 	fmt.Printf("| recommend_train ALS through SQL (read + 15 iterations + store) | %.3f s | | | |\n", trainALS)
+	fmt.Printf("\nload average (1, 5, 15 min) after our measurements: %s; after the peer's: %s (other processes on the machine disturb both sides)\n", oursLoad, peerLoad)
 
 	if movielens != "" {
 		if _, err := os.Stat(filepath.Join(movielens, "u1.base")); err != nil {
@@ -145,6 +150,19 @@ func run(data, peers string, reps int, movielens string) error {
 		}
 	}
 	return nil
+}
+
+// loadAvg returns the machine's load averages, or "?" where unknown.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func envWithout(env []string, names ...string) []string {

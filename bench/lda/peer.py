@@ -30,8 +30,12 @@ def npmi(path):
     corpus = []
     for line in open(f"{D}/train.ldac"):
         corpus.append([(int(a), int(b)) for a, b in (x.split(":") for x in line.split()[1:])])
+    seen = set()
     for line in open(path):
         r = json.loads(line)
+        if (r["K"], r["iters"]) in seen:  # one line per rep; the topics are the same
+            continue
+        seen.add((r["K"], r["iters"]))
         top = [t.split() for t in r["top_words"]]
         cn = CoherenceModel(topics=top, texts=texts, dictionary=dic, coherence="c_npmi", topn=10, processes=1).get_coherence()
         um = CoherenceModel(topics=top, corpus=corpus, dictionary=dic, coherence="u_mass", topn=10).get_coherence()

@@ -55,14 +55,18 @@ PEER=$BENCH_OUT/results/lda_gensim.jsonl
 NPMI=$BENCH_OUT/results/lda_marketsql_npmi_by_gensim.jsonl
 : >"$OURS"
 : >"$PEER"
+# Each rep runs in a fresh process, ours and gensim's alternating, so that a
+# change in the machine's load hits both sides alike; the table takes medians.
 for c in "${configs[@]}"; do
 	k=${c%%:*}
 	p=${c##*:}
-	echo "== $k topics, $p passes: marketsql" >&2
-	"${CLEAN_ENV[@]}" "$BIN" -configs "$c" -reps "$REPS" -threads "${THREADS:-0}" >>"$OURS"
-	echo "== $k topics, $p passes: gensim" >&2
-	"${CLEAN_ENV[@]}" "$PY" bench/lda/peer.py fit "$k" "$p" "$REPS" 2>/dev/null >>"$PEER"
+	for ((r = 1; r <= REPS; r++)); do
+		echo "== $k topics, $p passes, rep $r/$REPS: marketsql, then gensim" >&2
+		"${CLEAN_ENV[@]}" "$BIN" -configs "$c" -reps 1 -threads "${THREADS:-0}" >>"$OURS"
+		"${CLEAN_ENV[@]}" "$PY" bench/lda/peer.py fit "$k" "$p" 1 2>/dev/null >>"$PEER"
+	done
 done
+# c_npmi by gensim's CoherenceModel, once per configuration (the topics do not change between reps).
 echo "== c_npmi of our topics by gensim's CoherenceModel" >&2
 "$PY" bench/lda/peer.py npmi "$OURS" 2>/dev/null >"$NPMI"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)   cores: $(nproc)   reps: $REPS"

@@ -14,6 +14,7 @@ type peerResult struct {
 	K                    int       `json:"K"`
 	Iters                int       `json:"iters"`
 	MedianS              float64   `json:"median_s"`
+	Times                []float64 `json:"times"`
 	CPUS                 []float64 `json:"cpu_s"`
 	DocsPerS             float64   `json:"docs_per_s"`
 	TokensPerS           float64   `json:"tokens_per_s"`
@@ -65,6 +66,7 @@ func printTable(w io.Writer, oursPath, peerPath, npmiPath string) error {
 		return err
 	}
 	npmis, _ := readLines[npmiResult](npmiPath)
+	ours, peers = mergeOurs(ours), mergePeers(peers)
 	fmt.Fprintln(w, "| topics | passes | side | fit s | CPU s | docs/s | tokens/s | completion perplexity | c_npmi | u_mass | peak MB |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	var verdicts []string
@@ -124,4 +126,57 @@ func median(v []float64) float64 {
 		}
 	}
 	return s[len(s)/2]
+}
+
+// mergeOurs folds the lines of one configuration (run.sh runs each rep in its
+// own process, alternating with gensim) into one: all times, their median.
+func mergeOurs(rs []Result) []Result {
+	var out []Result
+	at := map[[2]int]int{}
+	for _, r := range rs {
+		key := [2]int{r.K, r.Passes}
+		i, ok := at[key]
+		if !ok {
+			at[key] = len(out)
+			out = append(out, r)
+			continue
+		}
+		o := &out[i]
+		o.Times = append(o.Times, r.Times...)
+		o.CPUS = append(o.CPUS, r.CPUS...)
+		o.PeakRSSMB = max(o.PeakRSSMB, r.PeakRSSMB)
+	}
+	for i := range out {
+		o := &out[i]
+		o.MedianS = median(o.Times)
+		o.DocsPerS = float64(o.TrainDocs*o.Passes) / o.MedianS
+		o.TokensPerS = o.TrainTokens * float64(o.Passes) / o.MedianS
+	}
+	return out
+}
+
+func mergePeers(rs []peerResult) []peerResult {
+	var out []peerResult
+	at := map[[2]int]int{}
+	for _, r := range rs {
+		key := [2]int{r.K, r.Iters}
+		i, ok := at[key]
+		if !ok {
+			at[key] = len(out)
+			out = append(out, r)
+			continue
+		}
+		o := &out[i]
+		o.Times = append(o.Times, r.Times...)
+		o.CPUS = append(o.CPUS, r.CPUS...)
+		o.PeakRSSMB = max(o.PeakRSSMB, r.PeakRSSMB)
+	}
+	for i := range out {
+		o := &out[i]
+		m := median(o.Times)
+		o.DocsPerS *= o.MedianS / m
+		o.TokensPerS *= o.MedianS / m
+		o.MedianS = m
+	}
+	return out
 }

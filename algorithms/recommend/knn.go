@@ -31,9 +31,10 @@ type KNNOptions struct {
 	K1, B float64
 	// Threads bounds worker goroutines; 0 means all cores.
 	Threads int
-	// Check, if set, is called on the calling goroutine between blocks of
-	// items; an error stops the build and is returned.
-	Check func() error
+	// Progress, if set, is called on the calling goroutine before each block
+	// of items with the number of items done and the total; an error stops
+	// the build and is returned.
+	Progress func(done, total int) error
 }
 
 // Neighbors holds, per item, its most similar other items, most similar
@@ -134,8 +135,8 @@ func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if opt.Check != nil {
-			if err := opt.Check(); err != nil {
+		if opt.Progress != nil {
+			if err := opt.Progress(lo, ni); err != nil {
 				return nil, err
 			}
 		}

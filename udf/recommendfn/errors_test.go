@@ -99,7 +99,7 @@ func TestInterruptKeepsPreviousModel(t *testing.T) {
 	db := e.DB()
 	mustExec(t, db, `CREATE TABLE buys(u INTEGER, i INTEGER)`)
 	mustExec(t, db, `WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 20000)
-		INSERT INTO buys SELECT k % 997, (k * 7919) % 389 FROM n`)
+		INSERT INTO buys SELECT k % 997, (k * 7919) % 1201 FROM n`)
 	one[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "popular"}')`)
 	before := one[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`)
 	err = queryErrCtx(ctx, db, `SELECT recommend_train('recs', 'buys', '{"iterations": 50, "factors": 16}')`)
@@ -122,6 +122,21 @@ func TestInterruptKeepsPreviousModel(t *testing.T) {
 	}
 	if after := one[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
 		t.Error("the previous model changed after the Go API was cancelled")
+	}
+	// item-kNN stops between blocks of items.
+	ctx3, cancel3 := context.WithCancel(context.Background())
+	knn := &engine.RecommendOptions{Progress: func(p engine.Progress) {
+		if p.Phase == "neighbors" && p.Done > 0 {
+			cancel3()
+		}
+	}}
+	knn.Method = "item_knn"
+	_, err = e.TrainRecommender(ctx3, "recs", "buys", knn)
+	if err == nil || !strings.Contains(err.Error(), "previous model, if any, is unchanged") {
+		t.Errorf("item-kNN interrupted: %v", err)
+	}
+	if after := one[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
+		t.Error("the previous model changed after item-kNN was cancelled")
 	}
 	if got := one[int](t, db, `SELECT count(*) FROM recommend('recs', 1, 5)`); got != 5 {
 		t.Errorf("the previous model no longer recommends: %d rows", got)

@@ -84,7 +84,15 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 			return nil
 		},
 	}
-	ro.KNN = recommend.KNNOptions{Neighbors: opt.Neighbors, K1: opt.BM25K1, B: opt.BM25B, Threads: opt.Threads, Check: check}
+	ro.KNN = recommend.KNNOptions{Neighbors: opt.Neighbors, K1: opt.BM25K1, B: opt.BM25B, Threads: opt.Threads,
+		Progress: func(done, total int) error {
+			if err := check(); err != nil {
+				return err
+			}
+			c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "neighbors", Done: float64(done),
+				Total: float64(total), Elapsed: time.Since(started), Detail: fmt.Sprintf("items %d/%d", done, total)})
+			return nil
+		}}
 	switch opt.Weighting {
 	case "bm25":
 		ro.KNN.Weighting = recommend.BM25

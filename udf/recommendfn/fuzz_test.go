@@ -59,3 +59,27 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBasket: any items_json text is an error or a basket of known items,
+// never a panic.
+func FuzzBasket(f *testing.F) {
+	blob := fuzzSeeds(f)[1]
+	m, err := Decode(blob)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{`["x", 7]`, `[]`, `[7.0, "z", "z"]`, `{"a": 1}`, `[1e300]`, `[[1]]`, `null`, `[1,`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		items, err := parseBasket("recommend_basket", m, text)
+		if err != nil {
+			return
+		}
+		for _, i := range items {
+			if i < 0 || int(i) >= len(m.Items) {
+				t.Fatalf("item index %d out of range", i)
+			}
+		}
+	})
+}

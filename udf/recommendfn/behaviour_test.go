@@ -173,3 +173,19 @@ func TestDeterministicTraining(t *testing.T) {
 		t.Error("the same seed gave different models for a shuffled source and another thread count")
 	}
 }
+
+// TestKeysAcrossTypes: a customer number given as text finds the INTEGER
+// key, and an integer finds digits stored as TEXT.
+func TestKeysAcrossTypes(t *testing.T) {
+	t.Parallel()
+	db := openMem(t)
+	one[string](t, db, `SELECT recommend_train('recs', 'SELECT customer, CASE item WHEN ''a'' THEN ''22'' ELSE item END FROM buys', '{"method": "item_knn"}')`)
+	a := table(t, db, `SELECT item, reason FROM recommend('recs', 4, 2)`)
+	b := table(t, db, `SELECT item, reason FROM recommend('recs', '4', 2)`)
+	if a != b || !strings.Contains(a, "|model") {
+		t.Errorf("user 4: %q, user '4': %q", a, b)
+	}
+	if got := table(t, db, `SELECT count(*) FROM similar_items('recs', 22, 2)`); got != "2\n" {
+		t.Errorf("similar to 22 (stored as '22'): %q", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
 	"sync"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
@@ -39,15 +40,29 @@ func newModel(m *recommend.Model, userCol, itemCol string, users, items []any) *
 }
 
 // User returns the index of a user key.
-func (m *Model) User(key any) (int, bool) {
-	u, ok := m.userIndex[key]
-	return int(u), ok
-}
+func (m *Model) User(key any) (int, bool) { return lookup(m.userIndex, key) }
 
 // Item returns the index of an item key.
-func (m *Model) Item(key any) (int, bool) {
-	i, ok := m.itemIndex[key]
-	return int(i), ok
+func (m *Model) Item(key any) (int, bool) { return lookup(m.itemIndex, key) }
+
+// lookup finds key; when the model has no such key, an integer given as
+// text ('17850') finds the INTEGER key and an integer finds the same digits
+// stored as TEXT, as SQLite compares a column with INTEGER affinity.
+func lookup(index map[any]int32, key any) (int, bool) {
+	if i, ok := index[key]; ok {
+		return int(i), true
+	}
+	switch k := key.(type) {
+	case string:
+		if n, err := strconv.ParseInt(k, 10, 64); err == nil && strconv.FormatInt(n, 10) == k {
+			i, ok := index[n]
+			return int(i), ok
+		}
+	case int64:
+		i, ok := index[strconv.FormatInt(k, 10)]
+		return int(i), ok
+	}
+	return 0, false
 }
 
 func (m *Model) getScratch() *recommend.Scratch  { return m.scratch.Get().(*recommend.Scratch) }

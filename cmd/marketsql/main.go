@@ -185,7 +185,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if outTerm {
 		cfg.Width = width
 	}
-	if cfg.Interactive && outTerm && !f.modeSet {
+	if outTerm && !f.modeSet { // a person reads it
 		cfg.Mode = shell.ModeBox
 	}
 	cfg.Progress = errTerm && !f.batch

@@ -131,8 +131,8 @@ func TestReadOnly(t *testing.T) {
 }
 
 // TestTerminalOutput checks what changes when stdout and stderr are a
-// terminal but stdin is not: numbers right-aligned to the terminal's width
-// in table output, no prompts. (Not parallel: it replaces terminal.)
+// terminal but stdin is not: box is the default mode, numbers are
+// right-aligned in table output. (Not parallel: it replaces terminal.)
 func TestTerminalOutput(t *testing.T) {
 	saved := terminal
 	defer func() { terminal = saved }()
@@ -142,5 +142,11 @@ func TestTerminalOutput(t *testing.T) {
 	want := "+--------+---+\n| number | t |\n+--------+---+\n|     10 | x |\n+--------+---+\n"
 	if code != 0 || stdout.String() != want {
 		t.Errorf("exit %d, stdout\n%s\nwant\n%s\nstderr %q", code, stdout.String(), want, stderr.String())
+	}
+	// Without a mode option the output is a box.
+	stdout.Reset()
+	code = run(context.Background(), []string{":memory:", "select 1 as a"}, strings.NewReader(""), &stdout, &stderr)
+	if want := "┌───┐\n│ a │\n├───┤\n│ 1 │\n└───┘\n"; code != 0 || stdout.String() != want {
+		t.Errorf("default mode on a terminal: exit %d, stdout\n%s\nwant\n%s", code, stdout.String(), want)
 	}
 }

@@ -94,7 +94,7 @@ func run(data, peers string, reps int, movielens string) error {
 			return err
 		}
 	}
-	sqlALS, sqlKNN, trainALS, err := sqlMaterialize(s, reps)
+	sqlALS, sqlKNN, sqlUser, trainALS, err := sqlMaterialize(s, reps)
 	if err != nil {
 		return err
 	}
@@ -137,6 +137,7 @@ func run(data, peers string, reps int, movielens string) error {
 		median(iters), ps(peer.ALSIter), peer.Numpy, ratio(peer.ALSIter, median(iters)))
 	fmt.Printf("| top 10 for all %d customers, one SQL statement, ALS model | %.3f s | | | < 1 s |\n", len(s.Users), sqlALS)
 	fmt.Printf("| top 10 for all %d customers, one SQL statement, item-kNN model | %.3f s | | | < 1 s |\n", len(s.Users), sqlKNN)
+	fmt.Printf("| top 10 for all %d customers, one SQL statement, user-kNN model | %.3f s | | | |\n", len(s.Users), sqlUser)
 	fmt.Printf("| recommend_train ALS through SQL (read + 15 iterations + store) | %.3f s | | | |\n", trainALS)
 	fmt.Printf("\nload average (1, 5, 15 min) after our measurements: %s; after the peer's: %s (other processes on the machine disturb both sides)\n", oursLoad, peerLoad)
 
@@ -182,43 +183,46 @@ outer:
 // sqlMaterialize loads the purchases into an in-memory marketsql database,
 // trains through SQL and times the one statement that materializes every
 // customer's top 10.
-func sqlMaterialize(s *retail.Split, reps int) (als, knn, trainALS float64, err error) {
+func sqlMaterialize(s *retail.Split, reps int) (als, knn, user, trainALS float64, err error) {
 	e, err := engine.Open(":memory:", nil)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	defer e.Close()
 	db := e.DB()
 	tx, err := db.Begin()
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	if _, err := tx.Exec(`CREATE TABLE purchases(customer_id INTEGER, stock_code TEXT, quantity INTEGER)`); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	st, err := tx.Prepare(`INSERT INTO purchases VALUES (?, ?, ?)`)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	for _, r := range s.Rows {
 		if _, err := st.Exec(r.User, r.Item, r.Qty); err != nil {
-			return 0, 0, 0, err
+			return 0, 0, 0, 0, err
 		}
 	}
 	st.Close()
 	if _, err := tx.Exec(`CREATE TABLE customers AS SELECT DISTINCT customer_id FROM purchases ORDER BY 1`); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	t0 := time.Now()
 	if _, err := db.Exec(`SELECT recommend_train('recs', 'SELECT customer_id, stock_code FROM purchases', '{}')`); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	trainALS = time.Since(t0).Seconds()
 	if _, err := db.Exec(`SELECT recommend_train('knn', 'SELECT customer_id, stock_code FROM purchases', '{"method": "item_knn"}')`); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
+	}
+	if _, err := db.Exec(`SELECT recommend_train('uknn', 'SELECT customer_id, stock_code FROM purchases', '{"method": "user_knn"}')`); err != nil {
+		return 0, 0, 0, 0, err
 	}
 	timeIt := func(model string) (float64, error) {
 		var ts []float64
@@ -248,6 +252,9 @@ func sqlMaterialize(s *retail.Split, reps int) (als, knn, trainALS float64, err 
 	if als, err = timeIt("recs"); err != nil {
 		return
 	}
-	knn, err = timeIt("knn")
+	if knn, err = timeIt("knn"); err != nil {
+		return
+	}
+	user, err = timeIt("uknn")
 	return
 }

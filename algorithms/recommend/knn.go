@@ -26,8 +26,8 @@ type KNNOptions struct {
 	// every item with a non-zero similarity.
 	Neighbors int
 	Weighting Weighting
-	// K1 and B are the BM25 parameters; 0 means 100 and 0.8 (implicit's
-	// defaults).
+	// K1 and B are the BM25 parameters; 0 means 1.2 and 0.75 (the
+	// defaults of implicit's BM25Recommender).
 	K1, B float64
 	// Threads bounds worker goroutines; 0 means all cores.
 	Threads int
@@ -56,10 +56,10 @@ func (n *Neighbors) Of(i int) ([]int32, []float64) {
 // changed.
 func Weight(x *CSR, w Weighting, k1, b float64) *CSR {
 	if k1 == 0 {
-		k1 = 100
+		k1 = 1.2
 	}
 	if b == 0 {
-		b = 0.8
+		b = 0.75
 	}
 	out := &CSR{Rows: x.Rows, Cols: x.Cols, Indptr: x.Indptr, Indices: x.Indices, Data: make([]float64, len(x.Data))}
 	copy(out.Data, x.Data)

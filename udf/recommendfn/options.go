@@ -38,7 +38,7 @@ type Options struct {
 	// ("weighting").
 	Weighting string
 	// BM25K1 and BM25B are the BM25 parameters ("bm25_k1", "bm25_b"); 0
-	// means 100 and 0.8.
+	// means 1.2 and 0.75, the defaults of implicit's BM25Recommender.
 	BM25K1, BM25B float64
 	// KeepWeights trains on the summed weights instead of 1 per purchased
 	// item ("binarize": false; binarizing is the default).
@@ -71,8 +71,11 @@ func parseOptions(fn string, text any) (Options, error) {
 		opt.NeighborsAll = true
 	}
 	opt.Weighting = o.Enum("weighting", "cosine", "cosine", "bm25", "tfidf")
-	opt.BM25K1 = o.Float("bm25_k1", 100, 1e-9, 1e9)
-	opt.BM25B = o.Float("bm25_b", 0.8, 0, 1)
+	opt.BM25K1 = o.Float("bm25_k1", 1.2, 1e-9, 1e9)
+	opt.BM25B = o.Float("bm25_b", 0.75, 0, 1)
+	if opt.BM25B == 0 && o.Has("bm25_b") {
+		opt.BM25B = math.SmallestNonzeroFloat64 // an explicit 0: no length normalization
+	}
 	opt.KeepWeights = !o.Bool("binarize", true)
 	opt.SkipBad = o.Enum("on_null", "error", "error", "skip") == "skip"
 	opt.Threads = o.Int("threads", 0, 0, 1024)
@@ -125,10 +128,10 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 		o.Neighbors = 0
 	}
 	if o.BM25K1 == 0 {
-		o.BM25K1 = 100
+		o.BM25K1 = 1.2
 	}
 	if o.BM25B == 0 {
-		o.BM25B = 0.8
+		o.BM25B = 0.75
 	}
 	for _, v := range []struct {
 		name string

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/seed-a084b42d/marketsql/engine"
 )
 
 // #include <stdlib.h>
@@ -77,13 +79,24 @@ func (s *Shell) dotImport(args []string) error {
 		return fmt.Errorf("cannot open %q", file)
 	}
 	defer f.Close()
-	r, err := decompress(f)
+	counted := &countingReader{r: f}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		counted.size = fi.Size()
+	}
+	r, err := decompress(counted)
 	if err != nil {
 		return fmt.Errorf(".import %s: %w", file, err)
 	}
 	if sep == 0 {
 		sep = s.guessSeparator(file, r)
 	}
+	s.importing = counted
+	defer func() {
+		s.importing = nil
+		if s.progress != nil {
+			s.progress.clear()
+		}
+	}()
 	if err := s.importCSV(r, sep, table, skip); err != nil {
 		return fmt.Errorf(".import %s: %w", file, err)
 	}
@@ -111,6 +124,20 @@ func (s *Shell) guessSeparator(name string, r *bufio.Reader) rune {
 		return '\t'
 	}
 	return ','
+}
+
+// countingReader counts the bytes read from a file of known size, for the
+// progress of .import.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	size int64 // 0 if unknown
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // decompress returns r's content, gunzipped when it starts with gzip's
@@ -347,6 +374,10 @@ func (s *Shell) importRows(db dbHandle, rr *recordReader, table string, skip int
 			}
 			if s.interrupted.Load() {
 				return errors.New("interrupted")
+			}
+			if s.progress != nil && s.importing != nil {
+				s.progress.event(engine.Progress{Function: ".import", Model: table, Phase: "insert",
+					Done: float64(s.importing.n), Total: float64(s.importing.size), Detail: fmt.Sprintf("%d rows", n)})
 			}
 		}
 	}

@@ -199,15 +199,16 @@ type Shell struct {
 	once    bool // restore stdout after the next command
 	stderr  io.Writer
 
-	mode     Mode
-	format   format
-	bail     bool
-	echo     bool
-	timer    bool
-	changes  bool
-	nErr     int
-	quit     bool
-	progress *progressBar
+	mode      Mode
+	format    format
+	bail      bool
+	echo      bool
+	timer     bool
+	changes   bool
+	nErr      int
+	quit      bool
+	progress  *progressBar
+	importing *countingReader // the file .import is reading, for its progress
 
 	interrupt   <-chan struct{}
 	interrupted atomic.Bool // an Interrupt arrived while a statement ran

@@ -19,7 +19,7 @@ const (
 var methodNames = [...]string{"als", "item_knn", "user_knn", "popular"}
 
 func (m Method) String() string {
-	if int(m) < len(methodNames) {
+	if m >= 0 && int(m) < len(methodNames) {
 		return methodNames[m]
 	}
 	return fmt.Sprintf("method(%d)", int(m))

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
@@ -320,7 +321,7 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 		return nil, core.Errorf(fn, "%w", err)
 	}
 	r := m.Evaluate(relevant, n, false, c.Env.Threads)
-	suffix := "@" + itoa(n)
+	suffix := "@" + strconv.Itoa(n)
 	return [][]any{
 		{"users", float64(r.Users)},
 		{"users_unknown", float64(len(unknownUsers))},
@@ -344,9 +345,4 @@ func has(x *recommend.CSR, u int, i int32) bool {
 		}
 	}
 	return lo < len(is) && is[lo] == i
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }

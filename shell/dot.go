@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -27,7 +28,7 @@ func init() {
 		{name: "changes", args: "on|off", help: "show the number of rows changed by SQL", run: (*Shell).dotChanges},
 		{name: "databases", args: "", help: "list names and files of attached databases", run: (*Shell).dotDatabases},
 		{name: "echo", args: "on|off", help: "turn command echo on or off", run: (*Shell).dotEcho},
-		{name: "exit", args: "", help: "exit this program", run: (*Shell).dotQuit, alias: []string{"quit"}},
+		{name: "exit", args: "[CODE]", help: "exit this program, with exit status CODE", run: (*Shell).dotQuit, alias: []string{"quit"}},
 		{name: "functions", args: "[PATTERN]", help: "list marketsql's SQL functions matching PATTERN, with signatures", run: (*Shell).dotFunctions},
 		{name: "headers", args: "on|off", help: "turn display of headers on or off", run: (*Shell).dotHeaders, alias: []string{"header"}},
 		{name: "help", args: "[COMMAND]", help: "show this message, or the commands starting with COMMAND", run: (*Shell).dotHelp},
@@ -170,6 +171,17 @@ func (s *Shell) dotHeaders(args []string) error {
 }
 
 func (s *Shell) dotQuit(args []string) error {
+	switch len(args) {
+	case 0:
+	case 1:
+		code, err := strconv.Atoi(args[0])
+		if err != nil {
+			return fmt.Errorf(".exit: not an exit status: %q", args[0])
+		}
+		s.exitCode = code
+	default:
+		return errUsage
+	}
 	s.quit = true
 	return nil
 }

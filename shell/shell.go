@@ -99,8 +99,9 @@ var opener = func(path string, opts *engine.Options) (*sql.DB, io.Closer, error)
 // Run opens cfg.DBPath and runs cfg.Commands, then cfg.Args or else every
 // statement and dot-command read from stdin (or the terminal, when
 // cfg.Interactive), writing results to stdout and diagnostics to stderr.
-// It returns nil when everything succeeded, an error wrapping ErrFailed
-// when some statement failed (reported on stderr already), and any other
+// It returns nil when everything succeeded, an *ExitError after ".exit
+// CODE" (CODE not 0), an error wrapping ErrFailed when some statement
+// failed (reported on stderr already), and any other
 // error (also reported on stderr) when the database could not be opened or
 // output could not be written.
 func Run(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Writer) (err error) {
@@ -176,11 +177,20 @@ func Run(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "Error: writing output: %v\n", ferr)
 		return ferr
 	}
+	if s.exitCode != 0 {
+		return &ExitError{Code: s.exitCode}
+	}
 	if s.nErr > 0 {
 		return fmt.Errorf("%w: %d error(s)", ErrFailed, s.nErr)
 	}
 	return nil
 }
+
+// ExitError is returned by Run when a command ".exit CODE" with a CODE
+// other than 0 ended the session.
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("shell: .exit %d", e.Code) }
 
 // Shell is the state of one session: the connection, the output settings
 // the dot-commands change, and the error count.
@@ -207,6 +217,7 @@ type Shell struct {
 	changes   bool
 	nErr      int
 	quit      bool
+	exitCode  int // of .exit CODE
 	progress  *progressBar
 	importing *countingReader // the file .import is reading, for its progress
 

@@ -9,11 +9,12 @@
 // dot-command such as ".import f.csv t") is run in turn; without them the
 // shell reads commands from the terminal, with line editing and history,
 // or runs the script on a non-terminal stdin. The exit status is 1 when
-// anything failed.
+// anything failed, or CODE after ".exit CODE".
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -216,6 +217,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}()
 
 	if err := shell.Run(ctx, cfg, stdin, stdout, stderr); err != nil {
+		var exit *shell.ExitError
+		if errors.As(err, &exit) {
+			return exit.Code
+		}
 		return 1
 	}
 	return 0

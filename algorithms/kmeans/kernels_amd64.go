@@ -53,6 +53,16 @@ func argminPadded(v []float64, k int) (int, float64) {
 	return argminAVX2(&v[0], len(v))
 }
 
+//go:noescape
+func prefetchRowAsm(p *float64, n int)
+
+// prefetchRow asks the CPU to bring row x into the cache.
+func prefetchRow(x []float64) {
+	if len(x) > 0 {
+		prefetchRowAsm(&x[0], 8*len(x))
+	}
+}
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() uint32

@@ -330,3 +330,18 @@ ddone:
 	VMOVSD X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func prefetchRowAsm(p *float64, n int)
+//
+// Prefetches the n bytes at p into the cache (PREFETCHT0 per 64-byte line).
+TEXT ·prefetchRowAsm(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), AX
+	MOVQ n+8(FP), CX
+	ADDQ AX, CX
+
+pline:
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	CMPQ AX, CX
+	JLT  pline
+	RET

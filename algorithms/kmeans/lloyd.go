@@ -22,6 +22,7 @@ type iter struct {
 	wk     []float64 // weight in each cluster
 	shift  []float64 // ||c_new - c_old|| per centre
 	scr    []float64 // per chunk scratch, 4 rows of kp scores
+	tight  []int32   // per chunk (its rows' range): rows whose bounds failed
 	ct     *centresT // the centres laid out for scores4
 	b      *bounds
 
@@ -61,6 +62,7 @@ func newIter(f *fitter, dt *data, k int) *iter {
 		wk:     make([]float64, k),
 		shift:  make([]float64, k),
 		scr:    make([]float64, nc*4*ct.kp),
+		tight:  make([]int32, dt.n),
 		b:      newBounds(dt.n),
 		half:   make([]float64, k),
 	}
@@ -183,8 +185,24 @@ func (it *iter) hamerlyPass(update, full bool) (int, error) {
 			}
 			nq = 0
 		}
-		for i := lo; i < hi; i++ {
-			if !full {
+		push := func(i int) {
+			q[nq] = i
+			nq++
+			if nq == 4 {
+				flush()
+			}
+		}
+		if full {
+			for i := lo; i < hi; i++ {
+				push(i)
+			}
+		} else {
+			// Phase 1 reads only the bounds and lists the rows whose bounds
+			// fail; phase 2 reads those rows, prefetching a few ahead (they
+			// are scattered, and a miss per row dominated the pass).
+			tight := it.tight[lo:hi]
+			nt := 0
+			for i := lo; i < hi; i++ {
 				a := int(lab[i])
 				u, l := upper[i], lower[i]
 				if pending {
@@ -194,21 +212,28 @@ func (it *iter) hamerlyPass(update, full bool) (int, error) {
 					} else {
 						l -= it.maxShift
 					}
+					upper[i], lower[i] = u, l
 				}
-				m := max(it.half[a], l)
-				if u > m {
-					ca := it.cen[a*d : a*d+d]
-					u = math.Sqrt(max(0, dt.xn[i]+it.cn[a]-2*dotBound(dt.row(i), ca)))
-				}
-				upper[i], lower[i] = u, l
-				if u <= m {
-					continue
+				if u > max(it.half[a], l) {
+					tight[nt] = int32(i)
+					nt++
 				}
 			}
-			q[nq] = i
-			nq++
-			if nq == 4 {
-				flush()
+			const ahead = 8
+			for t := range min(ahead, nt) {
+				prefetchRow(dt.row(int(tight[t])))
+			}
+			for t := range nt {
+				if t+ahead < nt {
+					prefetchRow(dt.row(int(tight[t+ahead])))
+				}
+				i := int(tight[t])
+				a := int(lab[i])
+				u := math.Sqrt(max(0, dt.xn[i]+it.cn[a]-2*dotBound(dt.row(i), it.cen[a*d:a*d+d])))
+				upper[i] = u
+				if u > max(it.half[a], lower[i]) {
+					push(i)
+				}
 			}
 		}
 		if nq > 0 {

@@ -357,9 +357,16 @@ func (s *Shell) importRows(db dbHandle, rr *recordReader, table string, skip int
 		}
 		buf = buf[:0]
 		for i, f := range rec.fields {
-			if f == "" && types != nil && types[i] != colText {
-				lens[i] = -1
-				continue
+			if types != nil && types[i] != colText {
+				if f == "" {
+					lens[i] = -1
+					continue
+				}
+				if kindOf(f) == colText && wouldBeConverted(f) {
+					// SQLite's INTEGER/REAL affinity would store "0123" as 123.
+					return fmt.Errorf("line %d: column %s was typed %s from the first %d rows, but %q would lose its leading zeros there; nothing was imported: create the table with a TEXT column first and import into it",
+						rec.line, quoteIdent(cols[i]), [...]string{"TEXT", "INTEGER", "REAL"}[types[i]], sampleRows, f)
+				}
 			}
 			buf = append(buf, f...)
 			lens[i] = C.int(len(f))
@@ -453,6 +460,16 @@ func columnTypes(n int, recs []record) []int {
 		}
 	}
 	return types
+}
+
+// wouldBeConverted reports whether SQLite's numeric affinity would turn
+// the text f into a number whose text differs, such as "0123" or "00.5".
+func wouldBeConverted(f string) bool {
+	if strings.Trim(f, "+-0123456789.eE") != "" {
+		return false
+	}
+	_, err := strconv.ParseFloat(f, 64)
+	return err == nil
 }
 
 // kindOf tells whether a field is an integer (that fits 64 bits and has

@@ -91,3 +91,30 @@ func BenchmarkPrint(b *testing.B) {
 		}
 	}
 }
+
+// A value past the typing sample that numeric affinity would change (a
+// leading zero) stops the import with nothing imported, instead of being
+// silently stored as another number.
+func TestImportKeepsLeadingZeros(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	b.WriteString("code,qty\n")
+	for i := range sampleRows + 5 {
+		fmt.Fprintf(&b, "%d,%d\n", 1000+i, i)
+	}
+	b.WriteString("0123,7\n")
+	path := filepath.Join(t.TempDir(), "codes.csv")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	in := fmt.Sprintf(".import %s codes\nselect count(*) from codes;\n", path)
+	Run(context.Background(), Config{}, strings.NewReader(in), &out, &errb)
+	if !strings.Contains(errb.String(), `"0123" would lose its leading zeros`) {
+		t.Errorf("stderr = %q; want the leading-zero error", errb.String())
+	}
+	// The table is not left behind half-filled.
+	if strings.Contains(out.String(), "10005") {
+		t.Errorf("rows were imported: %q", out.String())
+	}
+}

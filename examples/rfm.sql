@@ -1,7 +1,8 @@
 -- Online Retail -> typed purchases -> RFM per customer, in plain SQL.
--- Expects the raw CSV imported as retail_raw (all TEXT columns, header names
--- InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice,
--- CustomerID, Country). The cleaning rules follow the dataset's SOURCE.md:
+-- Expects the raw CSV imported as retail_raw (header names InvoiceNo,
+-- StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID,
+-- Country), with TEXT columns or the types .import infers: the casts below
+-- give the same table either way. The cleaning rules follow the dataset's SOURCE.md:
 -- rows without a customer, cancellations (invoices starting with 'C'),
 -- returns and stock adjustments (quantity <= 0), free or bad-debt lines
 -- (unit price <= 0) and non-product stock codes are left out.

@@ -260,9 +260,9 @@ func setExpElogbeta(dst, ss, eta []float64, K, V, threads int, withEta bool) {
 			sums[k] += v + e
 		}
 	}
-	psum := make([]float64, K)
+	scale := make([]float64, K) // exp(-ψ(Σ_w λ_kw))
 	for k, s := range sums {
-		psum[k] = digamma(s)
+		scale[k] = 1 / expDigamma(s)
 	}
 	parallelRange(V, threads, func(a, b int) {
 		for w := a; w < b; w++ {
@@ -270,8 +270,9 @@ func setExpElogbeta(dst, ss, eta []float64, K, V, threads int, withEta bool) {
 			if withEta {
 				e = eta[w]
 			}
-			for k := 0; k < K; k++ {
-				dst[w*K+k] = math.Exp(digamma(ss[w*K+k]+e) - psum[k])
+			row, out := ss[w*K:w*K+K], dst[w*K:w*K+K]
+			for k, v := range row {
+				out[k] = expDigamma(v+e) * scale[k]
 			}
 		}
 	})
@@ -585,9 +586,9 @@ func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *
 		for _, v := range gam {
 			sum += v
 		}
-		ps := digamma(sum)
+		scale := 1 / expDigamma(sum) // exp(-ψ(Σγ))
 		for k, v := range gam {
-			etheta[k] = math.Exp(digamma(v) - ps)
+			etheta[k] = expDigamma(v) * scale
 		}
 	}
 	// pass computes φnorm for the current exp(E[log θ]) and, when acc is

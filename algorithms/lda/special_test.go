@@ -23,3 +23,14 @@ func TestDigammaTrigamma(t *testing.T) {
 		}
 	}
 }
+
+func TestExpDigamma(t *testing.T) {
+	worst := 0.0
+	for x := 1e-4; x < 1e4; x *= 1.003 {
+		want := math.Exp(digamma(x))
+		worst = math.Max(worst, math.Abs(expDigamma(x)-want)/want)
+	}
+	if worst > 1e-12 {
+		t.Errorf("expDigamma relative error up to %g", worst)
+	}
+}

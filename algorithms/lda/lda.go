@@ -490,7 +490,7 @@ func (e *estep) run(lo, hi int, stream uint64, collect bool) (int, int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := newScratch(K)
+			s := newScratch(e.m)
 			for {
 				b := int(next.Add(block)) - block
 				if b >= n {
@@ -558,10 +558,17 @@ func grow(s []float64, n int) []float64 {
 type scratch struct {
 	elog, etheta, acc, next []float64
 	phinorm                 []float64
+	expAlpha                []float64 // exp(ψ(α_k))
 }
 
-func newScratch(K int) *scratch {
-	return &scratch{elog: make([]float64, K), etheta: make([]float64, K), acc: make([]float64, K), next: make([]float64, K)}
+func newScratch(m *Model) *scratch {
+	K := m.K
+	s := &scratch{elog: make([]float64, K), etheta: make([]float64, K), acc: make([]float64, K), next: make([]float64, K),
+		expAlpha: make([]float64, K)}
+	for k, a := range m.Alpha {
+		s.expAlpha[k] = expDigamma(a)
+	}
+	return s
 }
 
 // phiEps is what gensim adds to φnorm (float32 machine epsilon there; the
@@ -588,7 +595,14 @@ func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *
 		}
 		scale := 1 / expDigamma(sum) // exp(-ψ(Σγ))
 		for k, v := range gam {
-			etheta[k] = expDigamma(v) * scale
+			// A topic absent from the document keeps γ exactly at α after a
+			// few iterations (α plus a term below its rounding); its
+			// exp(ψ(α)) is computed once.
+			if v == m.Alpha[k] {
+				etheta[k] = s.expAlpha[k] * scale
+			} else {
+				etheta[k] = expDigamma(v) * scale
+			}
 		}
 	}
 	// pass computes φnorm for the current exp(E[log θ]) and, when acc is
@@ -645,6 +659,6 @@ func (m *Model) InferDoc(ids []int32, cts []float64, stream uint64) []float64 {
 	for k := range g {
 		g[k] = gamma100(r)
 	}
-	m.inferDoc(ids, cts, g, nil, nil, newScratch(m.K))
+	m.inferDoc(ids, cts, g, nil, nil, newScratch(m))
 	return g
 }

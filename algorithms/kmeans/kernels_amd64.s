@@ -258,20 +258,42 @@ mred:
 	VPERMILPD $1, X0, X1
 	VMINSD X1, X0, X0
 	VBROADCASTSD X0, Y2
-	XORQ AX, AX
 
-floop:
+	// Find the first position equal to the minimum without a data-dependent
+	// branch per block: the equality masks of up to sixteen blocks (64
+	// entries) are packed into one word, last block first, and the lowest set
+	// bit is the answer.
+	XORQ DX, DX // group start
+
+group:
+	LEAQ 64(DX), R8
+	CMPQ R8, CX
+	CMOVQGT CX, R8 // group end
+	XORQ R9, R9
+	MOVQ R8, AX
+
+fblock:
+	SUBQ $4, AX
 	VCMPPD $0, (SI)(AX*8), Y2, Y3
 	VMOVMSKPD Y3, BX
-	TESTL BX, BX
-	JNZ  found
-	ADDQ $4, AX
-	CMPQ AX, CX
-	JLT  floop
-	XORQ BX, BX // not reached for finite input
+	SHLQ $4, R9
+	ORQ  BX, R9
+	CMPQ AX, DX
+	JGT  fblock
+	TESTQ R9, R9
+	JNZ  gfound
+	MOVQ R8, DX
+	CMPQ DX, CX
+	JLT  group
+	XORQ AX, AX // not reached for finite input
+	XORQ BX, BX
+	JMP  found
+
+gfound:
+	BSFQ R9, BX
+	MOVQ DX, AX
 
 found:
-	BSFL BX, BX
 	ADDQ BX, AX
 	MOVQ AX, ret+16(FP)
 	VMOVSD X0, ret1+24(FP)

@@ -137,7 +137,7 @@ func TestAccumRowsMatchesGeneric(t *testing.T) {
 func TestArgminPadded(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
-	for k := 1; k <= 21; k++ {
+	for k := 1; k <= 140; k++ {
 		for rep := range 50 {
 			kp := (k + 3) &^ 3
 			v := make([]float64, kp)

@@ -24,7 +24,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // PriorKind says how a Dirichlet prior is set.
@@ -557,7 +558,7 @@ func grow(s []float64, n int) []float64 {
 
 type scratch struct {
 	elog, etheta, acc, next []float64
-	phinorm                 []float64
+	phinorm, rows, ratio    []float64
 	expAlpha                []float64 // exp(ψ(α_k))
 }
 
@@ -608,19 +609,30 @@ func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *
 	// pass computes φnorm for the current exp(E[log θ]) and, when acc is
 	// wanted, the next iteration's Σ count/φnorm · exp(E[log β_w]) in the
 	// same sweep over the document's rows of β (read once, from L1).
+	// The document's rows of exp(E[log β]), gathered once into an n×K
+	// block, so every iteration is two matrix-vector products over memory
+	// that stays in cache: φnorm = B·exp(E[log θ]) and, for the next γ,
+	// Σ_w (count_w/φnorm_w) B_w.
+	if cap(s.rows) < n*K {
+		s.rows = make([]float64, n*K)
+	}
+	rows := s.rows[:n*K]
+	for i, w := range ids {
+		copy(rows[i*K:(i+1)*K], beta[int(w)*K:int(w)*K+K])
+	}
+	if cap(s.ratio) < n {
+		s.ratio = make([]float64, n)
+	}
+	rat := s.ratio[:n]
+	B := blas64.General{Rows: n, Cols: K, Stride: K, Data: rows}
 	pass := func(withAcc bool) {
-		if withAcc {
-			for k := range acc {
-				acc[k] = 0
-			}
+		blas64.Gemv(blas.NoTrans, 1, B, blas64.Vector{N: K, Inc: 1, Data: etheta}, 0, blas64.Vector{N: n, Inc: 1, Data: phinorm})
+		for i := range phinorm {
+			phinorm[i] += phiEps
+			rat[i] = cts[i] / phinorm[i]
 		}
-		for i, w := range ids {
-			row := beta[int(w)*K : int(w)*K+K]
-			p := floats.Dot(etheta, row) + phiEps
-			phinorm[i] = p
-			if withAcc {
-				floats.AddScaled(acc, cts[i]/p, row)
-			}
+		if withAcc {
+			blas64.Gemv(blas.Trans, 1, B, blas64.Vector{N: n, Inc: 1, Data: rat}, 0, blas64.Vector{N: K, Inc: 1, Data: acc})
 		}
 	}
 	expTheta(g)

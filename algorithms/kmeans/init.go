@@ -158,7 +158,16 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 				}
 				nq = 0
 			}
+			const ahead = 16 // rows: prefetch the unpruned ones this far ahead
+			for i := lo; i < min(hi, lo+ahead); i++ {
+				if d2[i] > near[lab[i]] {
+					prefetchRow(dt.row(i))
+				}
+			}
 			for i := lo; i < hi; i++ {
+				if j := i + ahead; j < hi && d2[j] > near[lab[j]] {
+					prefetchRow(dt.row(j))
+				}
 				D2 := d2[i]
 				if D2 <= near[lab[i]] {
 					pruned += dt.w[i] * D2

@@ -85,6 +85,9 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 		lo, hi := dt.rows(c)
 		var p float64
 		for i := lo; i < hi; i++ {
+			if i+16 < hi {
+				prefetchRow(dt.row(i + 16))
+			}
 			v := max(0, dt.xn[i]+cn0-2*dot(dt.row(i), c0))
 			d2[i] = v
 			dist[i] = math.Sqrt(v)

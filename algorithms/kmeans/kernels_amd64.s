@@ -194,6 +194,7 @@ arow:
 	JCC  anext
 
 atake:
+	PREFETCHT0 1024(SI)       // a few rows ahead
 	VBROADCASTSD (R9), Y1     // weight
 	MOVQ AX, BX
 	IMULQ R11, BX

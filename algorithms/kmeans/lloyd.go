@@ -101,6 +101,9 @@ func (it *iter) lloydPass(update bool) (int, error) {
 		var p float64
 		for i := lo; i < hi; i += 4 {
 			m := min(4, hi-i)
+			for j := i + 16; j < min(i+20, hi); j++ {
+				prefetchRow(dt.row(j))
+			}
 			it.score4(i, i+min(1, m-1), i+min(2, m-1), i+min(3, m-1), sc)
 			for r := range m {
 				a, v := argminPadded(sc[r*kp:r*kp+kp], k)

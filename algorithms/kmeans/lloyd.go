@@ -92,7 +92,7 @@ func (it *iter) clearChunk(c int) (s, ws []float64) {
 // weighted sums of every cluster per chunk. It returns the number of labels
 // that changed.
 func (it *iter) lloydPass(update bool) (int, error) {
-	dt, k, kp := it.dt, it.k, it.ct.kp
+	dt, k, d, kp := it.dt, it.k, it.d, it.ct.kp
 	lab := it.b.lab
 	err := it.f.pass(it.dt, k*it.d, func(c int) {
 		lo, hi := dt.rows(c)
@@ -101,8 +101,8 @@ func (it *iter) lloydPass(update bool) (int, error) {
 		var p float64
 		for i := lo; i < hi; i += 4 {
 			m := min(4, hi-i)
-			for j := i + 16; j < min(i+20, hi); j++ {
-				prefetchRow(dt.row(j))
+			if i+20 <= hi {
+				prefetchRow(dt.x[(i+16)*d : (i+20)*d])
 			}
 			it.score4(i, i+min(1, m-1), i+min(2, m-1), i+min(3, m-1), sc)
 			for r := range m {

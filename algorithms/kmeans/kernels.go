@@ -113,27 +113,6 @@ func dot4(x, c0, c1, c2, c3 []float64) (s0, s1, s2, s3 float64) {
 	return
 }
 
-// dot2x4 returns the dot products of two rows with four centres: eight
-// accumulators, six loads per eight multiply-adds.
-func dot2x4(x0, x1, c0, c1, c2, c3 []float64) (a0, a1, a2, a3, b0, b1, b2, b3 float64) {
-	n := len(x0)
-	x1 = x1[:n]
-	c0, c1, c2, c3 = c0[:n], c1[:n], c2[:n], c3[:n]
-	for j, u := range x0 {
-		v := x1[j]
-		e0, e1, e2, e3 := c0[j], c1[j], c2[j], c3[j]
-		a0 += u * e0
-		a1 += u * e1
-		a2 += u * e2
-		a3 += u * e3
-		b0 += v * e0
-		b1 += v * e1
-		b2 += v * e2
-		b3 += v * e3
-	}
-	return
-}
-
 // dot2 returns the dot products of x with two centres, accumulated in the
 // same order as dot4 (one accumulator per centre).
 func dot2(x, c0, c1 []float64) (s0, s1 float64) {
@@ -142,23 +121,6 @@ func dot2(x, c0, c1 []float64) (s0, s1 float64) {
 	for j, v := range x {
 		s0 += v * c0[j]
 		s1 += v * c1[j]
-	}
-	return
-}
-
-// dot2x2 returns the dot products of two rows with two centres, accumulated
-// as dot2.
-func dot2x2(x0, x1, c0, c1 []float64) (a0, a1, b0, b1 float64) {
-	n := len(x0)
-	x1 = x1[:n]
-	c0, c1 = c0[:n], c1[:n]
-	for j, u := range x0 {
-		v := x1[j]
-		e0, e1 := c0[j], c1[j]
-		a0 += u * e0
-		a1 += u * e1
-		b0 += v * e0
-		b1 += v * e1
 	}
 	return
 }
@@ -184,8 +146,8 @@ func sqDist(x, c []float64) float64 {
 
 // scores fills out[j] = ||c_j||² - 2 x·c_j for every centre (the squared
 // distance minus ||x||², which does not change the argmin). c holds k rows of
-// length d = len(x). Each (row, centre) product is accumulated in the same
-// order here and in scores2, so Lloyd and the bounded pass agree bit for bit.
+// length d = len(x), row-major. Mini-batch k-means uses it; the exact
+// algorithms use scores4.
 func scores(x, c, cn, out []float64) {
 	d := len(x)
 	k := len(cn)
@@ -206,39 +168,6 @@ func scores(x, c, cn, out []float64) {
 	}
 	if j < k {
 		out[j] = cn[j] - 2*dot(x, c[j*d:j*d+d])
-	}
-}
-
-// scores2 is scores for two rows at once.
-func scores2(x0, x1, c, cn, out0, out1 []float64) {
-	d := len(x0)
-	k := len(cn)
-	out0 = out0[:k]
-	out1 = out1[:k]
-	j := 0
-	for ; j+3 < k; j += 4 {
-		a0, a1, a2, a3, b0, b1, b2, b3 := dot2x4(x0, x1, c[j*d:j*d+d], c[(j+1)*d:(j+1)*d+d], c[(j+2)*d:(j+2)*d+d], c[(j+3)*d:(j+3)*d+d])
-		out0[j] = cn[j] - 2*a0
-		out0[j+1] = cn[j+1] - 2*a1
-		out0[j+2] = cn[j+2] - 2*a2
-		out0[j+3] = cn[j+3] - 2*a3
-		out1[j] = cn[j] - 2*b0
-		out1[j+1] = cn[j+1] - 2*b1
-		out1[j+2] = cn[j+2] - 2*b2
-		out1[j+3] = cn[j+3] - 2*b3
-	}
-	if j+1 < k {
-		a0, a1, b0, b1 := dot2x2(x0, x1, c[j*d:j*d+d], c[(j+1)*d:(j+1)*d+d])
-		out0[j] = cn[j] - 2*a0
-		out0[j+1] = cn[j+1] - 2*a1
-		out1[j] = cn[j] - 2*b0
-		out1[j+1] = cn[j+1] - 2*b1
-		j += 2
-	}
-	if j < k {
-		cj := c[j*d : j*d+d]
-		out0[j] = cn[j] - 2*dot(x0, cj)
-		out1[j] = cn[j] - 2*dot(x1, cj)
 	}
 }
 

@@ -343,6 +343,7 @@ func TestDeterministicAcrossThreads(t *testing.T) {
 	}{
 		{"kpp_bounded", Options{K: 7, Tol: 1e-4, Seed: 5}, nil},
 		{"kpp_lloyd", Options{K: 7, Tol: 1e-4, Seed: 5, Algorithm: Lloyd}, nil},
+		{"kpp_elkan_weighted", Options{K: 7, Tol: 1e-4, Seed: 5, Algorithm: Elkan}, w},
 		{"random_ninit3", Options{K: 9, Init: InitRandom, NInit: 3, Tol: 1e-4, Seed: 5}, w},
 		{"minibatch", Options{K: 7, Algorithm: MiniBatch, Seed: 5}, w},
 	}
@@ -388,7 +389,7 @@ func goid() string {
 func TestCancellation(t *testing.T) {
 	x := blobs(60000, 8, 8, 3, 2)
 	stop := errors.New("stop requested")
-	for _, alg := range []Algorithm{Lloyd, Hamerly, MiniBatch} {
+	for _, alg := range []Algorithm{Lloyd, Hamerly, Elkan, MiniBatch} {
 		for _, init := range []Init{InitKMeansPlusPlus, InitRandom} {
 			name := fmt.Sprintf("alg%d_init%d", alg, init)
 			t.Run(name+"/cancelled_before", func(t *testing.T) {

@@ -28,18 +28,19 @@ func init() {
 		{name: "changes", args: "on|off", help: "show the number of rows changed by SQL", run: (*Shell).dotChanges},
 		{name: "databases", args: "", help: "list names and files of attached databases", run: (*Shell).dotDatabases},
 		{name: "echo", args: "on|off", help: "turn command echo on or off", run: (*Shell).dotEcho},
-		{name: "exit", args: "[CODE]", help: "exit this program, with exit status CODE", run: (*Shell).dotQuit, alias: []string{"quit"}},
-		{name: "functions", args: "[PATTERN]", help: "list marketsql's SQL functions matching PATTERN, with signatures", run: (*Shell).dotFunctions},
+		{name: "exit", args: "[CODE]", help: "exit this program, with exit status CODE", run: (*Shell).dotExit},
+		{name: "functions", args: "[PATTERN]", help: "list marketsql's SQL functions matching a LIKE pattern, with signatures", run: (*Shell).dotFunctions},
 		{name: "headers", args: "on|off", help: "turn display of headers on or off", run: (*Shell).dotHeaders, alias: []string{"header"}},
 		{name: "help", args: "[COMMAND]", help: "show this message, or the commands starting with COMMAND", run: (*Shell).dotHelp},
 		{name: "import", args: "[--csv|--tsv] [--skip N] FILE TABLE", help: "import CSV or TSV data (optionally gzip-compressed) from FILE into TABLE", run: (*Shell).dotImport},
 		{name: "indexes", args: "[TABLE]", help: "show names of indexes (on tables matching TABLE)", run: (*Shell).dotIndexes, alias: []string{"indices"}},
 		{name: "mode", args: "[MODE] [TABLE]", help: "set the output mode: " + modeList(), run: (*Shell).dotMode},
-		{name: "models", args: "[PATTERN]", help: "list the trained models of the catalog", run: (*Shell).dotModels},
+		{name: "models", args: "[PATTERN]", help: "list the trained models of the catalog whose names match a LIKE pattern", run: (*Shell).dotModels},
 		{name: "nullvalue", args: "STRING", help: "use STRING in place of NULL values", run: (*Shell).dotNullValue},
 		{name: "once", args: "FILE", help: "send the output of the next command to FILE", run: (*Shell).dotOnce},
 		{name: "open", args: "[--readonly] [FILE]", help: "close this database and open FILE (none: in-memory)", run: (*Shell).dotOpen},
 		{name: "output", args: "[FILE]", help: "send output to FILE, or back to stdout without FILE", run: (*Shell).dotOutput},
+		{name: "quit", args: "", help: "exit this program", run: (*Shell).dotQuit},
 		{name: "read", args: "FILE", help: "read input from FILE", run: (*Shell).dotRead},
 		{name: "schema", args: "[PATTERN]", help: "show the CREATE statements matching PATTERN", run: (*Shell).dotSchema},
 		{name: "separator", args: "COL [ROW]", help: "change the column and row separators", run: (*Shell).dotSeparator},
@@ -170,7 +171,14 @@ func (s *Shell) dotHeaders(args []string) error {
 	return nil
 }
 
-func (s *Shell) dotQuit(args []string) error {
+// dotQuit is .quit, which like sqlite3's ignores its arguments and exits
+// with status 0 (.exit CODE sets the status).
+func (s *Shell) dotQuit([]string) error {
+	s.quit = true
+	return nil
+}
+
+func (s *Shell) dotExit(args []string) error {
 	switch len(args) {
 	case 0:
 	case 1:

@@ -62,11 +62,33 @@ func TestFunctions(t *testing.T) {
 		t.Errorf(".functions lists %d functions, the registry has %d", len(listed), len(docs))
 	}
 
-	out, _, _ = runScript(t, Config{Mode: ModeList}, ".functions kmeans_*\n")
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
-		if !strings.HasPrefix(line, "kmeans_") {
-			t.Errorf(".functions kmeans_* shows %q", line)
+	// Patterns are LIKE patterns, as for .tables.
+	var kmeans []string
+	for _, d := range docs {
+		if strings.HasPrefix(strings.ToLower(d.Name), "kmeans") {
+			kmeans = append(kmeans, d.Name)
 		}
+	}
+	if len(kmeans) < 2 {
+		t.Fatalf("the registry has %d kmeans functions; the test wants at least 2", len(kmeans))
+	}
+	out, errs, err = runScript(t, Config{Mode: ModeList}, ".functions kmeans%\n.functions KMEANS%\n.functions "+kmeans[0]+"\n")
+	if err != nil {
+		t.Fatalf(".functions kmeans%%: %v: %s", err, errs)
+	}
+	var names []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if name, _, _ := strings.Cut(line, "|"); name != "name" {
+			names = append(names, name)
+		}
+	}
+	if want := append(append(append([]string(nil), kmeans...), kmeans...), kmeans[0]); fmt.Sprint(names) != fmt.Sprint(want) {
+		t.Errorf(".functions kmeans%%, KMEANS%% and %s list %v, want %v", kmeans[0], names, want)
+	}
+	// A word without wildcards is the whole name, as .tables has it.
+	_, errs, err = runScript(t, Config{}, ".functions kmeans_\n")
+	if err == nil || !strings.Contains(errs, "no marketsql function matches") {
+		t.Errorf(".functions kmeans_ (no function has that name): err %v, stderr %q", err, errs)
 	}
 	_, errs, err = runScript(t, Config{}, ".functions no_such_function_anywhere\n")
 	if err == nil || !strings.Contains(errs, "no marketsql function matches") {
@@ -82,8 +104,11 @@ create table pts(id integer primary key, x real, y real);
 insert into pts values (1, 0, 0), (2, 0, 1), (3, 10, 10), (4, 10, 11), (5, 0, 0.5), (6, 10, 10.5);
 select kmeans_train('segments', 'pts', '{"k": 2}') is not null;
 .models
-.models seg*
-.models nothing*
+.models seg%
+.models SEGMENTS
+.models seg
+.models s_gments
+.models nothing%
 `)
 	if err != nil {
 		t.Fatalf("%v: %s", err, errs)
@@ -96,7 +121,9 @@ select kmeans_train('segments', 'pts', '{"k": 2}') is not null;
 		t.Errorf("header %q", lines[2])
 	}
 	row := regexp.MustCompile(`^segments\|kmeans\|\d+\|6\|[0-9.]+\|\d{4}-\d\d-\d\dT[^|]+\|pts$`)
-	if !row.MatchString(lines[3]) || lines[5] != lines[3] || lines[6] != "(no models)" {
+	// seg% and SEGMENTS and s_gments match (LIKE), seg does not.
+	if !row.MatchString(lines[3]) || lines[5] != lines[3] || lines[7] != lines[3] || lines[8] != "(no models)" ||
+		lines[10] != lines[3] || lines[11] != "(no models)" {
 		t.Errorf(".models output:\n%s", out)
 	}
 }
@@ -111,6 +138,69 @@ func TestTimer(t *testing.T) {
 	want := regexp.MustCompile(`^1\nRun Time: real \d+\.\d{3} user \d+\.\d{6} sys \d+\.\d{6}\n2\n$`)
 	if !want.MatchString(out) {
 		t.Errorf("output %q", out)
+	}
+}
+
+// TestTimerRedirected checks that, as in sqlite3 3.40, the "Run Time" of
+// .timer goes to the real stdout while .output or .once send the results to
+// a file, comes before the .changes line, and is printed for failing
+// statements too, before their error.
+func TestTimerRedirected(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	all, once := filepath.Join(dir, "all.txt"), filepath.Join(dir, "once.txt")
+	var out bytes.Buffer
+	err := Run(context.Background(), Config{}, strings.NewReader(".timer on\n.output "+all+"\nselect 1;\n.changes on\ncreate table t(x);\n.changes off\n"+
+		".output stdout\n.once "+once+"\nselect 2;\nselect 3;\nselec 4;\n"), &out, &out)
+	if err == nil {
+		t.Error("the syntax error was not reported")
+	}
+	rt := `Run Time: real \d+\.\d{3} user \d+\.\d{6} sys \d+\.\d{6}\n`
+	want := regexp.MustCompile(`^` + rt + rt + rt + `3\n` + rt + rt + `Parse error near line 11: near "selec": syntax error\n  selec 4;\n  \^--- error here\n$`)
+	if !want.MatchString(out.String()) {
+		t.Errorf("stdout and stderr %q, want them to match %s", out.String(), want)
+	}
+	if b, _ := os.ReadFile(all); !regexp.MustCompile(`^1\nchanges: \d+   total_changes: \d+\n$`).Match(b) {
+		t.Errorf(".output file holds %q", b)
+	}
+	if b, _ := os.ReadFile(once); string(b) != "2\n" {
+		t.Errorf(".once file holds %q", b)
+	}
+}
+
+// TestLikeMatch checks the pattern matching of .functions and .models
+// against SQLite's own LIKE.
+func TestLikeMatch(t *testing.T) {
+	t.Parallel()
+	names := []string{"kmeans_train", "KMeans_Predict", "kmeans", "kmeansx", "rfm_score", "a%b", "é_x", "", "segments"}
+	patterns := []string{"", "kmeans", "KMEANS", "kmeans%", "%", "%_", "_", "kmeans_", "kmeans_%", "%pred%", "k%s", "%%s", "_%_",
+		"a%b", "a\\%b", "é_x", "__x", "É_x", "seg*", "s_gments", "segments%%", "%_e%n_s"}
+	var script strings.Builder
+	for _, n := range names {
+		for _, p := range patterns {
+			if p == "" {
+				continue // no pattern: everything, not LIKE ''
+			}
+			fmt.Fprintf(&script, "select %s like %s;\n", quoteString(n), quoteString(p))
+		}
+	}
+	out, errs, err := runScript(t, Config{}, script.String())
+	if err != nil {
+		t.Fatalf("%v: %s", err, errs)
+	}
+	sqlite := strings.Split(out, "\n")
+	i := 0
+	for _, n := range names {
+		for _, p := range patterns {
+			want := true
+			if p != "" {
+				want = sqlite[i] == "1"
+				i++
+			}
+			if got := likeMatch(p, n); got != want {
+				t.Errorf("likeMatch(%q, %q) = %v, SQLite's LIKE says %v", p, n, got, want)
+			}
+		}
 	}
 }
 

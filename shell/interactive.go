@@ -53,7 +53,7 @@ func (s *Shell) interactive() {
 		ln.AppendHistory(entry)
 		s.saveHistory(ln)
 	})
-	s.out.Flush()
+	s.flush()
 }
 
 // saveHistory writes the history file (the whole history, which liner keeps
@@ -82,7 +82,7 @@ type linerReader struct {
 }
 
 func (r linerReader) readLine(pending bool) (string, error) {
-	r.s.out.Flush()
+	r.s.flush()
 	r.s.drainInterrupts()
 	p := promptMain
 	if pending {
@@ -118,7 +118,7 @@ type promptReader struct {
 }
 
 func (r promptReader) readLine(pending bool) (string, error) {
-	r.s.out.Flush()
+	r.s.flush()
 	r.s.drainInterrupts()
 	p := promptMain
 	if pending {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,17 +248,60 @@ func (s *Shell) printRows(cols []string, rows [][]value) {
 	p.end()
 }
 
-// matchName reports whether name matches a .functions or .models pattern:
-// a glob when it has *, ? or [, else a case-insensitive substring.
-func matchName(pattern, name string) bool {
+// likeMatch reports whether name matches pattern as SQLite's LIKE (without
+// ESCAPE) decides, which is how .tables, .functions and .models filter, as
+// sqlite3's .tables does: % matches any run of characters, _ any one
+// character, letters match ignoring ASCII case, and a pattern without
+// wildcards must equal the whole name ("kmeans" matches only "kmeans"; use
+// "kmeans%" or "%kmeans%"). An empty pattern matches everything.
+func likeMatch(pattern, name string) bool {
 	if pattern == "" {
 		return true
 	}
-	if strings.ContainsAny(pattern, "*?[") {
-		ok, _ := filepath.Match(strings.ToLower(pattern), strings.ToLower(name))
-		return ok
+	return like([]rune(pattern), []rune(name))
+}
+
+func like(p, s []rune) bool {
+	for len(p) > 0 {
+		switch c := p[0]; c {
+		case '%':
+			for len(p) > 0 && (p[0] == '%' || p[0] == '_') {
+				if p[0] == '_' { // "%_" needs one character more
+					if len(s) == 0 {
+						return false
+					}
+					s = s[1:]
+				}
+				p = p[1:]
+			}
+			if len(p) == 0 {
+				return true
+			}
+			for i := 0; i <= len(s); i++ {
+				if like(p, s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '_':
+			if len(s) == 0 {
+				return false
+			}
+		default:
+			if len(s) == 0 || foldASCII(s[0]) != foldASCII(c) {
+				return false
+			}
+		}
+		p, s = p[1:], s[1:]
 	}
-	return strings.Contains(strings.ToLower(name), strings.ToLower(pattern))
+	return len(s) == 0
+}
+
+func foldASCII(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
 }
 
 // dotFunctions lists marketsql's SQL functions from the registry the engine
@@ -276,7 +318,7 @@ func (s *Shell) dotFunctions(args []string) error {
 	sort.Slice(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
 	var rows [][]value
 	for _, d := range docs {
-		if !matchName(pattern, d.Name) {
+		if !likeMatch(pattern, d.Name) {
 			continue
 		}
 		rows = append(rows, []value{{typ: typeText, text: d.Name}, {typ: typeText, text: d.Kind},
@@ -319,7 +361,7 @@ func (s *Shell) dotModels(args []string) error {
 		vals := make([]value, st.columnCount())
 		for st.step() == sqliteRow {
 			st.row(vals)
-			if !matchName(pattern, vals[0].text) {
+			if !likeMatch(pattern, vals[0].text) {
 				continue
 			}
 			rows = append(rows, append([]value(nil), vals...))

@@ -267,8 +267,17 @@ func (s *Shell) closeDB() error {
 
 // errorf reports an error on stderr, after the output written so far.
 func (s *Shell) errorf(format string, args ...any) {
-	s.out.Flush()
+	s.flush()
 	fmt.Fprintf(s.stderr, format+"\n", args...)
+}
+
+// flush writes out what is buffered for the output file of .output or
+// .once, if any, and for stdout.
+func (s *Shell) flush() {
+	if s.out != s.stdout {
+		s.out.Flush()
+	}
+	s.stdout.Flush()
 }
 
 // fail reports an error and counts it.
@@ -291,10 +300,12 @@ func (s *Shell) runArgument(text string) {
 	}
 	s.echoText(text)
 	start := s.startTimer()
-	if err := s.execSQL(text); err != nil {
+	err := s.execSQL(text)
+	s.stopTimer(start)
+	if err != nil {
 		s.fail("Error: %s", err.phase+", "+err.detail())
 	} else {
-		s.afterSQL(start)
+		s.afterSQL()
 	}
 	s.endCommand()
 }
@@ -446,7 +457,9 @@ func (s *Shell) afterInterrupt(interactive bool) bool {
 func (s *Shell) runLines(text string, startline int, interactive bool) {
 	s.echoText(text)
 	start := s.startTimer()
-	if err := s.execSQL(text); err != nil {
+	err := s.execSQL(text)
+	s.stopTimer(start)
+	if err != nil {
 		kind := "Error"
 		switch err.phase {
 		case phasePrepare:
@@ -460,20 +473,20 @@ func (s *Shell) runLines(text string, startline int, interactive bool) {
 			s.fail("%s near line %d: %s", kind, startline, err.detail())
 		}
 	} else {
-		s.afterSQL(start)
+		s.afterSQL()
 	}
 	s.endCommand()
 	if s.completion != nil {
 		s.completion.invalidate() // the statement may have changed the schema
 	}
 	if interactive {
-		s.out.Flush()
+		s.flush()
 	}
 }
 
-// afterSQL prints what .changes and .timer ask for after a successful
-// group of statements.
-func (s *Shell) afterSQL(start runTimer) {
+// afterSQL prints what .changes asks for after a successful group of
+// statements.
+func (s *Shell) afterSQL() {
 	if s.changes {
 		var n, total int64
 		s.withDB(func(db dbHandle) error {
@@ -482,8 +495,15 @@ func (s *Shell) afterSQL(start runTimer) {
 		})
 		fmt.Fprintf(s.out, "changes: %d   total_changes: %d\n", n, total)
 	}
-	if s.timer {
-		fmt.Fprintln(s.out, start.report())
+}
+
+// stopTimer prints the "Run Time" line of .timer after a group of
+// statements, whether they succeeded or not. As sqlite3 3.40 does, it goes
+// to the real stdout even while .output or .once send results to a file,
+// and before the .changes line and any error message.
+func (s *Shell) stopTimer(start runTimer) {
+	if start.on {
+		fmt.Fprintln(s.stdout, start.report())
 	}
 }
 

@@ -32,6 +32,9 @@ var ErrModelNotFound = errors.New("model not found")
 // statement that itself writes: SQLite opens no savepoint there.
 var ErrInWriteStatement = errors.New("cannot write the catalog from inside a statement that itself writes (INSERT ... SELECT, CREATE TABLE ... AS, UPDATE); call the function in a SELECT of its own")
 
+// ErrReadOnly reports a database that cannot be written.
+var ErrReadOnly = errors.New("the database is read-only (opened with -readonly or mode=ro, or PRAGMA query_only is on); open it read-write to train or drop models")
+
 // ErrSchemaTooNew reports a database written by a newer marketsql.
 var ErrSchemaTooNew = errors.New("catalog schema is newer than this build")
 
@@ -284,6 +287,12 @@ func DeleteSideRows(c Conn, name string) error {
 	return nil
 }
 
+func hasTable(c Conn, name string) (bool, error) {
+	var n int64
+	_, err := queryRow(c, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, []driver.Value{name}, &n)
+	return n > 0, err
+}
+
 func hasCatalog(c Conn) (bool, error) {
 	var n int64
 	_, err := queryRow(c, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'ml_models'`, nil, &n)
@@ -343,8 +352,24 @@ func CanWrite(c Conn) error {
 	if _, err := c.Exec(`SAVEPOINT ml_probe`, nil); err != nil {
 		return savepointError("ml_probe", err)
 	}
-	_, err := c.Exec(`RELEASE ml_probe`, nil)
-	return err
+	defer c.Exec(`RELEASE ml_probe`, nil)
+	// A write that changes nothing still needs a write transaction, so it
+	// fails up front on a read-only file or under PRAGMA query_only, before
+	// any long training whose result could not be stored.
+	probe := `UPDATE ml_schema SET version = version WHERE 0`
+	if ok, err := hasTable(c, "ml_schema"); err != nil {
+		return err
+	} else if !ok {
+		probe = `CREATE TABLE ml_probe_write(x)`
+		defer c.Exec(`ROLLBACK TO ml_probe`, nil)
+	}
+	if _, err := c.Exec(probe, nil); err != nil {
+		if strings.Contains(err.Error(), "readonly") || strings.Contains(err.Error(), "read-only") {
+			return ErrReadOnly
+		}
+		return fmt.Errorf("check the catalog can be written: %w", err)
+	}
+	return nil
 }
 
 func savepointError(name string, err error) error {

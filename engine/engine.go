@@ -131,10 +131,12 @@ func buildDSN(path string, memory bool, opts *Options) string {
 	if memory {
 		return "file::memory:?" + q.Encode()
 	}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_synchronous", "NORMAL")
 	if opts.ReadOnly {
+		// Switching to WAL writes the file: keep its journal mode as it is.
 		q.Set("mode", "ro")
+	} else {
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "NORMAL")
 	}
 	return "file:" + escapePath(path) + "?" + q.Encode()
 }

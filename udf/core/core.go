@@ -192,7 +192,10 @@ func Docs() []Doc {
 type ScalarFunc func(c *Conn, args []any) (any, error)
 
 // RegisterScalar registers fn under name on c's connection. Deterministic
-// functions may be evaluated once per statement for constant arguments.
+// functions may be evaluated once per statement for constant arguments and
+// may appear in indexes and generated columns; a function whose result
+// depends on a stored model is not deterministic in that sense, since
+// retraining would leave such stored values stale.
 // A panic in fn becomes a SQL error; it never crosses into SQLite.
 func RegisterScalar(c *Conn, d Doc, deterministic bool, fn ScalarFunc) error {
 	d.Kind = "scalar"

@@ -38,6 +38,9 @@ func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
 	if len(raw) == 0 {
 		return o, nil
 	}
+	if raw[0] != '{' && string(raw) != "null" {
+		return nil, Errorf(fn, "options must be a JSON object such as '{\"k\": 4}' or json_object('k', 4), got %q", Abbreviate(string(raw), 40))
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&o.values); err != nil || dec.More() {
@@ -49,6 +52,9 @@ func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
 	if o.values == nil { // the JSON text was null
 		o.values = map[string]json.RawMessage{}
 	}
+	if k, dup := duplicateKey(raw); dup {
+		return nil, Errorf(fn, "option %q is given twice; give each option once", Abbreviate(k, 40))
+	}
 	var unknown []string
 	for k := range o.values {
 		if !contains(accepted, k) {
@@ -57,9 +63,35 @@ func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return nil, Errorf(fn, "unknown option %q; accepted options: %s", unknown[0], strings.Join(accepted, ", "))
+		return nil, Errorf(fn, "unknown option %q; accepted options: %s", Abbreviate(unknown[0], 40), strings.Join(accepted, ", "))
 	}
 	return o, nil
+}
+
+// duplicateKey finds a key repeated at the top level of a JSON object,
+// which decoding into a map would silently resolve to the last value.
+func duplicateKey(raw []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		k, _ := t.(string)
+		if seen[k] {
+			return k, true
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 func contains(list []string, s string) bool {
@@ -90,7 +122,7 @@ func (o *Options) Raw(key string) json.RawMessage {
 
 func (o *Options) fail(key, want string) {
 	if o.err == nil {
-		o.err = Errorf(o.fn, "option %q must be %s, got %s", key, want, string(o.values[key]))
+		o.err = Errorf(o.fn, "option %q must be %s, got %s", key, want, Abbreviate(string(o.values[key]), 60))
 	}
 }
 
@@ -192,10 +224,7 @@ func describe(v any) string {
 	case float64:
 		return fmt.Sprintf("REAL %g", x)
 	case string:
-		if len(x) > 40 {
-			x = x[:40] + "..."
-		}
-		return fmt.Sprintf("TEXT %q", x)
+		return fmt.Sprintf("TEXT %q", Abbreviate(x, 40))
 	case []byte:
 		if x == nil { // how mattn passes NULL to an `any` argument
 			return "NULL"

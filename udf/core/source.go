@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
@@ -43,11 +44,20 @@ func SourceQuery(fn string, src any) (string, error) {
 // QuoteIdent quotes an SQL identifier.
 func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func abbreviate(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
+func abbreviate(s string) string { return Abbreviate(s, 60) }
+
+// Abbreviate shortens s to at most max bytes (cut at a character boundary)
+// followed by "...", so that a huge value quoted in an error message stays
+// readable.
+func Abbreviate(s string, max int) string {
+	if len(s) <= max {
+		return s
 	}
-	return s
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // firstWord returns the first keyword of a statement, after comments.
@@ -347,7 +357,7 @@ func numeric(v driver.Value) (float64, string) {
 
 func keyText(k any) string {
 	if s, ok := k.(string); ok {
-		return fmt.Sprintf("%q", s)
+		return fmt.Sprintf("%q", Abbreviate(s, 40))
 	}
 	return fmt.Sprint(k)
 }

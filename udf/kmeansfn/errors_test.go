@@ -97,7 +97,7 @@ func TestBadInput(t *testing.T) {
 		{"select_k two statements", ``, `SELECT * FROM kmeans_select_k('SELECT * FROM pts; DELETE FROM pts', 1, 2)`, "kmeans_select_k: ", []string{"one statement"}},
 		// options
 		{"options not json", ``, `SELECT kmeans_train('prev', 'pts', '{k: 4}')`, "kmeans_train: ", []string{"not a JSON object", `'{"k": 4}'`}},
-		{"options array", ``, `SELECT kmeans_train('prev', 'pts', '[4]')`, "kmeans_train: ", []string{"not a JSON object"}},
+		{"options array", ``, `SELECT kmeans_train('prev', 'pts', '[4]')`, "kmeans_train: ", []string{"must be a JSON object", `got "[4]"`}},
 		{"options trailing", ``, `SELECT kmeans_train('prev', 'pts', '{"k": 2} {"k": 3}')`, "kmeans_train: ", []string{"not a JSON object"}},
 		{"options integer", ``, `SELECT kmeans_train('prev', 'pts', 4)`, "kmeans_train: ", []string{"JSON object", "INTEGER 4"}},
 		{"unknown key", ``, `SELECT kmeans_train('prev', 'pts', '{"k": 2, "clusters": 3}')`, "kmeans_train: ", []string{`unknown option "clusters"`, "accepted options: k, init"}},

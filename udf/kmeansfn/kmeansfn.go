@@ -27,10 +27,10 @@ func Register(c *core.Conn) error {
 			false, trainSQL),
 		core.RegisterScalar(c, core.Doc{Name: "kmeans_assign", Signature: "kmeans_assign(model, x1, ..., xd)",
 			Summary: "the cluster (1..k, 1 = largest) of a point; NULL if any value is NULL"},
-			true, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_assign", args, false) }),
+			false, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_assign", args, false) }),
 		core.RegisterScalar(c, core.Doc{Name: "kmeans_distance", Signature: "kmeans_distance(model, x1, ..., xd)",
 			Summary: "distance from a point to its cluster's centroid, in the model's (standardized) units"},
-			true, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_distance", args, true) }),
+			false, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_distance", args, true) }),
 		core.RegisterTable(c, &core.TableFunc{
 			Doc: core.Doc{Name: "kmeans_centroids", Signature: "kmeans_centroids(model)",
 				Summary: "the centroid of every cluster in feature units, with cluster sizes"},
@@ -108,9 +108,15 @@ func score(c *core.Conn, fn string, args []any, distance bool) (any, error) {
 		if !ok {
 			return nil, nil
 		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, core.Errorf(fn, "argument %s is not a finite number (%g)", m.Features[j], f)
+		}
 		point[j] = f
 	}
 	cl, dist := m.Nearest(point, scratch)
+	if math.IsInf(dist, 0) || math.IsNaN(dist) {
+		return nil, core.Errorf(fn, "the values are too large to score: their distance to every centroid overflows; rescale them to the units the model was trained in")
+	}
 	if distance {
 		return dist, nil
 	}

@@ -34,7 +34,6 @@ extern void sqlite3_result_error(sqlite3_context*, const char*, int);
 #define MSQL_TEXT 3
 #define MSQL_NULL 5
 #define MSQL_UTF8 1
-#define MSQL_DETERMINISTIC 0x800
 
 // A k-means model in one allocation: mean, std and centroids follow the header.
 typedef struct {
@@ -101,9 +100,12 @@ static void msql_kmeans_score(sqlite3_context *ctx, int argc, sqlite3_value **ar
 		case MSQL_INTEGER:
 			z[j] = ((double)sqlite3_value_int64(v) - m->mean[j]) / m->std[j];
 			break;
-		case MSQL_FLOAT:
-			z[j] = (sqlite3_value_double(v) - m->mean[j]) / m->std[j];
+		case MSQL_FLOAT: {
+			double x = sqlite3_value_double(v);
+			if (!isfinite(x)) goto slow; // the Go path explains the error
+			z[j] = (x - m->mean[j]) / m->std[j];
 			break;
+		}
 		case MSQL_NULL:
 			null = 1;
 			break;
@@ -128,6 +130,7 @@ static void msql_kmeans_score(sqlite3_context *ctx, int argc, sqlite3_value **ar
 				bestd = s;
 			}
 		}
+		if (!isfinite(bestd)) goto slow; // overflow: the Go path explains the error
 		if (fn->distance) sqlite3_result_double(ctx, sqrt(bestd));
 		else sqlite3_result_int64(ctx, best + 1);
 	}
@@ -144,7 +147,11 @@ static int msql_register_kmeans(sqlite3 *db, const char *name, uintptr_t conn, i
 	if (!fn) return 7; // SQLITE_NOMEM
 	fn->conn = conn;
 	fn->distance = distance;
-	return sqlite3_create_function_v2(db, name, -1, MSQL_UTF8 | MSQL_DETERMINISTIC, fn,
+	// Not SQLITE_DETERMINISTIC: the result depends on the stored model, which
+	// retraining changes, so SQLite must not allow these functions in
+	// indexes, CHECK constraints or generated columns, whose stored values
+	// would then silently go stale.
+	return sqlite3_create_function_v2(db, name, -1, MSQL_UTF8, fn,
 		msql_kmeans_score, NULL, NULL, msql_fn_free);
 }
 */

@@ -145,8 +145,19 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 
 // json returns the options as stored in ml_models.options.
 func (o Options) json() string {
+	tol := o.Tol
+	if tol == math.SmallestNonzeroFloat64 {
+		tol = 0 // how an explicit 0 travels (0 itself means the default)
+	}
+	nInit := o.NInit
+	if nInit == 0 { // scikit-learn's "auto", resolved as Fit resolves it
+		nInit = 1
+		if o.Init == "random" && o.InitCentroids == nil {
+			nInit = 10
+		}
+	}
 	m := map[string]any{
-		"k": o.K, "n_init": o.NInit, "max_iter": o.MaxIter, "tol": o.Tol, "seed": o.Seed,
+		"k": o.K, "n_init": nInit, "max_iter": o.MaxIter, "tol": tol, "seed": o.Seed,
 		"standardize": !o.KeepScale, "algorithm": o.Algorithm, "on_null": "error",
 		"silhouette_sample": o.SilhouetteSample,
 	}

@@ -339,11 +339,15 @@ func store(c *core.Conn, fn, name, query string, source any, m *core.Matrix, f *
 	if err := catalog.Migrate(c.SQL); err != nil {
 		return core.Errorf(fn, "%w", err)
 	}
-	metricsJSON, _ := json.Marshal(map[string]any{
+	metrics := map[string]any{
 		"inertia": f.inertia, "iterations": f.iterations, "silhouette": f.metrics.Silhouette,
 		"davies_bouldin": f.metrics.DaviesBouldin, "calinski_harabasz": f.metrics.CalinskiHarabasz,
-		"sizes": f.model.Sizes, "skipped": m.Skipped, "features": m.Features, "warnings": s.Warnings,
-	})
+		"sizes": f.model.Sizes, "skipped": m.Skipped, "features": m.Features,
+	}
+	if len(s.Warnings) > 0 {
+		metrics["warnings"] = s.Warnings
+	}
+	metricsJSON, _ := json.Marshal(metrics)
 	src, _ := source.(string)
 	err := catalog.InTx(c.SQL, "kmeans_train", func() error {
 		if err := catalog.DeleteSideRows(c.SQL, name); err != nil {

@@ -75,7 +75,7 @@ func New(opt Options) (*Tokenizer, error) {
 	switch opt.Language {
 	case "", "auto", "zh", "en":
 	default:
-		return nil, fmt.Errorf("language must be \"auto\", \"en\" or \"zh\", got %q", opt.Language)
+		return nil, fmt.Errorf("language must be \"auto\", \"en\" or \"zh\", got %q", abbreviate(opt.Language))
 	}
 	if opt.MinLength < 0 || opt.MinLengthCJK < 0 {
 		return nil, fmt.Errorf("minimum token lengths must not be negative")
@@ -288,4 +288,17 @@ func InDictionary(w string) bool {
 	}
 	_, _, ok := s.Find(w)
 	return ok
+}
+
+// abbreviate shortens a user's value quoted in an error message to at most
+// 40 bytes, cut at a character boundary, then "...".
+func abbreviate(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	cut := 40
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -2,7 +2,7 @@
 //
 //	lda_train(model, source, options)   JSON summary; trains and stores a topic model
 //	lda_topics(model [, top_n])         table: topic, rank, word, weight (top_n words per topic, default 10)
-//	lda_doc_topics(model)               table: doc_id, topic, weight of the training documents
+//	lda_doc_topics(model)               table: doc_id, topic, weight of every document of the source
 //	lda_infer(model, text)              table: topic, weight of an unseen text
 //	lda_top_topic(model, text)          the most likely topic (1..topics) of a text; NULL if no word is known
 //
@@ -11,6 +11,13 @@
 // tokenized. Topics are numbered from 1, largest share of tokens first.
 // Side tables: ml_lda_topic_words (top 30 words of every topic) and
 // ml_lda_doc_topics (document weights at or above "minimum_probability").
+//
+// lda_doc_topics and ml_lda_doc_topics cover every document of the source
+// that kept a word after tokenizing and pruning, not only the ones trained
+// on: the documents held out for perplexity (option "holdout", 10% by
+// default; the summary's holdout_docs counts them) get the topic mix the
+// trained model infers for them, like lda_infer. Train with "holdout": 0 to
+// fit on every document.
 //
 // What is skipped, and counted in the summary's "skipped": rows with NULL
 // text or term (null_text), documents with no word once tokenized: empty,
@@ -27,6 +34,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
@@ -45,18 +53,36 @@ func Register(c *core.Conn) error {
 			Doc: core.Doc{Name: "lda_topics", Signature: "lda_topics(model [, top_n])",
 				Summary: "the top_n (default 10) most probable words of every topic, with their probability"},
 			Columns: []string{"topic INTEGER", "rank INTEGER", "word TEXT", "weight REAL"},
-			Args:    []string{"model", "top_n"}, MinArgs: 1, Run: topics}),
+			Args:    []string{"model", "top_n", extraArg}, MinArgs: 1, Run: noExtra("lda_topics(model [, top_n])", topics)}),
 		core.RegisterTable(c, &core.TableFunc{
 			Doc: core.Doc{Name: "lda_doc_topics", Signature: "lda_doc_topics(model)",
-				Summary: "the topic weights of the training documents (those at or above minimum_probability)"},
+				Summary: "the topic weights (those at or above minimum_probability) of every document of the source; held-out documents' are inferred"},
 			Columns: []string{"doc_id", "topic INTEGER", "weight REAL"},
-			Args:    []string{"model"}, MinArgs: 1, Run: docTopics}),
+			Args:    []string{"model", extraArg}, MinArgs: 1, Run: noExtra("lda_doc_topics(model)", docTopics)}),
 		core.RegisterTable(c, &core.TableFunc{
 			Doc: core.Doc{Name: "lda_infer", Signature: "lda_infer(model, text)",
 				Summary: "the topic weights of an unseen text; no rows when none of its words is in the model"},
 			Columns: []string{"topic INTEGER", "weight REAL"},
-			Args:    []string{"model", "text"}, MinArgs: 2, Run: infer}),
+			Args:    []string{"model", "text", extraArg}, MinArgs: 2, Run: noExtra("lda_infer(model, text)", infer)}),
 	)
+}
+
+// extraArg is a hidden last argument of every LDA table function: SQLite
+// refuses more arguments than hidden columns with its own message ("too
+// many arguments on lda_infer() - max 2"), so one more is declared and
+// rejected by noExtra with ours.
+const extraArg = "extra_argument"
+
+// noExtra wraps run to refuse a value for the hidden extra argument.
+func noExtra(signature string, run func(*core.Conn, []any) ([][]any, error)) func(*core.Conn, []any) ([][]any, error) {
+	return func(c *core.Conn, args []any) ([][]any, error) {
+		last := len(args) - 1
+		if args[last] != nil {
+			fn := signature[:strings.IndexByte(signature, '(')]
+			return nil, core.Errorf(fn, "too many arguments; call it as %s (options are given to lda_train)", signature)
+		}
+		return run(c, args[:last])
+	}
 }
 
 func trainSQL(c *core.Conn, args []any) (any, error) {

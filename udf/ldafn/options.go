@@ -112,7 +112,7 @@ func parseOptions(fn string, text any) (Options, error) {
 		if raw := o.Raw(k); raw != nil {
 			var ws []string
 			if err := json.Unmarshal(raw, &ws); err != nil {
-				return opt, core.Errorf(fn, "option %q must be a JSON array of words, got %s", k, string(raw))
+				return opt, core.Errorf(fn, "option %q must be a JSON array of words, got %s", k, short(string(raw)))
 			}
 			if k == "stop_words" {
 				opt.StopWords = ws
@@ -132,13 +132,13 @@ func prior(fn string, o *core.Options, key string, names ...string) (string, flo
 	}
 	if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
 		if !(f > 0) || math.IsInf(f, 0) {
-			return "", 0, core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), string(raw))
+			return "", 0, core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), short(string(raw)))
 		}
 		return "", f, nil
 	}
 	s := o.Enum(key, names[0], names...)
 	if err := o.Err(); err != nil {
-		return "", 0, core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), string(raw))
+		return "", 0, core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), short(string(raw)))
 	}
 	return s, 0, nil
 }
@@ -173,7 +173,7 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	switch o.Alpha {
 	case "", "symmetric", "asymmetric", "auto":
 	default:
-		return o, core.Errorf(fn, "option \"alpha\" must be \"symmetric\", \"asymmetric\", \"auto\" or a positive number, got %q", o.Alpha)
+		return o, core.Errorf(fn, "option \"alpha\" must be \"symmetric\", \"asymmetric\", \"auto\" or a positive number, got %s", quote(o.Alpha))
 	}
 	if o.EtaValue != 0 {
 		o.Eta = ""
@@ -186,7 +186,7 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	switch o.Eta {
 	case "", "symmetric", "auto":
 	default:
-		return o, core.Errorf(fn, "option \"eta\" must be \"symmetric\", \"auto\" or a positive number, got %q", o.Eta)
+		return o, core.Errorf(fn, "option \"eta\" must be \"symmetric\", \"auto\" or a positive number, got %s", quote(o.Eta))
 	}
 	def := func(v *int, d int) {
 		if *v == 0 {

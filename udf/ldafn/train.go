@@ -10,7 +10,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -29,20 +28,22 @@ type Skipped struct {
 
 // Summary is what training returns (as JSON in SQL).
 type Summary struct {
-	Model         string      `json:"model"`
-	Topics        int         `json:"topics"`
-	Docs          int         `json:"docs"`           // documents trained on
-	HoldoutDocs   int         `json:"holdout_docs"`   // documents held out for perplexity
-	Tokens        float64     `json:"tokens"`         // in-vocabulary tokens trained on
-	Vocabulary    int         `json:"vocabulary"`     // terms kept
-	Skipped       Skipped     `json:"skipped"`        // documents or rows left out
-	Perplexity    *float64    `json:"perplexity"`     // 2^-bound on the held-out documents (gensim's estimate)
-	LogPerplexity *float64    `json:"log_perplexity"` // gensim's per-word bound
-	Coherence     Coherence   `json:"coherence"`
-	Seconds       float64     `json:"seconds"`
-	TopWords      [][]string  `json:"-"` // top 10 words per topic, for the Go API
-	TopicShare    []float64   `json:"-"` // share of tokens per topic
-	topicCoh      [][]float64 // per topic: c_npmi, u_mass
+	Model         string   `json:"model"`
+	Topics        int      `json:"topics"`
+	Docs          int      `json:"docs"`           // documents trained on
+	HoldoutDocs   int      `json:"holdout_docs"`   // documents held out for perplexity
+	Tokens        float64  `json:"tokens"`         // in-vocabulary tokens trained on
+	Vocabulary    int      `json:"vocabulary"`     // terms kept
+	Skipped       Skipped  `json:"skipped"`        // documents or rows left out
+	Perplexity    *float64 `json:"perplexity"`     // 2^-bound on the held-out documents (gensim's estimate)
+	LogPerplexity *float64 `json:"log_perplexity"` // gensim's per-word bound
+	// PerplexityNote says why Perplexity is null, when it is.
+	PerplexityNote string      `json:"perplexity_note,omitempty"`
+	Coherence      Coherence   `json:"coherence"`
+	Seconds        float64     `json:"seconds"`
+	TopWords       [][]string  `json:"-"` // top 10 words per topic, for the Go API
+	TopicShare     []float64   `json:"-"` // share of tokens per topic
+	topicCoh       [][]float64 // per topic: c_npmi, u_mass
 }
 
 // Coherence is the mean coherence of the topics' top 10 words.
@@ -73,7 +74,8 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, err
 	}
 	if err := catalog.CheckName(name); err != nil {
-		return nil, core.Errorf(fn, "%v", err)
+		// catalog's message quotes the whole name; quote an abbreviation.
+		return nil, core.Errorf(fn, "invalid model name %s: use letters, digits and _ (at most 64, not starting with a digit)", quote(name))
 	}
 	if err := catalog.CanWrite(c.SQL); err != nil {
 		return nil, core.Errorf(fn, "%w", err)
@@ -181,10 +183,20 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		if err != nil {
 			return nil, fitError(fn, err)
 		}
-		if !math.IsNaN(b) && !math.IsInf(b, 0) {
-			p := math.Exp2(-b)
+		p := math.Exp2(-b)
+		switch {
+		case math.IsNaN(b) || math.IsInf(b, 0):
+			s.PerplexityNote = fmt.Sprintf("the held-out bound is not a finite number with %d topics for %d training documents and %d words; use fewer topics", opt.Topics, tc.Docs(), len(vocab))
+		case math.IsInf(p, 0):
+			s.LogPerplexity = &b
+			s.PerplexityNote = fmt.Sprintf("2^-log_perplexity overflows (log_perplexity %.4g with %d topics for %d training documents); use fewer topics", b, opt.Topics, tc.Docs())
+		default:
 			s.LogPerplexity, s.Perplexity = &b, &p
 		}
+	} else if opt.Holdout < 0 {
+		s.PerplexityNote = "no document was held out (\"holdout\": 0)"
+	} else {
+		s.PerplexityNote = fmt.Sprintf("no document was held out: %d documents, fewer than 10", len(use))
 	}
 	top := m.TopTerms(10)
 	var npmi []float64
@@ -321,7 +333,7 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 	case 3:
 		termSource = true
 	default:
-		return nil, false, 0, core.Errorf(fn, "the source has %d column(s) (%s); it must have (doc_id, text) or (doc_id, term, count)", len(cols), strings.Join(cols, ", "))
+		return nil, false, 0, core.Errorf(fn, "the source has %d column(s) (%s); it must have (doc_id, text) or (doc_id, term, count)", len(cols), columnList(cols))
 	}
 	at := map[any]*doc{}
 	vals := make([]driver.Value, len(cols))
@@ -339,7 +351,7 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		}
 		key, kerr := docKey(vals[0])
 		if kerr != "" {
-			return nil, false, 0, core.Errorf(fn, "row %d: column %q %s; every row needs an INTEGER or TEXT document id", n, cols[0], kerr)
+			return nil, false, 0, core.Errorf(fn, "row %d: column %s %s; every row needs an INTEGER or TEXT document id", n, quote(cols[0]), kerr)
 		}
 		d := at[key]
 		if d == nil {
@@ -349,7 +361,7 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		}
 		txt, isNull, terr := textValue(vals[1])
 		if terr != "" {
-			return nil, false, 0, core.Errorf(fn, "row %d (%s=%v): column %q is %s; it must be text", n, cols[0], key, cols[1], terr)
+			return nil, false, 0, core.Errorf(fn, "row %d (%s=%s): column %s is %s; it must be text", n, short(cols[0]), keyText(key), quote(cols[1]), terr)
 		}
 		if isNull {
 			nullRows++
@@ -365,7 +377,7 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		}
 		cnt, ok := count(vals[2])
 		if !ok {
-			return nil, false, 0, core.Errorf(fn, "row %d (%s=%v, %s=%q): column %q must be a positive number, got %s", n, cols[0], key, cols[1], txt, cols[2], core.DescribeValue(vals[2]))
+			return nil, false, 0, core.Errorf(fn, "row %d (%s=%s, %s=%s): column %s must be a positive number, got %s", n, short(cols[0]), keyText(key), short(cols[1]), quote(txt), quote(cols[2]), describe(vals[2]))
 		}
 		if txt == "" {
 			nullRows++
@@ -445,23 +457,22 @@ func store(c *core.Conn, fn, name string, source any, model *Model, s *Summary, 
 	for k, v := range s.topicCoh {
 		npmi[k], umass[k] = v[0], v[1]
 	}
-	metricsJSON, _ := json.Marshal(map[string]any{
-		"perplexity": s.Perplexity, "log_perplexity": s.LogPerplexity, "holdout_docs": s.HoldoutDocs,
-		"c_npmi": s.Coherence.CNPMI, "u_mass": s.Coherence.UMass, "c_npmi_window": s.Coherence.Window,
-		"topic_c_npmi": npmi, "topic_u_mass": umass, "topic_share": s.TopicShare,
-		"docs": s.Docs, "tokens": s.Tokens, "vocabulary": s.Vocabulary, "skipped": s.Skipped,
-		"alpha": model.LDA.Alpha,
+	metrics, err := metricsJSON(s, map[string]any{
+		"topic_c_npmi": finite(npmi), "topic_u_mass": finite(umass), "topic_share": finite(s.TopicShare), "alpha": finite(model.LDA.Alpha),
 	})
+	if err != nil {
+		return core.Errorf(fn, "metrics: %w", err)
+	}
 	src, _ := source.(string)
 	m := model.LDA
 	K := m.K
-	err := catalog.InTx(c.SQL, "lda_train", func() error {
+	err = catalog.InTx(c.SQL, "lda_train", func() error {
 		if err := catalog.DeleteSideRows(c.SQL, name); err != nil {
 			return err
 		}
 		if err := catalog.Put(c.SQL, &catalog.Model{
 			Name: name, Kind: Kind, CreatedAt: c.Env.Clock(), Source: src, Options: opt.json(),
-			Metrics: string(metricsJSON), NRows: int64(s.Docs), TrainSeconds: s.Seconds, Params: model.Encode(),
+			Metrics: metrics, NRows: int64(s.Docs), TrainSeconds: s.Seconds, Params: model.Encode(),
 		}); err != nil {
 			return err
 		}
@@ -495,6 +506,37 @@ func store(c *core.Conn, fn, name string, source any, model *Model, s *Summary, 
 		return fitError(fn, fmt.Errorf("save model %q: %w", name, err))
 	}
 	return nil
+}
+
+// metricsJSON is ml_models.metrics: the summary's fields under the same
+// names (perplexity, coherence.c_npmi, ...) plus the per-topic extras.
+func metricsJSON(s *Summary, extra map[string]any) (string, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return "", err
+	}
+	delete(m, "model")
+	delete(m, "seconds") // ml_models.train_seconds
+	for k, v := range extra {
+		m[k] = v
+	}
+	b, err = json.Marshal(m)
+	return string(b), err
+}
+
+// finite returns xs for JSON, non-finite numbers as null.
+func finite(xs []float64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			out[i] = x
+		}
+	}
+	return out
 }
 
 func progress(c *core.Conn, fn, name, phase string, done, total float64, detail string) {

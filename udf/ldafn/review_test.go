@@ -1,0 +1,163 @@
+package ldafn_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestErrorsQuoteAbbreviatedValues: an error quotes at most a short
+// abbreviation of a user's value (document text, document id, column name,
+// model name, option value), never the whole of a 1 MB value.
+func TestErrorsQuoteAbbreviatedValues(t *testing.T) {
+	t.Parallel()
+	_, db := openMem(t)
+	big := strings.Repeat("chocolate ", 120000) // 1.2 MB
+	mustExec(t, db, `CREATE TABLE bad(id INTEGER, body TEXT)`)
+	mustExec(t, db, `INSERT INTO bad VALUES (1003, ?)`, big)
+	long := strings.Repeat("a", 200)
+	cases := []struct {
+		name, q   string
+		prefix    string
+		fragments []string
+	}{
+		{"text in a count column", `SELECT lda_train('x', 'SELECT id, body, body FROM bad WHERE id = 1003', '{}')`, "lda_train: ",
+			[]string{"row 1 (id=1003, body=\"chocolate chocolate", `..."): column "body" must be a positive number, got TEXT "chocolate`}},
+		{"1 MB document id", `SELECT lda_train('x', 'SELECT printf(''%.*c'', 1000000, ''a''), ''w'', ''x''', '{}')`, "lda_train: ",
+			[]string{`="aaaaaaaaaa`, `...", 'w'=`, "positive number"}},
+		{"long column names", `SELECT lda_train('x', 'SELECT id AS "` + long + `" FROM bad', '{}')`, "lda_train: ", []string{"1 column(s) (aaaa", "...)"}},
+		{"long text id with a blob", `SELECT lda_train('x', 'SELECT body, x''00ff'' FROM bad', '{}')`, "lda_train: ", nil},
+		{"long model name", `SELECT lda_train(?, 'bad', '{}')`, "lda_train: ", []string{"invalid model name"}},
+		{"long stop_words", `SELECT lda_train('x', 'bad', json_object('stop_words', ?))`, "lda_train: ", []string{`"stop_words"`, "array"}},
+		{"long alpha", `SELECT lda_train('x', 'bad', json_object('alpha', ?))`, "lda_train: ", []string{`"alpha"`}},
+	}
+	for _, c := range cases {
+		var args []any
+		if strings.Contains(c.q, "?") {
+			args = append(args, big)
+		}
+		err := queryErr(context.Background(), db, c.q, args...)
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		msg := err.Error()
+		if len(msg) > 400 {
+			t.Errorf("%s: a %d-byte error: %.300s...", c.name, len(msg), msg)
+		}
+		wantErr(t, err, c.prefix, c.fragments...)
+	}
+}
+
+// TestTableFunctionsRefuseExtraArguments: one argument too many is our
+// error, naming the function and its signature, not SQLite's "too many
+// arguments on lda_infer() - max 2".
+func TestTableFunctionsRefuseExtraArguments(t *testing.T) {
+	t.Parallel()
+	_, db := openMem(t)
+	mustExec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	for q, want := range map[string][]string{
+		`SELECT * FROM lda_infer('m', 'sweet chocolate', '{}')`: {"lda_infer: ", "lda_infer(model, text)"},
+		`SELECT * FROM lda_topics('m', 3, 'x')`:                 {"lda_topics: ", "lda_topics(model [, top_n])"},
+		`SELECT * FROM lda_doc_topics('m', 1)`:                  {"lda_doc_topics: ", "lda_doc_topics(model)"},
+	} {
+		wantErr(t, queryErr(context.Background(), db, q), want[0], want[1:]...)
+	}
+	// The extra argument changes nothing when it is not given.
+	if n := one[int](t, db, `SELECT count(*) FROM lda_infer('m', 'sweet chocolate')`); n != 2 {
+		t.Errorf("lda_infer: %d rows, want 2", n)
+	}
+}
+
+// TestMetricsNamesMatchSummary: ml_models.metrics uses the summary's names
+// (coherence.c_npmi, perplexity, ...), with the same values.
+func TestMetricsNamesMatchSummary(t *testing.T) {
+	t.Parallel()
+	_, db := openMem(t)
+	raw := one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	var summary, metrics map[string]any
+	if err := json.Unmarshal([]byte(raw), &summary); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(one[string](t, db, `SELECT metrics FROM ml_models WHERE name = 'm'`)), &metrics); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range summary {
+		if k == "model" || k == "seconds" {
+			continue
+		}
+		if b1, _ := json.Marshal(v); string(b1) != func() string { b2, _ := json.Marshal(metrics[k]); return string(b2) }() {
+			t.Errorf("summary %q = %s, metrics has %v", k, b1, metrics[k])
+		}
+	}
+	if _, ok := metrics["c_npmi"]; ok {
+		t.Errorf("metrics has a flat c_npmi besides coherence.c_npmi: %v", metrics)
+	}
+	if got := one[float64](t, db, `SELECT json_extract(metrics, '$.coherence.c_npmi') FROM ml_models WHERE name = 'm'`); got != summary["coherence"].(map[string]any)["c_npmi"] {
+		t.Errorf("metrics coherence.c_npmi %v", got)
+	}
+	for _, k := range []string{"topic_c_npmi", "topic_u_mass", "topic_share"} {
+		if xs, ok := metrics[k].([]any); !ok || len(xs) != 2 {
+			t.Errorf("metrics %q = %v, want 2 values", k, metrics[k])
+		}
+	}
+}
+
+// TestPerplexityNullSaysWhy: with far more topics than documents the
+// held-out bound is not a number (or 2^-bound overflows); the summary and
+// the metrics say why perplexity is null instead of failing or staying
+// silent.
+func TestPerplexityNullSaysWhy(t *testing.T) {
+	t.Parallel()
+	_, db := openMem(t)
+	for _, k := range []int{1000, 10000} {
+		var raw string
+		if err := db.QueryRow(`SELECT lda_train('m', 'reviews', json_object('topics', ?, 'max_df', 0.9))`, k).Scan(&raw); err != nil {
+			t.Fatalf("topics %d: %v", k, err)
+		}
+		var s struct {
+			Perplexity *float64 `json:"perplexity"`
+			Note       string   `json:"perplexity_note"`
+		}
+		if err := json.Unmarshal([]byte(raw), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Perplexity == nil && !strings.Contains(s.Note, "fewer topics") {
+			t.Errorf("topics %d: perplexity null without a reason: %s", k, raw)
+		}
+		if note := one[string](t, db, `SELECT coalesce(json_extract(metrics, '$.perplexity_note'), '') FROM ml_models WHERE name = 'm'`); note != s.Note {
+			t.Errorf("topics %d: metrics perplexity_note %q, summary %q", k, note, s.Note)
+		}
+	}
+	raw := one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9, "holdout": 0}')`)
+	if !strings.Contains(raw, `"perplexity":null`) || !strings.Contains(raw, `"perplexity_note":"no document was held out`) {
+		t.Errorf("holdout 0: %s", raw)
+	}
+	raw = one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	if strings.Contains(raw, `"perplexity":null`) || strings.Contains(raw, "perplexity_note") {
+		t.Errorf("default hold-out: %s", raw)
+	}
+}
+
+// TestDocTopicsCoverHeldOutDocuments: lda_doc_topics gives every document
+// of the source with a word left its topic mix, the held-out ones included
+// (inferred), as its documentation says.
+func TestDocTopicsCoverHeldOutDocuments(t *testing.T) {
+	t.Parallel()
+	_, db := openMem(t)
+	raw := one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9, "minimum_probability": 0}')`)
+	var s struct {
+		Docs        int `json:"docs"`
+		HoldoutDocs int `json:"holdout_docs"`
+	}
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.HoldoutDocs == 0 {
+		t.Fatalf("no document held out: %s", raw)
+	}
+	if n := one[int](t, db, `SELECT count(DISTINCT doc_id) FROM lda_doc_topics('m')`); n != s.Docs+s.HoldoutDocs {
+		t.Errorf("lda_doc_topics covers %d documents; trained on %d, held out %d", n, s.Docs, s.HoldoutDocs)
+	}
+}

@@ -74,14 +74,17 @@ func parseOptions(fn string, text any, requireK bool) (Options, error) {
 		if !o.Has("k") {
 			return opt, core.Errorf(fn, "option \"k\" (the number of clusters) is required, e.g. '{\"k\": 4}'; kmeans_select_k helps choose it")
 		}
-		opt.K = o.Int("k", 0, 1, math.MaxInt32)
+		opt.K = o.Int("k", 0, 1, math.MaxInt) // at most the row count, checked once rows are read
 	}
 	if raw := o.Raw("init"); len(raw) > 0 && raw[0] == '[' {
 		if err := json.Unmarshal(raw, &opt.InitCentroids); err != nil {
 			return opt, core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or a JSON array of k centroids (arrays of numbers), got %s", string(raw))
 		}
 	} else {
-		opt.Init = o.Enum("init", "k-means++", "k-means++", "random")
+		opt.Init = o.String("init", "k-means++")
+		if o.Err() == nil && opt.Init != "k-means++" && opt.Init != "random" {
+			return opt, core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or a JSON array of k centroids, got %q", core.Abbreviate(opt.Init, 40))
+		}
 	}
 	opt.Weight = o.String("weight", "")
 	opt.NInit = o.Int("n_init", 0, 1, 1000)

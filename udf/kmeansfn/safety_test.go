@@ -98,3 +98,19 @@ func TestStoredOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestOptionMessages(t *testing.T) {
+	db := openMem(t)
+	for _, tc := range []struct{ options, want string }{
+		{`{"k": 3, "init": "foo"}`, `option "init" must be "k-means++", "random" or a JSON array of k centroids, got "foo"`},
+		{`{"k": 0}`, `option "k" must be an integer of at least 1, got 0`},
+		{`{"k": 300}`, `k must be between 1 and the number of rows (12), got 300`},
+		{`{"k": 3, "k": 4}`, `option "k" is given twice`},
+	} {
+		var s string
+		err := db.QueryRow(`SELECT kmeans_train('m', 'pts', ?)`, tc.options).Scan(&s)
+		if err == nil || !strings.Contains(err.Error(), "kmeans_train: "+tc.want) {
+			t.Errorf("%s: %v; want %q", tc.options, err, tc.want)
+		}
+	}
+}

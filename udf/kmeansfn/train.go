@@ -120,7 +120,7 @@ func readSource(c *core.Conn, fn, query string, opt Options) (*core.Matrix, erro
 		if m.Skipped > 0 {
 			return nil, core.Errorf(fn, "every row of the source (%d) was skipped for NULL or non-numeric values; nothing to cluster", m.Skipped)
 		}
-		return nil, core.Errorf(fn, "the source has no rows; nothing to cluster")
+		return nil, core.Errorf(fn, "the source has no rows; nothing to cluster (check the table, or the WHERE clause of the query)")
 	}
 	if m.Weights != nil {
 		total := 0.0
@@ -206,7 +206,7 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 		c.Report(core.ProgressEvent{
 			Function: fn, Model: name, Phase: p.Phase, Done: float64(p.Iteration), Total: float64(p.MaxIter),
 			Iteration: p.Iteration, Elapsed: time.Since(started),
-			Detail: fmt.Sprintf("k=%d run %d/%d iteration %d", k, p.Run, p.Runs, p.Iteration),
+			Detail: progressDetail(k, p),
 		})
 		return nil
 	}
@@ -262,6 +262,13 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 	return f, nil
 }
 
+func progressDetail(k int, p kmeans.Progress) string {
+	if p.Phase == "init" {
+		return fmt.Sprintf("k=%d run %d/%d choosing centroid %d of %d", k, p.Run, p.Runs, p.Iteration, k)
+	}
+	return fmt.Sprintf("k=%d run %d/%d iteration %d", k, p.Run, p.Runs, p.Iteration)
+}
+
 func countEmpty(sizes []int64) int {
 	n := 0
 	for _, s := range sizes {
@@ -280,12 +287,31 @@ func finite(v float64) *float64 {
 }
 
 func fitError(fn string, err error) error {
+	reason := ""
 	switch {
-	case errors.Is(err, core.ErrInterrupted), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return core.Errorf(fn, "%w; the previous model, if any, is unchanged", err)
+	case errors.Is(err, context.DeadlineExceeded):
+		reason = "deadline exceeded"
+	case errors.Is(err, core.ErrInterrupted), errors.Is(err, context.Canceled):
+		reason = "interrupted"
+	default:
+		return core.Errorf(fn, "%w", err)
 	}
-	return core.Errorf(fn, "%w", err)
+	msg := fn + ": " + reason
+	if fn != "kmeans_select_k" {
+		msg += "; the previous model, if any, is unchanged"
+	}
+	return &stopError{msg: msg, err: err}
 }
+
+// stopError reads cleanly ("kmeans_train: interrupted; ...") while
+// errors.Is still finds the cause (context.Canceled, core.ErrInterrupted).
+type stopError struct {
+	msg string
+	err error
+}
+
+func (e *stopError) Error() string { return e.msg }
+func (e *stopError) Unwrap() error { return e.err }
 
 // weightedScaler standardizes with the given weighted means and standard
 // deviations; a constant column (a deviation within rounding of zero) keeps

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"database/sql"
 	"path/filepath"
 	"testing"
@@ -65,5 +66,36 @@ func TestMemoryIsOneDatabase(t *testing.T) {
 	var n int
 	if err := tx.QueryRow(`SELECT count(*) FROM t`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("count = %d, %v", n, err)
+	}
+}
+
+// sql.Open("marketsql", ":memory:") is one database per sql.DB, whatever
+// connection of its pool runs a statement, and two sql.DBs do not share.
+func TestDriverMemory(t *testing.T) {
+	a, err := sql.Open(engine.DriverName, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := sql.Open(engine.DriverName, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	// Hold one connection so the next statement runs on another one.
+	held, err := a.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := held.ExecContext(context.Background(), `CREATE TABLE t(x); INSERT INTO t VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := a.QueryRow(`SELECT count(*) FROM t`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("another connection of the pool: count = %d, %v", n, err)
+	}
+	held.Close()
+	if err := b.QueryRow(`SELECT count(*) FROM t`).Scan(&n); err == nil {
+		t.Fatalf("a second sql.Open(\":memory:\") sees the first one's table")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 	"weak"
 
@@ -155,20 +156,36 @@ func (c *connector) Connect(context.Context) (driver.Conn, error) { return c.drv
 func (c *connector) Driver() driver.Driver                        { return c.drv }
 
 // dsnDriver serves sql.Open("marketsql", path): a plain path gets the same
-// settings as Open.
+// settings as Open. Each sql.Open of ":memory:" (or "") gets its own
+// in-memory database shared by all the connections of its pool, as with
+// Open, instead of one empty database per pooled connection.
 type dsnDriver struct{}
 
-func (dsnDriver) Open(name string) (driver.Conn, error) {
+var memoryDatabases atomic.Int64
+
+func (d dsnDriver) Open(name string) (driver.Conn, error) {
+	c, err := d.OpenConnector(name)
+	if err != nil {
+		return nil, err
+	}
+	return c.Connect(context.Background())
+}
+
+// OpenConnector is called once per sql.Open.
+func (dsnDriver) OpenConnector(name string) (driver.Connector, error) {
 	env := &core.Env{}
 	drv := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		_, err := udf.Register(c, env)
 		return err
 	}}
 	dsn := name
-	if !strings.HasPrefix(name, "file:") {
-		dsn = buildDSN(name, name == "" || name == ":memory:", &Options{})
+	switch {
+	case name == "" || name == ":memory:":
+		dsn = fmt.Sprintf("file:marketsql-memory-%d?mode=memory&cache=shared&_busy_timeout=7000", memoryDatabases.Add(1))
+	case !strings.HasPrefix(name, "file:"):
+		dsn = buildDSN(name, false, &Options{})
 	}
-	return drv.Open(dsn)
+	return &connector{drv: drv, dsn: dsn}, nil
 }
 
 // DB returns the database handle. Every connection it hands out has the

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,8 +21,11 @@ const goldenDir = "../testdata/shell"
 // and compares stdout and stderr, interleaved as a terminal shows them,
 // plus Run's result, with want.txt. An optional config.txt sets the
 // flags, one per line: "mode MODE", "header", "bail", "echo",
-// "nullvalue TEXT", "separator SEP", "width N", "cmd COMMAND". Paths inside the
-// scripts are relative to the shell package directory.
+// "nullvalue TEXT", "separator SEP", "width N", "cmd COMMAND", and
+// "mask REGEXP", which replaces what the regular expression matches in the
+// output with "<masked>" (for times and dates). Paths inside the scripts are
+// relative to the shell package directory; $TMP in a script is a fresh
+// directory for the files a case writes, and shows as $TMP in the output.
 func TestGolden(t *testing.T) {
 	dirs, err := os.ReadDir(goldenDir)
 	if err != nil {
@@ -69,6 +73,7 @@ func exists(path string) bool {
 func runCase(t *testing.T, dir string) []byte {
 	t.Helper()
 	var cfg Config
+	var masks []*regexp.Regexp
 	if b, err := os.ReadFile(filepath.Join(dir, "config.txt")); err == nil {
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 			f := strings.Fields(line)
@@ -91,6 +96,12 @@ func runCase(t *testing.T, dir string) []byte {
 					t.Fatalf("%s/config.txt: bad width %q", dir, f[1])
 				}
 				cfg.Width = w
+			case len(f) >= 2 && f[0] == "mask":
+				re, err := regexp.Compile(strings.TrimPrefix(line, "mask "))
+				if err != nil {
+					t.Fatalf("%s/config.txt: %v", dir, err)
+				}
+				masks = append(masks, re)
 			case len(f) >= 2 && f[0] == "cmd":
 				cfg.Commands = append(cfg.Commands, strings.TrimPrefix(line, "cmd "))
 			default:
@@ -98,15 +109,17 @@ func runCase(t *testing.T, dir string) []byte {
 			}
 		}
 	}
+	tmp := t.TempDir()
+	script := func(b []byte) string { return strings.ReplaceAll(string(b), "$TMP", tmp) }
 	stdin := strings.NewReader("")
 	if b, err := os.ReadFile(filepath.Join(dir, "arg.sql")); err == nil {
-		cfg.Args = []string{strings.TrimSuffix(string(b), "\n")}
+		cfg.Args = []string{strings.TrimSuffix(script(b), "\n")}
 	} else {
 		b, err := os.ReadFile(filepath.Join(dir, "input.sql"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		stdin = strings.NewReader(string(b))
+		stdin = strings.NewReader(script(b))
 	}
 	var out bytes.Buffer
 	err := Run(context.Background(), cfg, stdin, &out, &out)
@@ -115,5 +128,9 @@ func runCase(t *testing.T, dir string) []byte {
 	} else {
 		out.WriteString("-- Run: ok\n")
 	}
-	return out.Bytes()
+	got := bytes.ReplaceAll(out.Bytes(), []byte(tmp), []byte("$TMP"))
+	for _, re := range masks {
+		got = re.ReplaceAll(got, []byte("<masked>"))
+	}
+	return got
 }

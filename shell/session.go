@@ -2,7 +2,9 @@ package shell
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
 	"strconv"
@@ -94,6 +96,10 @@ func (s *Shell) redirect(name string, once bool) error {
 	}
 	f, err := os.Create(name)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is in the message already
+		}
 		return fmt.Errorf("cannot open %q: %v", name, err)
 	}
 	s.out.Flush()

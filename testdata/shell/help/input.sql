@@ -1,0 +1,5 @@
+.help q
+.help .ex
+.help e
+.help nothing
+.help a b

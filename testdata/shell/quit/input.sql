@@ -1,0 +1,3 @@
+select 'before';
+.quit 7
+select 'not reached';

@@ -243,7 +243,7 @@ func (t *Tokenizer) appendSegments(dst []string, s string) []string {
 		panic(err) // the embedded dictionary is part of the build
 	}
 	for _, w := range seg.Cut(s, false) {
-		if utf8.RuneCountInString(w) < t.opt.MinLengthCJK || t.stop[w] {
+		if utf8.RuneCountInString(w) < t.opt.MinLengthCJK || t.stop[w] || (!t.opt.KeepStopWords && isNumeralWord(w)) {
 			continue
 		}
 		dst = append(dst, w)
@@ -278,6 +278,24 @@ func segmenter() (*gse.Segmenter, error) {
 		seg = s
 	})
 	return seg, segErr
+}
+
+// Chinese numerals, and the measure words that follow them in a quantity.
+const (
+	zhNumerals = "零一二两三四五六七八九十百千万亿几半"
+	zhMeasures = "个份块次点些盒碗瓶杯袋斤元毛只条张件串多"
+)
+
+// isNumeralWord reports whether a segment is a Chinese number or a
+// quantity (两, 一半, 一份, 两个, 一个半, 十几块): numbers are not topic
+// words, whatever the script.
+func isNumeralWord(w string) bool {
+	for i, r := range w {
+		if !strings.ContainsRune(zhNumerals, r) && (i == 0 || !strings.ContainsRune(zhMeasures, r)) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // InDictionary reports whether w is a word of the embedded Chinese dictionary.

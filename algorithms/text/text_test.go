@@ -4,44 +4,56 @@ import (
 	"bufio"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
-// expected: testdata/text/zh_expected.tsv, reviewed by hand: every term is a
-// word of the embedded dictionary; particles, numbers and punctuation are gone.
+// expected: testdata/text/zh_expected.tsv, reviewed by hand word by word
+// (see its header): every expected term is a dictionary word of 2+
+// characters or one of the line's user words, and the segmentation gives
+// exactly those terms.
 func TestChineseSentences(t *testing.T) {
 	f, err := os.Open("../../testdata/text/zh_expected.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	tk, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	sc := bufio.NewScanner(f)
-	n := 0
+	n, withUser := 0, 0
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(line, "#") || line == "" {
 			continue
 		}
-		parts := strings.SplitN(line, "\t", 2)
+		parts := strings.Split(line, "\t")
+		if len(parts) < 2 || len(parts) > 3 {
+			t.Fatalf("bad line %q", line)
+		}
 		want := strings.Fields(parts[1])
+		var user []string
+		if len(parts) == 3 {
+			user = strings.Fields(parts[2])
+			withUser++
+		}
+		tk, err := New(Options{UserWords: user})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got := tk.Tokens(parts[0]); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: got %q, want %q", parts[0], got, want)
+			t.Errorf("%s (user words %q): got %q, want %q", parts[0], user, got, want)
 		}
 		for _, w := range want {
-			if !InDictionary(w) {
-				t.Errorf("%s: expected term %q is not a dictionary word", parts[0], w)
+			if !slices.Contains(user, w) && !InDictionary(w) || utf8.RuneCountInString(w) < 2 {
+				t.Errorf("%s: expected term %q is neither a dictionary word of 2+ characters nor a user word", parts[0], w)
 			}
 		}
 		n++
 	}
-	if n < 10 {
-		t.Fatalf("only %d sentences", n)
+	if n < 20 || withUser < 3 {
+		t.Fatalf("only %d sentences, %d with user words", n, withUser)
 	}
 }
 
@@ -117,4 +129,18 @@ func FuzzTokens(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestChineseNumbersAreDropped(t *testing.T) {
+	t.Parallel()
+	tk, _ := New(Options{})
+	got := strings.Join(tk.Tokens("等了一个半小时，只送来两份米饭，一半都洒了"), " ")
+	if want := "小时 送来 米饭"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for w, want := range map[string]bool{"一个半": true, "两份": true, "一半": true, "十几块": true, "一个多": true, "多少": false, "半小时": false, "第一次": false, "三明治": false, "个人": false} {
+		if isNumeralWord(w) != want {
+			t.Errorf("isNumeralWord(%q) = %v", w, !want)
+		}
+	}
 }

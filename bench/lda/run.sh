@@ -63,11 +63,12 @@ for c in "${configs[@]}"; do
 	for ((r = 1; r <= REPS; r++)); do
 		echo "== $k topics, $p passes, rep $r/$REPS: marketsql, then gensim" >&2
 		"${CLEAN_ENV[@]}" "$BIN" -configs "$c" -reps 1 -threads "${THREADS:-0}" >>"$OURS"
-		"${CLEAN_ENV[@]}" "$PY" bench/lda/peer.py fit "$k" "$p" 1 2>/dev/null >>"$PEER"
+		# gensim's stderr (warnings, errors) goes to ours: a failing peer must be visible.
+		"${CLEAN_ENV[@]}" "$PY" bench/lda/peer.py fit "$k" "$p" 1 >>"$PEER"
 	done
 done
 # c_npmi by gensim's CoherenceModel, once per configuration (the topics do not change between reps).
 echo "== c_npmi of our topics by gensim's CoherenceModel" >&2
-"$PY" bench/lda/peer.py npmi "$OURS" 2>/dev/null >"$NPMI"
+"$PY" bench/lda/peer.py npmi "$OURS" >"$NPMI"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)   cores: $(nproc)   reps: $REPS"
 "$BIN" -table "$OURS,$PEER,$NPMI"

@@ -1,6 +1,6 @@
 """Fixture for algorithms/lda's bound and inference test: a seeded synthetic corpus, a gensim LdaModel
 fitted on it, gensim's topic parameters, its log_perplexity bound on held-out documents and its inferred
-gamma for them. Run from this directory: /usr/bin/python3 make_bound_fixture.py (gensim 4.2.0, numpy 1.24)."""
+gamma for them. Run from this directory: python3 make_bound_fixture.py (gensim 4.2.0, numpy 1.24)."""
 import json
 import numpy as np
 from gensim.models import LdaModel

@@ -20,14 +20,40 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
 	"github.com/seed-a084b42d/marketsql/shell"
 )
 
-// version is set at link time (-ldflags "-X main.version=...").
+// version is set at link time (-ldflags "-X main.version=..."); when it
+// is not, programVersion reads the module version from the build
+// information.
 var version = "devel"
+
+// programVersion is the version -version and the banner show: the one set
+// at link time, else the main module's version from the build information
+// (a release tag after go install ...@vX.Y.Z, or the pseudo-version Go
+// 1.24+ derives from the VCS), else "devel".
+func programVersion() string {
+	if version != "devel" {
+		return version
+	}
+	return versionOf(debug.ReadBuildInfo())
+}
+
+func versionOf(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "devel"
+	}
+	switch v := bi.Main.Version; v {
+	case "", "(devel)":
+		return "devel"
+	default:
+		return v
+	}
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
@@ -177,7 +203,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	}
 	if f.version {
-		fmt.Fprintf(stdout, "marketsql %s (SQLite %s)\n", version, shell.SQLiteVersion())
+		fmt.Fprintf(stdout, "marketsql %s (SQLite %s)\n", programVersion(), shell.SQLiteVersion())
 		return 0
 	}
 	cfg := f.cfg
@@ -240,7 +266,7 @@ func historyFile() string {
 }
 
 func banner(db string) string {
-	b := fmt.Sprintf("marketsql %s (SQLite %s)\nEnter \".help\" for usage hints, \".functions\" for the models' SQL functions.\n", version, shell.SQLiteVersion())
+	b := fmt.Sprintf("marketsql %s (SQLite %s)\nEnter \".help\" for usage hints, \".functions\" for the models' SQL functions.\n", programVersion(), shell.SQLiteVersion())
 	if db == "" || db == ":memory:" {
 		b += "Connected to a transient in-memory database.\nUse \".open FILENAME\" to reopen on a persistent database.\n"
 	}

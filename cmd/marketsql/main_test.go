@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestRun(t *testing.T) {
 		stdoutHas string // instead of stdout
 		onFreshDB bool   // prepend a new database file to args
 	}{
-		{name: "version", args: []string{"-version"}, stdout: "marketsql devel (SQLite " + shell.SQLiteVersion() + ")\n"},
+		{name: "version", args: []string{"-version"}, stdout: "marketsql " + programVersion() + " (SQLite " + shell.SQLiteVersion() + ")\n"},
 		{name: "help", args: []string{"-help"}, stdoutHas: "Usage: marketsql [OPTIONS] [FILENAME] [SQL...]"},
 		{name: "no database is in memory", args: []string{"-csv"}, stdin: "create table t(a); insert into t values(1); select * from t;\n", stdout: "1\n"},
 		{name: "several SQL arguments", onFreshDB: true, args: []string{"create table t(a)", "insert into t values(7)", "select a*2 from t"}, stdout: "14\n"},
@@ -99,6 +100,35 @@ func reorder(db string, args []string) []string {
 		}
 	}
 	return append(append(flags, db), rest...)
+}
+
+// TestVersion checks where -version takes marketsql's version from: the
+// link-time version, else the module version of the build information,
+// else "devel".
+func TestVersion(t *testing.T) {
+	for _, tc := range []struct {
+		bi   *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{nil, false, "devel"},
+		{&debug.BuildInfo{}, true, "devel"},
+		{&debug.BuildInfo{Main: debug.Module{Path: "github.com/seed-a084b42d/marketsql", Version: "(devel)"}}, true, "devel"},
+		{&debug.BuildInfo{Main: debug.Module{Path: "github.com/seed-a084b42d/marketsql", Version: "v1.2.3"}}, true, "v1.2.3"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261128150000-380893f1a2b3+dirty"}}, true, "v0.0.0-20261128150000-380893f1a2b3+dirty"},
+	} {
+		if got := versionOf(tc.bi, tc.ok); got != tc.want {
+			t.Errorf("versionOf(%+v, %v) = %q, want %q", tc.bi, tc.ok, got, tc.want)
+		}
+	}
+	// What this test binary says, in -v output.
+	bi, ok := debug.ReadBuildInfo()
+	if ok {
+		t.Logf("build info: main module %q version %q; -version prints %q", bi.Main.Path, bi.Main.Version, programVersion())
+	}
+	if version == "devel" && programVersion() != versionOf(bi, ok) {
+		t.Errorf("programVersion() = %q, want the build information's %q", programVersion(), versionOf(bi, ok))
+	}
 }
 
 // TestImportThenQuery checks that an import through the command line lands

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,15 +30,23 @@ func TestMain(m *testing.M) {
 
 // screen collects what a program writes to its terminal.
 type screen struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	mark int // waitFor looks after this offset of the text without escapes
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	mark    int           // waitFor looks after this offset of the text without escapes
+	changed chan struct{} // a send after each write, dropped when one is pending
 }
+
+func newScreen() *screen { return &screen{changed: make(chan struct{}, 1)} }
 
 func (s *screen) Write(p []byte) (int, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
+	n, err := s.buf.Write(p)
+	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+	return n, err
 }
 
 var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
@@ -49,24 +58,52 @@ func (s *screen) text() string {
 	return ansi.ReplaceAllString(s.buf.String(), "")[s.mark:]
 }
 
-// waitFor polls until the output since the mark (without escape
-// sequences) contains want, then moves the mark past it. It fails the
-// test at the deadline.
-func (s *screen) waitFor(t *testing.T, deadline time.Time, want, doing string) {
-	t.Helper()
+// find moves the mark past the first want after it and reports whether
+// there was one.
+func (s *screen) find(want string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clean := ansi.ReplaceAllString(s.buf.String(), "")
+	if i := strings.Index(clean[s.mark:], want); i >= 0 {
+		s.mark += i + len(want)
+		return true
+	}
+	return false
+}
+
+// session is the shell running on a pseudo-terminal.
+type session struct {
+	t        *testing.T
+	scr      *screen
+	exited   chan struct{} // closed when the shell has exited
+	waitErr  error         // cmd.Wait's result, once exited is closed
+	deadline time.Time     // a hang guard only: the test binary's own deadline
+}
+
+// waitFor waits until the terminal shows want after the mark, then moves
+// the mark past it. It fails the test at once if the shell exits first (a
+// crash is a failure, not a wait), and at the deadline of the test binary
+// (go test -timeout) if nothing comes: that guards against a hang and
+// asserts nothing about speed.
+func (s *session) waitFor(want, doing string) {
+	s.t.Helper()
+	hang := time.NewTimer(time.Until(s.deadline))
+	defer hang.Stop()
 	for {
-		s.mu.Lock()
-		clean := ansi.ReplaceAllString(s.buf.String(), "")
-		if i := strings.Index(clean[s.mark:], want); i >= 0 {
-			s.mark += i + len(want)
-			s.mu.Unlock()
+		if s.scr.find(want) {
 			return
 		}
-		s.mu.Unlock()
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %q did not appear on the terminal; it shows:\n%s", doing, want, clean[s.mark:])
+		select {
+		case <-s.scr.changed:
+		case <-s.exited:
+			// The last output may have arrived just before the exit.
+			if s.scr.find(want) {
+				return
+			}
+			s.t.Fatalf("%s: the shell exited (%v) before %q appeared; the terminal shows:\n%s", doing, s.waitErr, want, s.scr.text())
+		case <-hang.C:
+			s.t.Fatalf("%s: %q did not appear before the test's deadline; the terminal shows:\n%s", doing, want, s.scr.text())
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -85,12 +122,32 @@ func modelRow(t *testing.T, db, name string) string {
 // would: a statement typed over two lines with a table name completed by
 // Tab, a long training cancelled with Ctrl-C (the previous model stays),
 // the shell still answering, Ctrl-D to leave, and the history file.
+//
+// It skips only when the system has no pseudo-terminal to give; anything
+// else (the shell not starting, dying, not answering, changing the model,
+// exiting badly) fails it. It asserts no durations: the Ctrl-C latency is
+// measured and logged (go test -v shows it), and the only time limit is
+// the test binary's deadline, against hangs.
 func TestTerminal(t *testing.T) {
 	start := time.Now()
-	deadline := start.Add(55 * time.Second)
+	deadline := start.Add(10 * time.Minute)
+	if d, ok := t.Deadline(); ok {
+		deadline = d.Add(-15 * time.Second) // time to report before go test panics
+	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	hist := filepath.Join(dir, "history")
+
+	// The terminal first: without one the test cannot run at all.
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("skipped: no pseudo-terminal available on this system (pty.Open: %v), so the real-terminal test cannot run", err)
+	}
+	defer ptmx.Close()
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 120}); err != nil {
+		tty.Close()
+		t.Fatalf("sizing the pseudo-terminal: %v", err)
+	}
 
 	// A small table with a model trained on it, and a big one to train on
 	// for far longer than the test waits.
@@ -105,83 +162,113 @@ func TestTerminal(t *testing.T) {
 			"random() / 9.2e18, random() / 9.2e18, random() / 9.2e18, random() / 9.2e18 from n",
 	}
 	if code := run(context.Background(), setup, strings.NewReader(""), &out, &errb); code != 0 {
+		tty.Close()
 		t.Fatalf("setup: exit %d: %s", code, errb.String())
 	}
 	before := modelRow(t, db, "seg")
 	if !strings.HasPrefix(before, "seg|kmeans|") {
+		tty.Close()
 		t.Fatalf("setup: model row %q", before)
 	}
 
 	cmd := exec.Command(os.Args[0], db)
 	cmd.Env = append(os.Environ(), "MARKETSQL_TEST_MAIN=1", "TERM=xterm", "MARKETSQL_HISTORY="+hist, "HOME="+dir)
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	err = cmd.Start()
+	tty.Close() // the shell has it now
 	if err != nil {
-		t.Skipf("cannot allocate a pseudo-terminal, so the real-terminal test cannot run: %v", err)
+		t.Fatalf("starting the shell on the pseudo-terminal: %v", err)
 	}
-	defer tty.Close()
-	exited := make(chan error, 1)
-	scr := &screen{}
+	s := &session{t: t, scr: newScreen(), exited: make(chan struct{}), deadline: deadline}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
-			n, err := tty.Read(buf)
-			scr.Write(buf[:n])
+			n, err := ptmx.Read(buf)
+			s.scr.Write(buf[:n])
 			if err != nil {
 				return
 			}
 		}
 	}()
-	go func() { exited <- cmd.Wait() }()
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.exited)
+	}()
 	defer func() {
-		if cmd.ProcessState == nil {
+		select {
+		case <-s.exited:
+		default: // the test failed with the shell still running
 			cmd.Process.Kill()
+			<-s.exited
+		}
+		if t.Failed() || os.Getenv("PTY_DUMP") != "" {
+			t.Logf("whole terminal session:\n%s", ansi.ReplaceAllString(func() string {
+				s.scr.mu.Lock()
+				defer s.scr.mu.Unlock()
+				return s.scr.buf.String()
+			}(), ""))
 		}
 	}()
-	typeText := func(s string) {
+	typeText := func(text string) {
 		t.Helper()
-		if _, err := tty.Write([]byte(s)); err != nil {
-			t.Fatalf("typing %q: %v", s, err)
+		select {
+		case <-s.exited:
+			t.Fatalf("typing %q: the shell has exited (%v); the terminal shows:\n%s", text, s.waitErr, s.scr.text())
+		default:
+		}
+		if _, err := ptmx.Write([]byte(text)); err != nil {
+			t.Fatalf("typing %q: %v", text, err)
 		}
 	}
 
-	scr.waitFor(t, deadline, "marketsql> ", "starting the shell")
+	s.waitFor("marketsql> ", "starting the shell")
 
 	// A statement over two lines; "custo" + Tab completes to "customers".
 	typeText("select count(*) as n,\r")
-	scr.waitFor(t, deadline, "   ...> ", "continuing a statement")
+	s.waitFor("   ...> ", "continuing a statement")
 	typeText("  sum(spend) as total from custo")
 	typeText("\t")
-	scr.waitFor(t, deadline, "customers", "completing a table name with Tab")
+	s.waitFor("customers", "completing a table name with Tab")
 	typeText(";\r")
-	scr.waitFor(t, deadline, "12345.5", "running the two-line statement")
-	scr.waitFor(t, deadline, "marketsql> ", "prompting again")
+	s.waitFor("12345.5", "running the two-line statement")
+	s.waitFor("marketsql> ", "prompting again")
 
 	// A long training, cancelled once its progress shows.
 	typeText(`select kmeans_train('seg', 'big', '{"k": 400, "max_iter": 1000, "n_init": 10, "init": "random"}');` + "\r")
-	scr.waitFor(t, deadline, "kmeans_train seg", "showing the training's progress")
+	s.waitFor("kmeans_train seg", "showing the training's progress")
 	typeText("\x03")
-	scr.waitFor(t, deadline, "interrupted", "cancelling the training with Ctrl-C")
-	scr.waitFor(t, deadline, "marketsql> ", "prompting after Ctrl-C")
+	pressed := time.Now()
+	s.waitFor("interrupted", "cancelling the training with Ctrl-C")
+	latency := time.Since(pressed)
+	s.waitFor("marketsql> ", "prompting after Ctrl-C")
+	// Logged, not asserted (timing assertions are flaky on loaded machines);
+	// issue 5 asks for under a second.
+	t.Logf("Ctrl-C latency: %v from typing ^C to \"interrupted\" on the terminal", latency.Round(time.Millisecond))
 
 	// Still alive, and the model is the old one.
 	typeText("select 'alive' || 42 as still;\r")
-	scr.waitFor(t, deadline, "alive42", "answering after Ctrl-C")
-	typeText(".models\r")
-	scr.waitFor(t, deadline, "customers", "listing the models")
+	s.waitFor("alive42", "answering after Ctrl-C")
+	version := strings.Split(before, "|")[2]
+	typeText("select 'version ' || version as v from ml_models where name = 'seg';\r")
+	s.waitFor("version "+version, "showing the model's version, still "+version)
+	typeText(".models seg\r")
+	s.waitFor("customers", "listing the model, still trained on customers")
+	s.waitFor("marketsql> ", "prompting after .models")
 
-	// Ctrl-D leaves.
+	// Ctrl-D leaves, with status 0.
 	typeText("\x04")
 	select {
-	case err := <-exited:
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) {
-			t.Fatalf("waiting for the shell: %v", err)
-		}
-		if code := cmd.ProcessState.ExitCode(); code != 0 {
-			t.Errorf("exit status %d after Ctrl-D, want 0; terminal:\n%s", code, scr.text())
-		}
+	case <-s.exited:
 	case <-time.After(time.Until(deadline)):
-		t.Fatalf("the shell did not exit after Ctrl-D; terminal:\n%s", scr.text())
+		t.Fatalf("the shell did not exit after Ctrl-D before the test's deadline; terminal:\n%s", s.scr.text())
+	}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(s.waitErr, &ee):
+		t.Errorf("after Ctrl-D: %v, want exit status 0; terminal:\n%s", ee, s.scr.text())
+	case s.waitErr != nil:
+		t.Fatalf("waiting for the shell: %v", s.waitErr)
 	}
 
 	if after := modelRow(t, db, "seg"); after != before {
@@ -195,7 +282,4 @@ func TestTerminal(t *testing.T) {
 		t.Errorf("history does not hold the two-line statement as one entry:\n%s", h)
 	}
 	t.Logf("terminal session took %v", time.Since(start).Round(time.Millisecond))
-	if os.Getenv("PTY_DUMP") != "" {
-		t.Logf("terminal:\n%s", ansi.ReplaceAllString(scr.buf.String(), ""))
-	}
 }

@@ -18,6 +18,10 @@ type ALSOptions struct {
 	CGSteps        int     // conjugate-gradient steps per row and sweep [3]
 	Seed           uint64  // seeds the initial factors
 	Threads        int     // worker goroutines [all cores]
+	// Exact uses Regularization and Alpha as given, 0 included (no
+	// penalty; the same confidence for every entry), instead of taking a
+	// zero as the default.
+	Exact bool
 	// InitUsers and InitItems, if set, are the initial factors (users×F and
 	// items×F, row-major) instead of seeded uniform [0, 0.01) values.
 	InitUsers, InitItems []float32
@@ -30,10 +34,10 @@ func (o *ALSOptions) defaults() {
 	if o.Factors <= 0 {
 		o.Factors = 64
 	}
-	if o.Regularization == 0 {
+	if o.Regularization == 0 && !o.Exact {
 		o.Regularization = 0.01
 	}
-	if o.Alpha == 0 {
+	if o.Alpha == 0 && !o.Exact {
 		o.Alpha = 40
 	}
 	if o.Iterations <= 0 {

@@ -29,6 +29,9 @@ type KNNOptions struct {
 	// K1 and B are the BM25 parameters; 0 means 1.2 and 0.75 (the
 	// defaults of implicit's BM25Recommender).
 	K1, B float64
+	// Exact uses K1 and B as given, 0 included (B = 0: no length
+	// normalization), instead of taking a zero as the default.
+	Exact bool
 	// Threads bounds worker goroutines; 0 means all cores.
 	Threads int
 	// Progress, if set, is called on the calling goroutine before each block
@@ -54,6 +57,7 @@ func (n *Neighbors) Of(i int) ([]int32, []float64) {
 
 // Weight returns the user×item matrix x weighted for item-kNN. x is not
 // changed.
+// A zero k1 or b means its default, 1.2 or 0.75.
 func Weight(x *CSR, w Weighting, k1, b float64) *CSR {
 	if k1 == 0 {
 		k1 = 1.2
@@ -61,6 +65,11 @@ func Weight(x *CSR, w Weighting, k1, b float64) *CSR {
 	if b == 0 {
 		b = 0.75
 	}
+	return weight(x, w, k1, b)
+}
+
+// weight is Weight with k1 and b used as given.
+func weight(x *CSR, w Weighting, k1, b float64) *CSR {
 	out := &CSR{Rows: x.Rows, Cols: x.Cols, Indptr: x.Indptr, Indices: x.Indices, Data: make([]float64, len(x.Data))}
 	copy(out.Data, x.Data)
 	switch w {
@@ -114,7 +123,12 @@ func Weight(x *CSR, w Weighting, k1, b float64) *CSR {
 // products of the weighted item columns (XᵀX with the diagonal left out),
 // so with Cosine they are cosines.
 func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
-	xw := Weight(x, opt.Weighting, opt.K1, opt.B)
+	var xw *CSR
+	if opt.Exact {
+		xw = weight(x, opt.Weighting, opt.K1, opt.B)
+	} else {
+		xw = Weight(x, opt.Weighting, opt.K1, opt.B)
+	}
 	xt := xw.Transpose()
 	ni := x.Cols
 	threads := threadsOr(opt.Threads)

@@ -24,7 +24,14 @@ type Accumulator struct {
 }
 
 // NewAccumulator evaluates top-n lists over a catalogue of items items.
+// When items > 0, an n above items is capped at items (no list can be
+// longer), so n never sizes an allocation beyond the catalogue; Result's N
+// is the capped n.
 func NewAccumulator(n, items int) *Accumulator {
+	if items > 0 && n > items {
+		n = items
+	}
+	n = max(n, 0)
 	a := &Accumulator{n: n, items: items, recommend: map[int32]struct{}{}, disc: make([]float64, n)}
 	for k := range a.disc {
 		a.disc[k] = 1 / math.Log2(float64(k+2))

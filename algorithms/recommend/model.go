@@ -275,8 +275,10 @@ func (m *Model) itemNorms() []float64 {
 }
 
 // Evaluate computes ranking metrics at n for the users in relevant (user
-// index → relevant items), recommending as TopUser does.
+// index → relevant items), recommending as TopUser does. An n above the
+// number of items is capped at it, as NewAccumulator does.
 func (m *Model) Evaluate(relevant map[int]map[int32]bool, n int, includeSeen bool, threads int) Ranking {
+	n = min(n, m.Items())
 	users := make([]int, 0, len(relevant))
 	for u := range relevant {
 		users = append(users, u)

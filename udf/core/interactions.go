@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
+	"unicode/utf8"
 )
 
 // Interactions is a (user, item[, weight]) source read into memory. Users
@@ -70,7 +72,7 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 				in.Skipped++
 				continue
 			}
-			return nil, Errorf(fn, "row %d: user column %q is %s%s", n, cols[0], problem, hint)
+			return nil, Errorf(fn, "row %d: user column %s is %s%s", n, quoteShort(cols[0]), problem, hint)
 		}
 		i, problem := interactionKey(vals[1])
 		if problem != "" {
@@ -78,7 +80,7 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 				in.Skipped++
 				continue
 			}
-			return nil, Errorf(fn, "row %d (%s=%s): item column %q is %s%s", n, cols[0], keyText(u), cols[1], problem, hint)
+			return nil, Errorf(fn, "row %d (%s=%s): item column %s is %s%s", n, cutShort(cols[0]), shortKey(u), quoteShort(cols[1]), problem, hint)
 		}
 		w := 1.0
 		if len(cols) == 3 {
@@ -91,7 +93,8 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 					in.Skipped++
 					continue
 				}
-				return nil, Errorf(fn, "row %d (%s=%s, %s=%s): weight column %q is %s%s", n, cols[0], keyText(u), cols[1], keyText(i), cols[2], problem, hint)
+				return nil, Errorf(fn, "row %d (%s=%s, %s=%s): weight column %s is %s%s", n, cutShort(cols[0]), shortKey(u),
+					cutShort(cols[1]), shortKey(i), quoteShort(cols[2]), problem, hint)
 			}
 			if w == 0 {
 				in.Zero++
@@ -149,10 +152,14 @@ func interactionKey(v driver.Value) (any, string) {
 }
 
 // InteractionKey converts a SQL argument to a key as ReadInteractions
-// does; ok is false for NULL.
+// does; ok is false for NULL. A BLOB argument is an error naming the
+// argument: SQLite never compares a BLOB equal to an INTEGER or TEXT key.
 func InteractionKey(fn, argName string, v any) (any, bool, error) {
-	if b, isBytes := v.([]byte); isBytes && b == nil {
-		return nil, false, nil
+	if b, isBytes := v.([]byte); isBytes {
+		if b == nil { // how mattn passes NULL to an `any` argument
+			return nil, false, nil
+		}
+		return nil, false, Errorf(fn, "argument %s is a BLOB of %d bytes; keys must be INTEGER or TEXT", argName, len(b))
 	}
 	k, problem := interactionKey(v)
 	if problem == "NULL" {
@@ -183,5 +190,35 @@ func KeyLess(a, b any) bool {
 	return a.(string) < b.(string)
 }
 
-// KeyText renders a key for messages: integers as they are, text quoted.
-func KeyText(k any) string { return keyText(k) }
+// Messages quote user values (keys, column names) only as a short prefix,
+// so a megabyte-long key cannot make a megabyte-long error.
+const shortMax = 40
+
+// cutShort cuts s to at most shortMax bytes on a rune boundary, marking a
+// cut with "...".
+func cutShort(s string) string {
+	if len(s) <= shortMax {
+		return s
+	}
+	n := shortMax
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// quoteShort quotes the short prefix of s.
+func quoteShort(s string) string { return strconv.Quote(cutShort(s)) }
+
+// shortKey renders a key for a message: integers as they are, text quoted
+// and cut to a short prefix.
+func shortKey(k any) string {
+	if s, ok := k.(string); ok {
+		return quoteShort(s)
+	}
+	return fmt.Sprint(k)
+}
+
+// KeyText renders a key for messages: integers as they are, text quoted
+// and cut to a short prefix.
+func KeyText(k any) string { return shortKey(k) }

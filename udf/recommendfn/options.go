@@ -10,7 +10,10 @@ import (
 )
 
 // Options are the training options of recommend_train; the JSON keys are
-// given in brackets. The zero value of a field means its default.
+// given in brackets. The zero value of a field means its default; where 0
+// is itself a meaningful value (regularization, alpha, bm25_b, neighbors),
+// a Zero... or ...All flag asks for it, as an explicit 0 in JSON does. The
+// values used are stored in ml_models.options exactly, an explicit 0 as 0.
 type Options struct {
 	// Method is "als" (default), "item_knn", "user_knn" or "popular"
 	// ("method").
@@ -18,9 +21,14 @@ type Options struct {
 	// Factors is the number of ALS latent factors ("factors"); 0 means 64.
 	Factors int
 	// Regularization is ALS's L2 penalty ("regularization"); 0 means 0.01.
-	Regularization float64
-	// Alpha scales ALS confidence, c = 1 + alpha·weight ("alpha"); 0 means 40.
-	Alpha float64
+	// ZeroRegularization trains without a penalty ("regularization": 0 in
+	// JSON).
+	Regularization     float64
+	ZeroRegularization bool
+	// Alpha scales ALS confidence, c = 1 + alpha·weight ("alpha"); 0 means
+	// 40. ZeroAlpha gives every entry confidence 1 ("alpha": 0 in JSON).
+	Alpha     float64
+	ZeroAlpha bool
 	// Iterations is the number of ALS sweeps ("iterations"); 0 means 15.
 	Iterations int
 	// CGSteps is the number of conjugate-gradient steps per row and sweep
@@ -39,7 +47,10 @@ type Options struct {
 	Weighting string
 	// BM25K1 and BM25B are the BM25 parameters ("bm25_k1", "bm25_b"); 0
 	// means 1.2 and 0.75, the defaults of implicit's BM25Recommender.
+	// ZeroBM25B turns off length normalization ("bm25_b": 0 in JSON); a
+	// k1 of 0 is not accepted.
 	BM25K1, BM25B float64
+	ZeroBM25B     bool
 	// KeepWeights trains on the summed weights instead of 1 per purchased
 	// item ("binarize": false; binarizing is the default).
 	KeepWeights bool
@@ -73,15 +84,13 @@ func parseOptions(fn string, text any) (Options, error) {
 	opt.Weighting = o.Enum("weighting", "cosine", "cosine", "bm25", "tfidf")
 	opt.BM25K1 = o.Float("bm25_k1", 1.2, 1e-9, 1e9)
 	opt.BM25B = o.Float("bm25_b", 0.75, 0, 1)
-	if opt.BM25B == 0 && o.Has("bm25_b") {
-		opt.BM25B = math.SmallestNonzeroFloat64 // an explicit 0: no length normalization
-	}
+	// An explicit 0 is a value, not "unset": keep it as 0, flagged.
+	opt.ZeroBM25B = o.Has("bm25_b") && opt.BM25B == 0
 	opt.KeepWeights = !o.Bool("binarize", true)
 	opt.SkipBad = o.Enum("on_null", "error", "error", "skip") == "skip"
 	opt.Threads = o.Int("threads", 0, 0, 1024)
-	if opt.Regularization == 0 && o.Has("regularization") {
-		opt.Regularization = math.SmallestNonzeroFloat64 // an explicit 0
-	}
+	opt.ZeroRegularization = o.Has("regularization") && opt.Regularization == 0
+	opt.ZeroAlpha = o.Has("alpha") && opt.Alpha == 0
 	return opt, o.Err()
 }
 
@@ -109,10 +118,10 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	if o.Factors > 1024 {
 		return o, core.Errorf(fn, "option \"factors\" must be an integer from 1 to 1024, got %d", o.Factors)
 	}
-	if o.Regularization == 0 {
+	if o.Regularization == 0 && !o.ZeroRegularization {
 		o.Regularization = 0.01
 	}
-	if o.Alpha == 0 {
+	if o.Alpha == 0 && !o.ZeroAlpha {
 		o.Alpha = 40
 	}
 	if o.Iterations <= 0 {
@@ -130,7 +139,7 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	if o.BM25K1 == 0 {
 		o.BM25K1 = 1.2
 	}
-	if o.BM25B == 0 {
+	if o.BM25B == 0 && !o.ZeroBM25B {
 		o.BM25B = 0.75
 	}
 	for _, v := range []struct {
@@ -140,6 +149,9 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 		if v.v < 0 || math.IsNaN(v.v) || math.IsInf(v.v, 0) {
 			return o, core.Errorf(fn, "option %q must be a non-negative number, got %g", v.name, v.v)
 		}
+	}
+	if o.BM25B > 1 {
+		return o, core.Errorf(fn, "option \"bm25_b\" must be a number from 0 to 1, got %g", o.BM25B)
 	}
 	if o.Threads <= 0 {
 		o.Threads = env.Threads

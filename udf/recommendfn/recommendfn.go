@@ -15,11 +15,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
+	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -79,16 +82,30 @@ func load(c *core.Conn, fn string, name any) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkName(fn, s); err != nil {
+		return nil, err
+	}
 	return loadCached(c, fn, s)
 }
 
-// count reads the optional n argument: default 10, at least 1.
-func count(fn string, v any) (int, error) {
+// checkName is catalog.CheckName with the name quoted only as a short
+// prefix: a name is a user value, and may be a megabyte long.
+func checkName(fn, name string) error {
+	if catalog.CheckName(name) != nil {
+		return core.Errorf(fn, "invalid model name %s: use letters, digits and _ (at most 64, not starting with a digit)", quote(name))
+	}
+	return nil
+}
+
+// count reads the optional n argument: default 10, at least 1, and at most
+// items, the number of items of the model (no list is longer), so that n
+// never sizes an allocation beyond the catalogue.
+func count(fn string, v any, items int) (int, error) {
 	if v == nil {
-		return 10, nil
+		return max(min(10, items), 1), nil
 	}
 	if b, ok := v.([]byte); ok && b == nil {
-		return 10, nil
+		return max(min(10, items), 1), nil
 	}
 	n, err := core.Integer(fn, "n", v)
 	if err != nil {
@@ -97,7 +114,7 @@ func count(fn string, v any) (int, error) {
 	if n < 1 {
 		return 0, core.Errorf(fn, "n must be at least 1, got %d", n)
 	}
-	return int(min(n, math.MaxInt32)), nil
+	return int(max(min(n, int64(items), math.MaxInt32), 1)), nil
 }
 
 // callOptions reads the options of recommend and recommend_basket.
@@ -135,9 +152,9 @@ func recommendUser(c *core.Conn, args []any) ([][]any, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, core.Errorf(fn, "argument user is NULL; pass a user key (%s)", m.UserColumn)
+		return nil, core.Errorf(fn, "argument user is NULL; pass a user key (%s)", abbreviate(m.UserColumn))
 	}
-	n, err := count(fn, args[2])
+	n, err := count(fn, args[2], len(m.Items))
 	if err != nil {
 		return nil, err
 	}
@@ -181,13 +198,13 @@ func parseBasket(fn string, m *Model, v any) ([]int32, error) {
 			if err != nil {
 				f, ferr := x.Float64()
 				if ferr != nil || f != math.Trunc(f) || math.Abs(f) >= 1<<53 {
-					return nil, core.Errorf(fn, "items_json element %d is %s; item keys are integers or strings", k+1, x)
+					return nil, core.Errorf(fn, "items_json element %d is %s; item keys are integers or strings", k+1, abbreviate(string(x)))
 				}
 				i = int64(f)
 			}
 			key = i
 		default:
-			return nil, core.Errorf(fn, "items_json element %d is %s; item keys are integers or strings", k+1, jsonText(e))
+			return nil, core.Errorf(fn, "items_json element %d is %s; item keys are integers or strings", k+1, abbreviate(jsonText(e)))
 		}
 		if i, ok := m.Item(key); ok && !seen[int32(i)] {
 			seen[int32(i)] = true
@@ -202,12 +219,22 @@ func jsonText(v any) string {
 	return string(bytes.TrimSpace(b))
 }
 
+// abbreviate cuts a user value quoted in an error message to a short
+// prefix (on a rune boundary) marked with "...".
 func abbreviate(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
+	const max = 40
+	if len(s) <= max {
+		return s
 	}
-	return s
+	n := max
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
+
+// quote quotes the abbreviated s.
+func quote(s string) string { return strconv.Quote(abbreviate(s)) }
 
 func recommendBasket(c *core.Conn, args []any) ([][]any, error) {
 	const fn = "recommend_basket"
@@ -219,7 +246,7 @@ func recommendBasket(c *core.Conn, args []any) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := count(fn, args[2])
+	n, err := count(fn, args[2], len(m.Items))
 	if err != nil {
 		return nil, err
 	}
@@ -251,15 +278,15 @@ func similarItems(c *core.Conn, args []any) ([][]any, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, core.Errorf(fn, "argument item is NULL; pass an item key (%s)", m.ItemColumn)
+		return nil, core.Errorf(fn, "argument item is NULL; pass an item key (%s)", abbreviate(m.ItemColumn))
 	}
-	n, err := count(fn, args[2])
+	n, err := count(fn, args[2], len(m.Items))
 	if err != nil {
 		return nil, err
 	}
 	i, known := m.Item(key)
 	if !known {
-		return nil, core.Errorf(fn, "item %s is not in model %q (it has %d items); similar items need an item the model was trained on", core.KeyText(key), args[0], len(m.Items))
+		return nil, core.Errorf(fn, "item %s is not in model %s (it has %d items); similar items need an item the model was trained on", core.KeyText(key), quote(fmt.Sprint(args[0])), len(m.Items))
 	}
 	s := m.getScratch()
 	defer m.putScratch(s)
@@ -277,7 +304,7 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := count(fn, args[2])
+	n, err := count(fn, args[2], len(m.Items))
 	if err != nil {
 		return nil, err
 	}
@@ -288,6 +315,12 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 	in, err := c.ReadInteractions(fn, query, true)
 	if err != nil {
 		return nil, err
+	}
+	switch {
+	case in.Rows == 0:
+		return nil, core.Errorf(fn, "the holdout source has no rows; pass the (user, item) rows held out of training, e.g. the purchases after a cut-off date")
+	case len(in.U) == 0:
+		return nil, core.Errorf(fn, "none of the holdout's %d rows is usable (%d with a NULL key or weight, %d of weight 0); nothing to evaluate", in.Rows, in.Skipped, in.Zero)
 	}
 	relevant := map[int]map[int32]bool{}
 	unknownUsers := map[any]bool{}
@@ -319,6 +352,11 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 	}
 	if err := c.Check(); err != nil {
 		return nil, core.Errorf(fn, "%w", err)
+	}
+	if len(relevant) == 0 {
+		return nil, core.Errorf(fn, "no holdout user can be evaluated: of its %d users, %d are not in the model and %d have only items they already had in training; "+
+			"was the model trained on the holdout rows too? Train on the rows before a cut-off date and hold out the rest",
+			len(in.Users), len(unknownUsers), len(in.Users)-len(unknownUsers))
 	}
 	r := m.Evaluate(relevant, n, false, c.Env.Threads)
 	suffix := "@" + strconv.Itoa(n)

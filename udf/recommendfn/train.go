@@ -34,8 +34,8 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := c.CheckWrite(fn); err != nil {
 		return nil, err
 	}
-	if err := catalog.CheckName(name); err != nil {
-		return nil, core.Errorf(fn, "%v", err)
+	if err := checkName(fn, name); err != nil {
+		return nil, err
 	}
 	if err := catalog.CanWrite(c.SQL); err != nil {
 		return nil, core.Errorf(fn, "%w", err)
@@ -59,9 +59,9 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	case len(in.U) == 0:
 		return nil, core.Errorf(fn, "none of the source's %d rows is usable (%d skipped, %d of weight 0); nothing to learn from", in.Rows, in.Skipped, in.Zero)
 	case len(in.Users) < 2:
-		return nil, core.Errorf(fn, "the source has a single user (%s=%s); recommendations need at least 2 users", in.UserColumn, core.KeyText(in.Users[0]))
+		return nil, core.Errorf(fn, "the source has a single user (%s=%s); recommendations need at least 2 users", abbreviate(in.UserColumn), core.KeyText(in.Users[0]))
 	case len(in.Items) < 2:
-		return nil, core.Errorf(fn, "the source has a single item (%s=%s); recommendations need at least 2 items", in.ItemColumn, core.KeyText(in.Items[0]))
+		return nil, core.Errorf(fn, "the source has a single item (%s=%s); recommendations need at least 2 items", abbreviate(in.ItemColumn), core.KeyText(in.Items[0]))
 	}
 	x := recommend.NewCSR(len(in.Users), len(in.Items), in.U, in.I, in.W)
 	if !opt.KeepWeights {
@@ -73,7 +73,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	check := func() error { return c.Check() }
 	ro.ALS = recommend.ALSOptions{
 		Factors: opt.Factors, Regularization: opt.Regularization, Alpha: opt.Alpha, Iterations: opt.Iterations,
-		CGSteps: opt.CGSteps, Seed: opt.Seed, Threads: opt.Threads,
+		CGSteps: opt.CGSteps, Seed: opt.Seed, Threads: opt.Threads, Exact: true,
 		Progress: func(it int) error {
 			if err := check(); err != nil {
 				return err
@@ -84,7 +84,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 			return nil
 		},
 	}
-	ro.KNN = recommend.KNNOptions{Neighbors: opt.Neighbors, K1: opt.BM25K1, B: opt.BM25B, Threads: opt.Threads,
+	ro.KNN = recommend.KNNOptions{Neighbors: opt.Neighbors, K1: opt.BM25K1, B: opt.BM25B, Exact: true, Threads: opt.Threads,
 		Progress: func(done, total int) error {
 			if err := check(); err != nil {
 				return err

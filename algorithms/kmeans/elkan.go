@@ -24,6 +24,7 @@ type elkanState struct {
 	stamp []int32   // epoch at which each row's bounds were exact
 	hist  []float64 // (epochs+1)×k cumulative centre shifts
 	cch   []float64 // k×k half centre-centre distances, +Inf on the diagonal
+	surv  []int32   // per chunk k: the centres a row's bounds cannot rule out
 	epoch int
 }
 
@@ -34,7 +35,8 @@ func (it *iter) elkanInit(haveBounds bool) error {
 	n, k := it.dt.n, it.k
 	e := it.el
 	if e == nil {
-		e = &elkanState{lb: make([]float64, n*k), stamp: make([]int32, n), cch: make([]float64, k*k)}
+		e = &elkanState{lb: make([]float64, n*k), stamp: make([]int32, n), cch: make([]float64, k*k),
+			surv: make([]int32, it.dt.nchunk*k)}
 		it.el = e
 	}
 	e.epoch = 0
@@ -130,22 +132,57 @@ func (it *iter) elkanPass(update, full bool) (int, error) {
 			}
 			nq = 0
 		}
-		for i := lo; i < hi; i++ {
-			if !full {
+		push := func(i int) {
+			q[nq] = i
+			nq++
+			if nq == 4 {
+				flush()
+			}
+		}
+		if full {
+			for i := lo; i < hi; i++ {
+				push(i)
+			}
+		} else {
+			// Phase 1: Hamerly's test on the upper bound alone (no row and
+			// no lower bound read); phase 2: the rows that failed it, their
+			// data and bounds prefetched a few rows ahead.
+			tight := it.tight[lo:hi]
+			nt := 0
+			for i := lo; i < hi; i++ {
+				a := int(lab[i])
+				st := int(e.stamp[i])
+				if upper[i]+(hNow[a]-e.hist[st*k+a]) > it.half[a] {
+					tight[nt] = int32(i)
+					nt++
+				}
+			}
+			const ahead = 8
+			pre := func(i int) {
+				prefetchRow(dt.row(i))
+				prefetchRow(e.lb[i*k : i*k+k])
+			}
+			for t := range min(ahead, nt) {
+				pre(int(tight[t]))
+			}
+			surv := e.surv[c*k : c*k+k]
+			for t := range nt {
+				if t+ahead < nt {
+					pre(int(tight[t+ahead]))
+				}
+				i := int(tight[t])
 				a := int(lab[i])
 				st := int(e.stamp[i])
 				hOld := e.hist[st*k : st*k+k]
 				u := upper[i] + (hNow[a] - hOld[a])
-				if u <= it.half[a] {
-					continue
-				}
 				row := e.lb[i*k : i*k+k]
 				cc := e.cch[a*k : a*k+k]
 				if !elkanNeeds(u, row, cc, hNow, hOld) {
 					continue
 				}
 				// Tighten the upper bound and bring the row's bounds up to date.
-				u = math.Sqrt(max(0, dt.xn[i]+it.cn[a]-2*dotBound(dt.row(i), it.cen[a*d:a*d+d])))
+				x := dt.row(i)
+				u = math.Sqrt(max(0, dt.xn[i]+it.cn[a]-2*dotBound(x, it.cen[a*d:a*d+d])))
 				if st != int(now) {
 					for j := range row {
 						row[j] -= hNow[j] - hOld[j]
@@ -153,14 +190,39 @@ func (it *iter) elkanPass(update, full bool) (int, error) {
 					e.stamp[i] = now
 				}
 				upper[i] = u
-				if !elkanNeeds(u, row, cc, hNow, hNow) {
+				ns := 0
+				for j, l := range row {
+					if u > cc[j] && u > l {
+						surv[ns] = int32(j)
+						ns++
+					}
+				}
+				if ns == 0 {
 					continue
 				}
-			}
-			q[nq] = i
-			nq++
-			if nq == 4 {
-				flush()
+				if 4*(ns+1) > k {
+					push(i) // most centres survive: score all, four rows at a time
+					continue
+				}
+				// Score the row's centre and the survivors exactly as scores4
+				// would (same bits), and pick as argmin would.
+				xn := dt.xn[i]
+				best, bs := a, exactScore(x, it.cen[a*d:a*d+d], it.cn[a])
+				sa := bs
+				for _, j32 := range surv[:ns] {
+					j := int(j32)
+					sj := exactScore(x, it.cen[j*d:j*d+d], it.cn[j])
+					row[j] = math.Sqrt(max(0, xn+sj))
+					if sj < bs || (sj == bs && j < best) {
+						best, bs = j, sj
+					}
+				}
+				upper[i] = math.Sqrt(max(0, xn+bs))
+				if best != a {
+					row[a] = math.Sqrt(max(0, xn+sa))
+					it.setLabel(c, i, best)
+					changes++
+				}
 			}
 		}
 		if nq > 0 {
@@ -189,4 +251,16 @@ func elkanNeeds(u float64, lb, cc, hNow, hOld []float64) bool {
 		}
 	}
 	return false
+}
+
+// exactScore is ||c||² - 2 x·c with the dot product accumulated as scores4
+// accumulates it (one fused multiply-add per dimension, in order), so a
+// decision taken on it is the one Lloyd's pass would take.
+func exactScore(x, c []float64, cn float64) float64 {
+	c = c[:len(x)]
+	var s float64
+	for t, v := range x {
+		s = math.FMA(v, c[t], s)
+	}
+	return cn - 2*s
 }

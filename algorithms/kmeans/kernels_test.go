@@ -46,6 +46,9 @@ func TestScores4MatchesGeneric(t *testing.T) {
 			}
 			for r := range 4 {
 				for j := range s.k {
+					if e := exactScore(x[r], cen[j*s.d:j*s.d+s.d], cn[j]); math.Float64bits(e) != math.Float64bits(got[r*ct.kp+j]) {
+						t.Fatalf("row %d centre %d: exactScore %v, scores4 %v", r, j, e, got[r*ct.kp+j])
+					}
 					ref := cn[j] - 2*dot(x[r], cen[j*s.d:j*s.d+s.d])
 					if math.Abs(got[r*ct.kp+j]-ref) > 1e-9*(1+math.Abs(ref)+cn[j]) {
 						t.Fatalf("row %d centre %d: %v, want about %v", r, j, got[r*ct.kp+j], ref)

@@ -6,12 +6,12 @@ import "math"
 // on the distance to its centre, every row keeps a lower bound on its
 // distance to each centre, and the centre-centre distances prune further: a
 // centre j cannot take row i from its centre a when u(i) <= l(i, j) or
-// u(i) <= ||c_a - c_j|| / 2. Rows for which some centre survives both tests
-// (after the upper bound is tightened) are scored against every centre with
-// the Lloyd kernel, four rows at a time, which gives Lloyd's label and
-// refreshes all k lower bounds with exact distances. With SIMD scoring, all k
-// distances cost little more than the few Elkan would pick, and the labels
-// are Lloyd's by construction.
+// u(i) <= ||c_a - c_j|| / 2. For a row some centre survives (after the upper
+// bound is tightened), the distances to its centre and to the survivors are
+// computed with exactScore, which gives the bits of the Lloyd kernel, and the
+// row takes the nearest as Lloyd's argmin would; when more than a quarter of
+// the centres survive, the row is scored against all of them with the SIMD
+// kernel instead, four rows at a time. Either way the labels are Lloyd's.
 //
 // The lower bounds are not decremented every iteration (k writes per row):
 // each row records the epoch (number of centre updates) at which its bounds

@@ -1,7 +1,7 @@
 // Package kmeans clusters the rows of a dense matrix with k-means: greedy
-// k-means++, random or explicit initialisation, Lloyd's algorithm, an exact
-// bounded variant that skips distance computations, and mini-batch k-means for
-// very large inputs. It follows scikit-learn's semantics (tolerance scaling,
+// k-means++, random or explicit initialisation, Lloyd's algorithm, exact
+// bounded variants that skip distance computations (Hamerly, Elkan), and
+// mini-batch k-means for very large inputs. It follows scikit-learn's semantics (tolerance scaling,
 // iteration counting, empty-cluster relocation) so results can be compared with
 // it, and it is deterministic for a seed whatever the number of threads.
 //
@@ -36,7 +36,8 @@ const (
 type Algorithm int
 
 const (
-	// Auto picks the fastest exact algorithm for the shape of the problem.
+	// Auto picks the fastest exact algorithm; on every shape measured that is
+	// Hamerly (see chooseMode).
 	Auto Algorithm = iota
 	// Lloyd is the classic assign-then-update iteration.
 	Lloyd

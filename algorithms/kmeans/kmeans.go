@@ -1,9 +1,10 @@
 // Package kmeans clusters the rows of a dense matrix with k-means: greedy
 // k-means++, random or explicit initialisation, Lloyd's algorithm, exact
 // bounded variants that skip distance computations (Hamerly, Elkan), and
-// mini-batch k-means for very large inputs. It follows scikit-learn's semantics (tolerance scaling,
-// iteration counting, empty-cluster relocation) so results can be compared with
-// it, and it is deterministic for a seed whatever the number of threads.
+// mini-batch k-means for very large inputs. It follows scikit-learn's
+// semantics (tolerance scaling, iteration counting, empty-cluster relocation)
+// so results can be compared with it, and it is deterministic for a seed
+// whatever the number of threads.
 //
 // The package is pure numerics: it sees slices and gonum matrices, never a
 // database or a file.

@@ -3,7 +3,6 @@ package kmeans
 import (
 	"container/heap"
 	"math"
-	"math/rand/v2"
 )
 
 // bounds is the per-row state of the bounded iteration (Hamerly): the label,
@@ -59,7 +58,7 @@ func sampleIndex(dt *data, v func(i int) float64, chunkSum []float64, r float64)
 //
 // It writes k centres (centred coordinates) into cen and, when b is not nil,
 // the labels and Hamerly bounds of every row against those centres.
-func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *bounds) error {
+func kmeansPP(f *fitter, dt *data, k int, rng randSource, cen []float64, b *bounds) error {
 	n, d := dt.n, dt.d
 	trials := 2 + int(math.Log(float64(k)))
 	if b == nil || len(b.lab) != n {
@@ -76,8 +75,14 @@ func kmeansPP(f *fitter, dt *data, k int, rng *rand.Rand, cen []float64, b *boun
 	f.prog.MaxIter = k
 	f.prog.Inertia = 0
 
-	// First centre: a row sampled by weight.
-	first := sampleIndex(dt, func(i int) float64 { return dt.w[i] }, dt.wChunk, rng.Float64()*dt.wTotal)
+	// First centre: a row sampled by weight (uniformly, as scikit-learn
+	// 1.2.1 does, when reproducing numpy's stream).
+	var first int
+	if _, numpy := rng.(*numpyRandomState); numpy {
+		first = rng.IntN(n)
+	} else {
+		first = sampleIndex(dt, func(i int) float64 { return dt.w[i] }, dt.wChunk, rng.Float64()*dt.wTotal)
+	}
 	copy(cen[:d], dt.row(first))
 	cn0 := dt.xn[first]
 	c0 := cen[:d]
@@ -255,7 +260,7 @@ func sum(v []float64) float64 {
 // which scikit-learn >= 1.3 uses; with unit weights it is 1.2.1's
 // permutation(n)[:k]). It uses the Efraimidis-Spirakis keys log(u)/w, which
 // give that distribution in one pass. Rows with zero weight are never drawn.
-func randomInit(dt *data, k int, rng *rand.Rand, cen []float64) {
+func randomInit(dt *data, k int, rng randSource, cen []float64) {
 	h := make(keyHeap, 0, k)
 	for i := range dt.n {
 		u := rng.Float64()

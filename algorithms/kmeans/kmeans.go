@@ -74,6 +74,13 @@ type Options struct {
 	Algorithm Algorithm
 	BatchSize int // mini-batch size; 0 means 1024
 	Threads   int // worker goroutines; 0 means GOMAXPROCS. Results do not depend on it
+	// NumPyRandom draws the k-means++ choices from numpy's legacy
+	// RandomState(Seed) stream exactly as scikit-learn 1.2.1 does (its first
+	// centre uniformly, ignoring weights, as 1.2.1 does), so that a fit picks
+	// the same initial centres as KMeans(random_state=Seed) and can be
+	// compared with it run for run. Restarts continue the same stream, as in
+	// scikit-learn. It needs Init k-means++, not MiniBatch, and Seed < 2^32.
+	NumPyRandom bool
 	// Progress, if set, is called on the goroutine that called Fit between
 	// units of work (at least every few tens of milliseconds of work). A non-nil
 	// error stops Fit, which returns that error.
@@ -163,9 +170,16 @@ func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*R
 	it := newIter(f, dt, k)
 	var best *Result
 	var bestCen []float64
+	var numpy *numpyRandomState
+	if opts.NumPyRandom {
+		numpy = newNumPyRandomState(uint32(opts.Seed))
+	}
 	for run := 1; run <= nInit; run++ {
 		f.prog.Run = run
-		rng := runRand(opts.Seed, run)
+		var rng randSource = runRand(opts.Seed, run)
+		if numpy != nil {
+			rng = numpy
+		}
 		haveBounds := false
 		switch {
 		case opts.Centroids != nil:
@@ -228,6 +242,13 @@ func chooseMode(a Algorithm) mode {
 	return modeHamerly
 }
 
+// randSource is what the initialisations draw from: math/rand/v2's PCG by
+// default, numpy's legacy stream with Options.NumPyRandom.
+type randSource interface {
+	Float64() float64
+	IntN(n int) int
+}
+
 // runRand returns the random stream of restart run (1-based) for seed.
 func runRand(seed uint64, run int) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15*uint64(run)^0xda942042e4dd58b5))
@@ -262,6 +283,10 @@ func checkOptions(o *Options, n, d int) error {
 		return fmt.Errorf("%w: batch_size must be at least 1 (0 for the default), got %d", ErrInput, o.BatchSize)
 	case o.Threads < 0:
 		return fmt.Errorf("%w: threads must be at least 1 (0 for all processors), got %d", ErrInput, o.Threads)
+	case o.NumPyRandom && (o.Init != InitKMeansPlusPlus || o.Centroids != nil || o.Algorithm == MiniBatch):
+		return fmt.Errorf("%w: numpy's random stream is available for k-means++ initialisation only, not with random or explicit centroids or mini-batch", ErrInput)
+	case o.NumPyRandom && o.Seed > math.MaxUint32:
+		return fmt.Errorf("%w: with numpy's random stream the seed must be below 2^32, got %d", ErrInput, o.Seed)
 	}
 	if c := o.Centroids; c != nil {
 		if c.IsEmpty() {

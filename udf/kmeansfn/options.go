@@ -50,10 +50,15 @@ type Options struct {
 	// ("silhouette_sample"); above it a seeded sample is used. 0 means
 	// 10000.
 	SilhouetteSample int
+	// NumPyRandom draws the k-means++ choices as scikit-learn 1.2.1 does for
+	// random_state=Seed ("rng": "numpy"; the default is "pcg"), so a model
+	// can be reproduced run for run from a scikit-learn notebook. k-means++
+	// only; Seed below 2^32.
+	NumPyRandom bool
 }
 
 var trainKeys = []string{"k", "init", "weight", "n_init", "max_iter", "tol", "seed", "standardize",
-	"algorithm", "batch_size", "on_null", "threads", "silhouette_sample"}
+	"algorithm", "batch_size", "on_null", "threads", "silhouette_sample", "rng"}
 
 // selectKeys are the options of kmeans_select_k: those of training, less k.
 var selectKeys = trainKeys[1:]
@@ -100,6 +105,7 @@ func parseOptions(fn string, text any, requireK bool) (Options, error) {
 	opt.SkipBad = o.Enum("on_null", "error", "error", "skip") == "skip"
 	opt.Threads = o.Int("threads", 0, 0, 1024)
 	opt.SilhouetteSample = o.Int("silhouette_sample", 10000, 0, math.MaxInt32)
+	opt.NumPyRandom = o.Enum("rng", "pcg", "pcg", "numpy") == "numpy"
 	return opt, o.Err()
 }
 
@@ -177,6 +183,9 @@ func (o Options) json() string {
 	}
 	if o.SkipBad {
 		m["on_null"] = "skip"
+	}
+	if o.NumPyRandom {
+		m["rng"] = "numpy"
 	}
 	b, err := json.Marshal(m)
 	if err != nil {

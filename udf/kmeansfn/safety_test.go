@@ -114,3 +114,23 @@ func TestOptionMessages(t *testing.T) {
 		}
 	}
 }
+
+// "rng": "numpy" reproduces scikit-learn's k-means++ draws (checked against
+// scikit-learn in algorithms/kmeans); here: the option is accepted, stored and
+// refused where it cannot apply.
+func TestNumPyRandomOption(t *testing.T) {
+	db := openMem(t)
+	mustExec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 3, "rng": "numpy", "seed": 7}')`)
+	if got := one[string](t, db, `SELECT json_extract(options, '$.rng') FROM ml_models WHERE name = 'm'`); got != "numpy" {
+		t.Errorf("stored rng = %q", got)
+	}
+	var s string
+	err := db.QueryRow(`SELECT kmeans_train('m2', 'pts', '{"k": 3, "rng": "numpy", "init": "random"}')`).Scan(&s)
+	if err == nil || !strings.Contains(err.Error(), "k-means++ initialisation only") {
+		t.Errorf("rng numpy with random init: %v", err)
+	}
+	err = db.QueryRow(`SELECT kmeans_train('m2', 'pts', '{"k": 3, "rng": "mt"}')`).Scan(&s)
+	if err == nil || !strings.Contains(err.Error(), `option "rng" must be one of "pcg", "numpy"`) {
+		t.Errorf("rng mt: %v", err)
+	}
+}

@@ -165,7 +165,7 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 	}
 	ko := kmeans.Options{
 		K: k, NInit: opt.NInit, MaxIter: opt.MaxIter, Tol: opt.Tol, Seed: opt.Seed,
-		BatchSize: opt.BatchSize, Threads: opt.Threads,
+		BatchSize: opt.BatchSize, Threads: opt.Threads, NumPyRandom: opt.NumPyRandom,
 	}
 	if opt.Init == "random" {
 		ko.Init = kmeans.InitRandom

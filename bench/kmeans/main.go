@@ -73,10 +73,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	timeout := fs.Duration("timeout", 5*time.Minute, "limit per Fit call")
 	noPass := fs.Bool("no-pass", false, "skip the per-Lloyd-pass measurement")
 	seeds := fs.Int("seeds", 5, "also fit once with each seed 0..seeds-1 (0: skip)")
+	rng := fs.String("rng", "numpy", `k-means++ random stream: "numpy" (scikit-learn's draws for the same seed) or "pcg" (our default)`)
 	all := fs.Bool("all", false, "with no dataset arguments, include the extra datasets")
 	outFile := fs.String("o", "", "append the JSON lines to this file instead of writing them to stdout")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *rng != "numpy" && *rng != "pcg" {
+		return fmt.Errorf("-rng must be numpy or pcg, got %q", *rng)
 	}
 	var sel []dataset
 	for _, name := range fs.Args() {
@@ -107,7 +111,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		ln := benchOne(ctx, ds, *repo, *out, benchConfig{Reps: *reps, Budget: *budget, PassIters: *passIters,
-			Threads: *threads, FitTimeout: *timeout, Seeds: *seeds}, !*noPass, stderr)
+			Threads: *threads, FitTimeout: *timeout, Seeds: *seeds, NumPyRNG: *rng == "numpy"}, !*noPass, stderr)
 		if err := enc.Encode(ln); err != nil {
 			return err
 		}
@@ -150,7 +154,7 @@ func benchOne(ctx context.Context, ds dataset, repo, out string, cfg benchConfig
 		}
 	}()
 	st, res, err := timeFit(ctx, cfg, func(ctx context.Context) (*kmeans.Result, error) {
-		return kmeans.Fit(ctx, xm, nil, fitOptions(ds.K, cfg.Threads, 0))
+		return kmeans.Fit(ctx, xm, nil, fitOptions(ds.K, cfg.Threads, 0, cfg.NumPyRNG))
 	})
 	if err != nil {
 		fail("fit", err)

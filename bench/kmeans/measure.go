@@ -75,14 +75,17 @@ type benchConfig struct {
 	Threads    int           // kmeans.Options.Threads
 	FitTimeout time.Duration // per Fit call
 	Seeds      int           // seeds 0..Seeds-1 timed once each (0: none)
+	NumPyRNG   bool          // draw k-means++ from numpy's stream, as scikit-learn does for the same seed
 }
 
 // fitOptions are the parameters: k-means++, one init, 100 iterations,
 // tol 1e-4 (scaled by the mean feature variance, as scikit-learn does), and
-// the given seed.
-func fitOptions(k, threads int, seed uint64) kmeans.Options {
+// the given seed. With numpy, k-means++ draws numpy's RandomState(seed)
+// stream, so both sides start from the same rows and the comparison is one
+// of speed on the same work, not of two random draws.
+func fitOptions(k, threads int, seed uint64, numpy bool) kmeans.Options {
 	return kmeans.Options{K: k, Init: kmeans.InitKMeansPlusPlus, NInit: 1, MaxIter: 100, Tol: 1e-4,
-		Seed: seed, Algorithm: kmeans.Auto, Threads: threads}
+		Seed: seed, Algorithm: kmeans.Auto, Threads: threads, NumPyRandom: numpy}
 }
 
 // timeSeeds fits once per seed 0..cfg.Seeds-1 (no warm-up: the seed-0
@@ -91,7 +94,7 @@ func timeSeeds(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*seed
 	st := &seedStat{}
 	for s := range uint64(cfg.Seeds) {
 		t0 := time.Now()
-		r, err := fitRecover(ctx, cfg.FitTimeout, x, fitOptions(k, cfg.Threads, s))
+		r, err := fitRecover(ctx, cfg.FitTimeout, x, fitOptions(k, cfg.Threads, s, cfg.NumPyRNG))
 		if err != nil {
 			return nil, fmt.Errorf("seed %d: %w", s, err)
 		}

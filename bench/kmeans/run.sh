@@ -9,6 +9,8 @@
 #   PYTHON             python with scikit-learn 1.2.1 (default: /usr/bin/python3)
 #   REPS               timed reps per configuration on both sides (default: 5, 3 for 1M rows)
 #   SEEDS              seeds 0..SEEDS-1 fitted once each on both sides (default: 5; 0 skips)
+#   RNG                our k-means++ stream: numpy (default: scikit-learn's draws for the same
+#                      seed, so both sides start from the same rows) or pcg (our own default)
 #   BENCH_INSTALL=1    install python3-sklearn with apt-get if it is missing (needs root);
 #                      without it the script only prints the command and stops
 #   GO_BENCH_FLAGS     extra flags for the Go side's `run` (e.g. "-threads 1 -no-pass")
@@ -65,6 +67,7 @@ RESULTS="$BENCH_OUT/results/kmeans_side_by_side.jsonl"
 reps_go=() reps_py=()
 if [[ -n ${REPS:-} ]]; then reps_go=(-reps "$REPS"); reps_py=(--reps "$REPS"); fi
 if [[ -n ${SEEDS:-} ]]; then reps_go+=(-seeds "$SEEDS"); reps_py+=(--seeds "$SEEDS"); fi
+reps_go+=(-rng "${RNG:-numpy}")
 start=$SECONDS
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 for w in "${want[@]}"; do

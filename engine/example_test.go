@@ -26,15 +26,12 @@ func ExampleEngine_TrainKMeans() {
 		log.Fatal(err)
 	}
 
-	opts := &engine.KMeansOptions{}
-	opts.K = 3
-	opts.NInit = 10
 	iterations := 0
-	opts.Progress = func(p engine.Progress) {
+	opts := &engine.KMeansOptions{K: 3, NInit: 10, Progress: func(p engine.Progress) {
 		if p.Phase == "iterate" {
 			iterations++
 		}
-	}
+	}}
 	m, err := e.TrainKMeans(context.Background(), "segments", "rfm", opts)
 	if err != nil {
 		log.Fatal(err)

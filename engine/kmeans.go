@@ -17,11 +17,7 @@ var ErrModelNotFound = catalog.ErrModelNotFound
 // KMeansOptions configures TrainKMeans; the fields and their defaults are
 // those of kmeans_train's JSON options. A nil pointer means the defaults
 // (K is required, though).
-type KMeansOptions struct {
-	kmeansfn.Options
-	// Progress, if set, receives progress events of this call.
-	Progress func(Progress)
-}
+type KMeansOptions = kmeansfn.Options
 
 // KMeansModel is a trained k-means model.
 type KMeansModel struct {
@@ -55,7 +51,7 @@ func (e *Engine) TrainKMeans(ctx context.Context, name, source string, opts *KMe
 	var s *kmeansfn.Summary
 	err := e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
 		var err error
-		s, err = kmeansfn.Train(c, "TrainKMeans", name, source, opts.Options)
+		s, err = kmeansfn.Train(c, "TrainKMeans", name, source, *opts)
 		return err
 	})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/engine"
-	"github.com/seed-a084b42d/marketsql/udf/kmeansfn"
 )
 
 const ptsSQL = `CREATE TABLE pts(id INTEGER PRIMARY KEY, a REAL, b REAL);
@@ -49,7 +48,8 @@ func TestTrainKMeans(t *testing.T) {
 	ctx := context.Background()
 	var events int
 	m, err := e.TrainKMeans(ctx, "go", "pts", &engine.KMeansOptions{
-		Options:  kmeansfn.Options{K: 3, Seed: 7},
+		K:        3,
+		Seed:     7,
 		Progress: func(engine.Progress) { events++ },
 	})
 	if err != nil {
@@ -85,7 +85,7 @@ func TestTrainKMeansErrors(t *testing.T) {
 	t.Parallel()
 	e := openPts(t, ":memory:")
 	ctx := context.Background()
-	if _, err := e.TrainKMeans(ctx, "prev", "pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 2}}); err != nil {
+	if _, err := e.TrainKMeans(ctx, "prev", "pts", &engine.KMeansOptions{K: 2}); err != nil {
 		t.Fatal(err)
 	}
 	before := scalar[string](t, e.DB(), `SELECT version || hex(params) FROM ml_models`)
@@ -101,13 +101,13 @@ func TestTrainKMeansErrors(t *testing.T) {
 		want   string
 	}{
 		{"nil options", ctx, "prev", "pts", nil, nil, "K"},
-		{"bad name", ctx, "a b", "pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 2}}, nil, `"a b"`},
-		{"k above rows", ctx, "prev", "pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 20}}, nil, "number of rows (12)"},
-		{"bad algorithm", ctx, "prev", "pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 2, Algorithm: "foo"}}, nil, `"algorithm"`},
-		{"bad init", ctx, "prev", "pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 2, Init: "foo"}}, nil, `"init"`},
-		{"init shape", ctx, "prev", "pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 2, InitCentroids: [][]float64{{1, 2, 3}, {1, 2, 3}}}}, nil, "3 values"},
-		{"writing source", ctx, "prev", "DELETE FROM pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 2}}, nil, "source"},
-		{"cancelled", cancelled, "prev", "pts", &engine.KMeansOptions{Options: kmeansfn.Options{K: 2}}, context.Canceled, "canceled"},
+		{"bad name", ctx, "a b", "pts", &engine.KMeansOptions{K: 2}, nil, `"a b"`},
+		{"k above rows", ctx, "prev", "pts", &engine.KMeansOptions{K: 20}, nil, "number of rows (12)"},
+		{"bad algorithm", ctx, "prev", "pts", &engine.KMeansOptions{K: 2, Algorithm: "foo"}, nil, `"algorithm"`},
+		{"bad init", ctx, "prev", "pts", &engine.KMeansOptions{K: 2, Init: "foo"}, nil, `"init"`},
+		{"init shape", ctx, "prev", "pts", &engine.KMeansOptions{K: 2, InitCentroids: [][]float64{{1, 2, 3}, {1, 2, 3}}}, nil, "3 values"},
+		{"writing source", ctx, "prev", "DELETE FROM pts", &engine.KMeansOptions{K: 2}, nil, "source"},
+		{"cancelled", cancelled, "prev", "pts", &engine.KMeansOptions{K: 2}, context.Canceled, "canceled"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := e.TrainKMeans(tc.ctx, tc.model, tc.source, tc.opts)

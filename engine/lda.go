@@ -11,11 +11,7 @@ import (
 
 // LDAOptions configures TrainLDA; the fields and their defaults are those of
 // lda_train's JSON options. A nil pointer means the defaults.
-type LDAOptions struct {
-	ldafn.Options
-	// Progress, if set, receives progress events of this call.
-	Progress func(Progress)
-}
+type LDAOptions = ldafn.Options
 
 // LDAModel is a trained topic model.
 type LDAModel struct {
@@ -45,7 +41,7 @@ func (e *Engine) TrainLDA(ctx context.Context, name, source string, opts *LDAOpt
 	var s *ldafn.Summary
 	err := e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
 		var err error
-		s, err = ldafn.Train(c, "TrainLDA", name, source, opts.Options)
+		s, err = ldafn.Train(c, "TrainLDA", name, source, *opts)
 		return err
 	})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/seed-a084b42d/marketsql/engine"
-	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 )
 
 // Find what customers write about from Go: the same trainer as lda_train,
@@ -27,7 +26,7 @@ func ExampleEngine_TrainLDA() {
 		  (7, 'Chocolate candy and cookies'), (8, 'Roast coffee every morning')`); err != nil {
 		log.Fatal(err)
 	}
-	opts := &engine.LDAOptions{Options: ldafn.Options{Topics: 2, Passes: 30, MaxDF: 1, Holdout: -1, Seed: 1}}
+	opts := &engine.LDAOptions{Topics: 2, Passes: 30, MaxDF: 1, Holdout: -1, Seed: 1}
 	m, err := e.TrainLDA(context.Background(), "taste", "reviews", opts)
 	if err != nil {
 		log.Fatal(err)

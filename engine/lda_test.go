@@ -42,7 +42,10 @@ func TestTrainLDA(t *testing.T) {
 	ctx := context.Background()
 	events := 0
 	m, err := e.TrainLDA(ctx, "go", "reviews", &engine.LDAOptions{
-		Options:  ldafn.Options{Topics: 2, Passes: 20, MaxDF: 0.9, Seed: 3},
+		Topics:   2,
+		Passes:   20,
+		MaxDF:    0.9,
+		Seed:     3,
 		Progress: func(engine.Progress) { events++ },
 	})
 	if err != nil {
@@ -94,12 +97,15 @@ func TestTrainLDACancel(t *testing.T) {
 	t.Parallel()
 	e := openReviews(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := e.TrainLDA(ctx, "m", "reviews", &engine.LDAOptions{Options: ldafn.Options{Topics: 2, MaxDF: 0.9}}); err != nil {
+	if _, err := e.TrainLDA(ctx, "m", "reviews", &engine.LDAOptions{Topics: 2, MaxDF: 0.9}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.TrainLDA(ctx, "m", "reviews", &engine.LDAOptions{
-		Options:  ldafn.Options{Topics: 3, Passes: 50, Chunksize: 1, MaxDF: 0.9},
-		Progress: func(p engine.Progress) { cancel() },
+		Topics:    3,
+		Passes:    50,
+		Chunksize: 1,
+		MaxDF:     0.9,
+		Progress:  func(p engine.Progress) { cancel() },
 	})
 	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "TrainLDA: ") {
 		t.Fatalf("err %v, want TrainLDA: ... context canceled", err)

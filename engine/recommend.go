@@ -12,11 +12,7 @@ import (
 // RecommendOptions configures TrainRecommender; the fields and their
 // defaults are those of recommend_train's JSON options. A nil pointer
 // means the defaults (ALS, 64 factors, binarized purchases).
-type RecommendOptions struct {
-	recommendfn.Options
-	// Progress, if set, receives progress events of this call.
-	Progress func(Progress)
-}
+type RecommendOptions = recommendfn.Options
 
 // Recommender is a trained recommendation model.
 type Recommender struct {
@@ -45,7 +41,7 @@ func (e *Engine) TrainRecommender(ctx context.Context, name, source string, opts
 	var s *recommendfn.Summary
 	err := e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
 		var err error
-		s, err = recommendfn.Train(c, "TrainRecommender", name, source, opts.Options)
+		s, err = recommendfn.Train(c, "TrainRecommender", name, source, *opts)
 		return err
 	})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/engine"
-	"github.com/seed-a084b42d/marketsql/udf/recommendfn"
 )
 
 const buysSQL = `CREATE TABLE buys(customer INTEGER, item TEXT, qty INTEGER);
@@ -30,7 +29,8 @@ func TestTrainRecommender(t *testing.T) {
 	ctx := context.Background()
 	events := 0
 	r, err := e.TrainRecommender(ctx, "go", "buys", &engine.RecommendOptions{
-		Options:  recommendfn.Options{Factors: 8, Seed: 4},
+		Factors:  8,
+		Seed:     4,
 		Progress: func(engine.Progress) { events++ },
 	})
 	if err != nil {
@@ -56,7 +56,7 @@ func TestTrainRecommender(t *testing.T) {
 		t.Errorf("nil options: %+v, %v", r, err)
 	}
 	// Errors carry the Go function's name.
-	_, err = e.TrainRecommender(ctx, "bad", "buys", &engine.RecommendOptions{Options: recommendfn.Options{Method: "svd"}})
+	_, err = e.TrainRecommender(ctx, "bad", "buys", &engine.RecommendOptions{Method: "svd"})
 	if err == nil || !strings.HasPrefix(err.Error(), `TrainRecommender: option "method" must be one of`) {
 		t.Errorf("bad method: %v", err)
 	}

@@ -112,8 +112,7 @@ func TestRFMInertiaMatchesScikitLearn(t *testing.T) {
 	}
 	for _, r := range fx.Results {
 		t.Run(fmt.Sprintf("k=%d", r.K), func(t *testing.T) {
-			opts := &engine.KMeansOptions{}
-			opts.K, opts.NInit = r.K, 10
+			opts := &engine.KMeansOptions{K: r.K, NInit: 10}
 			m, err := e.TrainKMeans(context.Background(), "rfm_check", "rfm_log", opts)
 			if err != nil {
 				t.Fatal(err)

@@ -311,7 +311,7 @@ func TestInterruptTraining(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), delay)
 			defer cancel()
 			start := time.Now()
-			_, err := e.TrainKMeans(ctx, "seg", "big", &engine.KMeansOptions{Options: kmeansOpts(300)})
+			_, err := e.TrainKMeans(ctx, "seg", "big", func() *engine.KMeansOptions { o := kmeansOpts(300); return &o }())
 			check(t, err, time.Since(start)-delay, "TrainKMeans: ")
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("error %v does not wrap context.DeadlineExceeded", err)

@@ -55,6 +55,9 @@ type Options struct {
 	// can be reproduced run for run from a scikit-learn notebook. k-means++
 	// only; Seed below 2^32.
 	NumPyRandom bool
+	// Progress, for Go callers (the SQL functions report through the
+	// engine's hook), receives the progress events of this call.
+	Progress func(core.ProgressEvent) `json:"-"`
 }
 
 var trainKeys = []string{"k", "init", "weight", "n_init", "max_iter", "tol", "seed", "standardize",

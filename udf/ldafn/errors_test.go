@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/engine"
-	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 )
 
 // TestBadInput walks the issue's list: each case is a clear error naming
@@ -149,7 +148,7 @@ INSERT INTO bow SELECT i / 20, 'w' || ((i * 7919) % 3000), 1 FROM s`)
 			ctx, cancel := context.WithTimeout(context.Background(), delay)
 			defer cancel()
 			start := time.Now()
-			_, err := e.TrainLDA(ctx, "m", "SELECT doc, term, n FROM bow", &engine.LDAOptions{Options: ldafn.Options{Topics: 200, Passes: 1000, Chunksize: 500, MinDF: 1}})
+			_, err := e.TrainLDA(ctx, "m", "SELECT doc, term, n FROM bow", &engine.LDAOptions{Topics: 200, Passes: 1000, Chunksize: 500, MinDF: 1})
 			check(t, err, time.Since(start)-delay, "TrainLDA: ", false)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("error %v does not wrap context.DeadlineExceeded", err)

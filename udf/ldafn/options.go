@@ -62,6 +62,9 @@ type Options struct {
 	MinLength, MinLengthCJK int
 	Stem, KeepStopWords     bool
 	StopWords, UserWords    []string
+	// Progress, for Go callers (the SQL functions report through the
+	// engine's hook), receives the progress events of this call.
+	Progress func(core.ProgressEvent) `json:"-"`
 }
 
 var trainKeys = []string{"topics", "alpha", "eta", "passes", "iterations", "chunksize", "decay", "offset",

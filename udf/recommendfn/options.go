@@ -59,6 +59,9 @@ type Options struct {
 	SkipBad bool
 	// Threads bounds worker goroutines ("threads"); 0 means all cores.
 	Threads int
+	// Progress, for Go callers (the SQL functions report through the
+	// engine's hook), receives the progress events of this call.
+	Progress func(core.ProgressEvent) `json:"-"`
 }
 
 var trainKeys = []string{"method", "factors", "regularization", "alpha", "iterations", "cg_steps", "seed",

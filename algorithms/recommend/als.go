@@ -17,7 +17,12 @@ type ALSOptions struct {
 	Iterations     int     // alternating sweeps [15]
 	CGSteps        int     // conjugate-gradient steps per row and sweep [3]
 	Seed           uint64  // seeds the initial factors
-	Threads        int     // worker goroutines [all cores]
+	// NumPyRandom draws the initial factors as numpy does:
+	// default_rng(Seed).random((users, F)) * 0.01, then the items from the
+	// same stream (Seed below 2^32), so a fit starts exactly where the numpy
+	// reference implementation with that seed starts.
+	NumPyRandom bool
+	Threads     int // worker goroutines [all cores]
 	// Exact uses Regularization and Alpha as given, 0 included (no
 	// penalty; the same confidence for every entry), instead of taking a
 	// zero as the default.
@@ -73,14 +78,14 @@ func (f *Factors) Item(i int) []float32 { return f.Items[i*f.F : (i+1)*f.F] }
 func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 	opt.defaults()
 	f := opt.Factors
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x6d61726b6574))
-	m := &Factors{F: f, Users: make([]float32, x.Rows*f), Items: make([]float32, x.Cols*f)}
-	for k := range m.Users {
-		m.Users[k] = float32(rng.Float64() * 0.01)
+	var rng interface{ Float64() float64 } = rand.New(rand.NewPCG(opt.Seed, 0x6d61726b6574))
+	if opt.NumPyRandom {
+		if opt.Seed > math.MaxUint32 {
+			return nil, fmt.Errorf("recommend: with numpy's random stream the seed must be below 2^32, got %d", opt.Seed)
+		}
+		rng = NewNumPyRNG(uint32(opt.Seed))
 	}
-	for k := range m.Items {
-		m.Items[k] = float32(rng.Float64() * 0.01)
-	}
+	m := &Factors{F: f, Users: uniformFactors(rng, x.Rows, f), Items: uniformFactors(rng, x.Cols, f)}
 	if opt.InitUsers != nil || opt.InitItems != nil {
 		if len(opt.InitUsers) != len(m.Users) || len(opt.InitItems) != len(m.Items) {
 			return nil, fmt.Errorf("recommend: initial factors of %d and %d values, want %d×%d and %d×%d",

@@ -248,10 +248,7 @@ func TestRetailALSFromNumpyStart(t *testing.T) {
 	}
 	s := onlineRetail(t)
 	x := s.Train.Binarized()
-	rng := newNumpyRNG(0)
-	users := numpyInit(rng, x.Rows, 64)
-	items := numpyInit(rng, x.Cols, 64)
-	f, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{InitUsers: users, InitItems: items})
+	f, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{NumPyRandom: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +257,7 @@ func TestRetailALSFromNumpyStart(t *testing.T) {
 	for _, it := range []int{1, 5, 15} {
 		fi := f
 		if it != 15 {
-			fi, err = recommend.ALS(context.Background(), x, recommend.ALSOptions{InitUsers: users, InitItems: items, Iterations: it})
+			fi, err = recommend.ALS(context.Background(), x, recommend.ALSOptions{NumPyRandom: true, Iterations: it})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -37,6 +37,11 @@ type Options struct {
 	// Seed seeds ALS's initial factors ("seed"); the same seed on the same
 	// data gives the same model.
 	Seed uint64
+	// NumPyRandom draws ALS's initial factors as numpy's
+	// default_rng(seed).random() does ("rng": "numpy"; the default is
+	// "pcg"), so a model starts exactly where numpy code with that seed
+	// starts (users, then items, uniform in [0, 0.01); seed below 2^32).
+	NumPyRandom bool
 	// Neighbors is how many most similar items (item_knn) or users
 	// (user_knn) are kept ("neighbors"); 0 means 20. NeighborsAll keeps
 	// every one ("neighbors": 0 in JSON).
@@ -65,7 +70,7 @@ type Options struct {
 }
 
 var trainKeys = []string{"method", "factors", "regularization", "alpha", "iterations", "cg_steps", "seed",
-	"neighbors", "weighting", "bm25_k1", "bm25_b", "binarize", "on_null", "threads"}
+	"neighbors", "weighting", "bm25_k1", "bm25_b", "binarize", "on_null", "threads", "rng"}
 
 func parseOptions(fn string, text any) (Options, error) {
 	o, err := core.ParseOptions(fn, text, trainKeys)
@@ -80,6 +85,7 @@ func parseOptions(fn string, text any) (Options, error) {
 	opt.Iterations = o.Int("iterations", 15, 1, 10000)
 	opt.CGSteps = o.Int("cg_steps", 3, 1, 1024)
 	opt.Seed = uint64(o.Int("seed", 0, 0, math.MaxInt))
+	opt.NumPyRandom = o.Enum("rng", "pcg", "pcg", "numpy") == "numpy"
 	opt.Neighbors = o.Int("neighbors", 20, 0, math.MaxInt32)
 	if o.Has("neighbors") && opt.Neighbors == 0 {
 		opt.NeighborsAll = true
@@ -175,6 +181,9 @@ func (o Options) json() string {
 	case "als":
 		m["factors"], m["regularization"], m["alpha"] = o.Factors, o.Regularization, o.Alpha
 		m["iterations"], m["cg_steps"], m["seed"] = o.Iterations, o.CGSteps, o.Seed
+		if o.NumPyRandom {
+			m["rng"] = "numpy"
+		}
 	case "item_knn":
 		m["neighbors"], m["weighting"] = o.Neighbors, o.Weighting
 		if o.Weighting == "bm25" {

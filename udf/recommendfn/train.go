@@ -73,7 +73,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	check := func() error { return c.Check() }
 	ro.ALS = recommend.ALSOptions{
 		Factors: opt.Factors, Regularization: opt.Regularization, Alpha: opt.Alpha, Iterations: opt.Iterations,
-		CGSteps: opt.CGSteps, Seed: opt.Seed, Threads: opt.Threads, Exact: true,
+		CGSteps: opt.CGSteps, Seed: opt.Seed, NumPyRandom: opt.NumPyRandom, Threads: opt.Threads, Exact: true,
 		Progress: func(it int) error {
 			if err := check(); err != nil {
 				return err

@@ -9,13 +9,11 @@
 package kmeansfn
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"strings"
 
-	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -50,41 +48,12 @@ func Register(c *core.Conn) error {
 	)
 }
 
-func trainSQL(c *core.Conn, args []any) (any, error) {
-	const fn = "kmeans_train"
-	if len(args) < 2 || len(args) > 3 {
-		return nil, core.Errorf(fn, "takes (model, source, options), got %d arguments", len(args))
-	}
-	name, err := core.Text(fn, "model", args[0])
-	if err != nil {
-		return nil, err
-	}
-	var options any
-	if len(args) == 3 {
-		options = args[2]
-	}
-	opt, err := parseOptions(fn, options, true)
-	if err != nil {
-		return nil, err
-	}
-	s, err := Train(c, fn, name, args[1], opt)
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(s)
-	return string(b), err
-}
+// trainSQL is kmeans_train(model, source [, options]), which requires "k".
+var trainSQL = core.TrainFunc("kmeans_train",
+	func(fn string, options any) (Options, error) { return parseOptions(fn, options, true) }, Train)
 
 func load(c *core.Conn, fn string, name any) (*Model, error) {
-	s, err := core.Text(fn, "model", name)
-	if err != nil {
-		return nil, err
-	}
-	v, err := c.LoadModel(fn, s, Kind, func(m *catalog.Model) (any, error) { return Decode(m.Params) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Model), nil
+	return core.LoadModelArg(c, fn, name, Kind, Decode)
 }
 
 func score(c *core.Conn, fn string, args []any, distance bool) (any, error) {

@@ -31,12 +31,10 @@ package ldafn
 
 import (
 	"database/sql/driver"
-	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 
-	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -85,42 +83,12 @@ func noExtra(signature string, run func(*core.Conn, []any) ([][]any, error)) fun
 	}
 }
 
-func trainSQL(c *core.Conn, args []any) (any, error) {
-	const fn = "lda_train"
-	if len(args) < 2 || len(args) > 3 {
-		return nil, core.Errorf(fn, "takes (model, source, options), got %d arguments", len(args))
-	}
-	name, err := core.Text(fn, "model", args[0])
-	if err != nil {
-		return nil, err
-	}
-	var options any
-	if len(args) == 3 {
-		options = args[2]
-	}
-	opt, err := parseOptions(fn, options)
-	if err != nil {
-		return nil, err
-	}
-	s, err := Train(c, fn, name, args[1], opt)
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(s)
-	return string(b), err
-}
+// trainSQL is lda_train(model, source [, options]).
+var trainSQL = core.TrainFunc("lda_train", parseOptions, Train)
 
 // Load returns the decoded model called name (cached per connection).
 func Load(c *core.Conn, fn string, name any) (*Model, error) {
-	s, err := core.Text(fn, "model", name)
-	if err != nil {
-		return nil, err
-	}
-	v, err := c.LoadModel(fn, s, Kind, func(m *catalog.Model) (any, error) { return Decode(m.Params) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Model), nil
+	return core.LoadModelArg(c, fn, name, Kind, Decode)
 }
 
 func topics(c *core.Conn, args []any) ([][]any, error) {

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"weak"
 
-	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -79,11 +78,10 @@ func loadCached(c *core.Conn, fn string, name string) (*Model, error) {
 			return e.model, nil
 		}
 	}
-	v, err := c.LoadModel(fn, name, Kind, func(m *catalog.Model) (any, error) { return Decode(m.Params) })
+	m, err := core.LoadModelAs(c, fn, name, Kind, Decode)
 	if err != nil {
 		return nil, err
 	}
-	m := v.(*Model)
 	if ok {
 		cc.mu.Lock()
 		cc.entries[name] = fastEntry{tok, m}

@@ -52,30 +52,8 @@ func Register(c *core.Conn) error {
 	)
 }
 
-func trainSQL(c *core.Conn, args []any) (any, error) {
-	const fn = "recommend_train"
-	if len(args) < 2 || len(args) > 3 {
-		return nil, core.Errorf(fn, "takes (model, source, options), got %d arguments", len(args))
-	}
-	name, err := core.Text(fn, "model", args[0])
-	if err != nil {
-		return nil, err
-	}
-	var options any
-	if len(args) == 3 {
-		options = args[2]
-	}
-	opt, err := parseOptions(fn, options)
-	if err != nil {
-		return nil, err
-	}
-	s, err := Train(c, fn, name, args[1], opt)
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(s)
-	return string(b), err
-}
+// trainSQL is recommend_train(model, source [, options]).
+var trainSQL = core.TrainFunc("recommend_train", parseOptions, Train)
 
 func load(c *core.Conn, fn string, name any) (*Model, error) {
 	s, err := core.Text(fn, "model", name)

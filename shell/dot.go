@@ -304,6 +304,14 @@ func (s *Shell) schemas() ([]string, error) {
 }
 
 func (s *Shell) dotTables(args []string) error {
+	return s.printSchemaNames(args, `type IN ('table','view') AND name NOT LIKE 'sqlite\_%%' ESCAPE '\' AND name LIKE %s`)
+}
+
+// printSchemaNames is .tables and .indexes [PATTERN]: it prints in columns
+// the names of the sqlite_schema rows of every attached database (prefixed
+// with the database's name outside main) that satisfy cond, a format whose
+// one %s is the quoted LIKE pattern (every name when it is left out).
+func (s *Shell) printSchemaNames(args []string, cond string) error {
 	if len(args) > 1 {
 		return errUsage
 	}
@@ -315,15 +323,15 @@ func (s *Shell) dotTables(args []string) error {
 	if err != nil {
 		return err
 	}
+	where := fmt.Sprintf(cond, quoteString(pattern))
 	var names []string
 	for _, db := range dbs {
 		prefix := ""
 		if db != "main" {
 			prefix = db + "."
 		}
-		rows, err := s.query(fmt.Sprintf(
-			"SELECT %s || name FROM %s.sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite\\_%%' ESCAPE '\\' AND name LIKE %s ORDER BY 1",
-			quoteString(prefix), quoteIdent(db), quoteString(pattern)))
+		rows, err := s.query(fmt.Sprintf("SELECT %s || name FROM %s.sqlite_schema WHERE %s ORDER BY 1",
+			quoteString(prefix), quoteIdent(db), where))
 		if err != nil {
 			return err
 		}

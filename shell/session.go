@@ -174,36 +174,7 @@ func (s *Shell) dotDatabases(args []string) error {
 }
 
 func (s *Shell) dotIndexes(args []string) error {
-	if len(args) > 1 {
-		return errUsage
-	}
-	pattern := "%"
-	if len(args) == 1 {
-		pattern = args[0]
-	}
-	dbs, err := s.schemas()
-	if err != nil {
-		return err
-	}
-	var names []string
-	for _, db := range dbs {
-		prefix := ""
-		if db != "main" {
-			prefix = db + "."
-		}
-		rows, err := s.query(fmt.Sprintf(
-			"SELECT %s || name FROM %s.sqlite_schema WHERE type = 'index' AND tbl_name LIKE %s ORDER BY 1",
-			quoteString(prefix), quoteIdent(db), quoteString(pattern)))
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			names = append(names, r[0])
-		}
-	}
-	sort.Strings(names)
-	s.printColumns(names)
-	return nil
+	return s.printSchemaNames(args, "type = 'index' AND tbl_name LIKE %s")
 }
 
 func (s *Shell) dotShow(args []string) error {

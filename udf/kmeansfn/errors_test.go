@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/engine"
+	"github.com/seed-a084b42d/marketsql/internal/sqltest"
 )
 
 // TestBadInput checks that every kind of bad input gives an error that starts
@@ -167,25 +168,25 @@ func TestBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			db := openMem(t)
-			mustExec(t, db, `SELECT kmeans_train('prev', 'pts', '{"k": 3}')`)
+			sqltest.Exec(t, db, `SELECT kmeans_train('prev', 'pts', '{"k": 3}')`)
 			if tc.setup != "" {
-				mustExec(t, db, tc.setup)
+				sqltest.Exec(t, db, tc.setup)
 			}
 			before := snapshot(t, db)
-			ptsBefore := table(t, db, `SELECT * FROM pts ORDER BY id`)
-			err := queryErr(db, tc.query)
-			wantErr(t, err, tc.prefix, tc.want...)
+			ptsBefore := sqltest.Table(t, db, `SELECT * FROM pts ORDER BY id`)
+			err := sqltest.QueryErr(db, tc.query)
+			sqltest.WantErr(t, err, tc.prefix, tc.want...)
 			if strings.Contains(err.Error(), "internal error") {
 				t.Errorf("a panic was recovered: %v", err)
 			}
 			if after := snapshot(t, db); after != before {
 				t.Errorf("the catalog changed:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
-			if after := table(t, db, `SELECT * FROM pts ORDER BY id`); after != ptsBefore {
+			if after := sqltest.Table(t, db, `SELECT * FROM pts ORDER BY id`); after != ptsBefore {
 				t.Errorf("the source table changed:\n%s", after)
 			}
 			// The previous model still scores.
-			if got := one[int64](t, db, `SELECT kmeans_assign('prev', 10.0, 10.0)`); got < 1 || got > 3 {
+			if got := sqltest.One[int64](t, db, `SELECT kmeans_assign('prev', 10.0, 10.0)`); got < 1 || got > 3 {
 				t.Errorf("prev model assigns cluster %d", got)
 			}
 		})
@@ -216,23 +217,23 @@ func TestDamagedParams(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			db := openMem(t)
-			mustExec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 2}')`)
-			mustExec(t, db, tc.update, tc.args...)
+			sqltest.Exec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 2}')`)
+			sqltest.Exec(t, db, tc.update, tc.args...)
 			for _, q := range []struct{ fn, sql string }{
 				{"kmeans_assign", `SELECT kmeans_assign('m', 1, 2)`},
 				{"kmeans_distance", `SELECT kmeans_distance('m', 1, 2)`},
 				{"kmeans_centroids", `SELECT * FROM kmeans_centroids('m')`},
 				{"kmeans_profile", `SELECT * FROM kmeans_profile('m')`},
 			} {
-				err := queryErr(db, q.sql)
-				wantErr(t, err, q.fn+": ", `"m"`, tc.want, "retrain")
+				err := sqltest.QueryErr(db, q.sql)
+				sqltest.WantErr(t, err, q.fn+": ", `"m"`, tc.want, "retrain")
 				if err != nil && strings.Contains(err.Error(), "internal error") {
 					t.Errorf("a panic was recovered: %v", err)
 				}
 			}
 			// Retraining repairs it; dropping works too.
-			mustExec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 2}')`)
-			if got := one[int64](t, db, `SELECT kmeans_assign('m', 0.1, 0.1)`); got < 1 || got > 2 {
+			sqltest.Exec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 2}')`)
+			if got := sqltest.One[int64](t, db, `SELECT kmeans_assign('m', 0.1, 0.1)`); got < 1 || got > 2 {
 				t.Errorf("retrained model assigns %d", got)
 			}
 		})
@@ -242,8 +243,8 @@ func TestDamagedParams(t *testing.T) {
 // bigTable fills table "big" with n rows of 8 pseudo-random features.
 func bigTable(t *testing.T, e *engine.Engine, n int) {
 	t.Helper()
-	mustExec(t, e.DB(), `CREATE TABLE big(id INTEGER PRIMARY KEY, f1 REAL, f2 REAL, f3 REAL, f4 REAL, f5 REAL, f6 REAL, f7 REAL, f8 REAL)`)
-	mustExec(t, e.DB(), `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+	sqltest.Exec(t, e.DB(), `CREATE TABLE big(id INTEGER PRIMARY KEY, f1 REAL, f2 REAL, f3 REAL, f4 REAL, f5 REAL, f6 REAL, f7 REAL, f8 REAL)`)
+	sqltest.Exec(t, e.DB(), `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
 INSERT INTO big SELECT i, (i * 7919) % 1000, (i * 104729) % 997, (i * 1299709) % 991, (i * 15485863) % 983,
   (i * 32452843) % 977, (i * 49979687) % 971, (i * 67867967) % 967, (i * 86028121) % 953 FROM s`, n)
 }
@@ -262,13 +263,13 @@ func TestInterruptTraining(t *testing.T) {
 	defer e.Close()
 	db := e.DB()
 	bigTable(t, e, 300_000)
-	mustExec(t, db, `SELECT kmeans_train('seg', 'SELECT * FROM big WHERE id <= 2000', '{"k": 4}')`)
+	sqltest.Exec(t, db, `SELECT kmeans_train('seg', 'SELECT * FROM big WHERE id <= 2000', '{"k": 4}')`)
 	before := snapshot(t, db)
 	long := `{"k": 300, "max_iter": 100000, "tol": 0, "n_init": 50, "init": "random"}`
 
 	check := func(t *testing.T, err error, elapsed time.Duration, prefix string) {
 		t.Helper()
-		wantErr(t, err, prefix)
+		sqltest.WantErr(t, err, prefix)
 		if msg := err.Error(); !strings.Contains(msg, "interrupt") && !strings.Contains(msg, "cancel") && !strings.Contains(msg, "deadline") {
 			t.Errorf("error %q does not say the call was interrupted", msg)
 		}
@@ -289,7 +290,7 @@ func TestInterruptTraining(t *testing.T) {
 		if !ac {
 			t.Errorf("the connection was left inside a transaction")
 		}
-		if got := one[int64](t, db, `SELECT version FROM ml_models WHERE name = 'seg'`); got != 1 {
+		if got := sqltest.One[int64](t, db, `SELECT version FROM ml_models WHERE name = 'seg'`); got != 1 {
 			t.Errorf("version %d, want 1", got)
 		}
 	}
@@ -299,7 +300,7 @@ func TestInterruptTraining(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), delay)
 			defer cancel()
 			start := time.Now()
-			err := queryErrCtx(ctx, db, `SELECT kmeans_train('seg', 'big', ?)`, long)
+			err := sqltest.QueryErrCtx(ctx, db, `SELECT kmeans_train('seg', 'big', ?)`, long)
 			// database/sql may report the context error; the driver's own
 			// message is then lost, which is fine: the call stopped.
 			if err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
@@ -319,8 +320,8 @@ func TestInterruptTraining(t *testing.T) {
 		})
 	}
 	// The connection still works and still trains.
-	mustExec(t, db, `SELECT kmeans_train('seg', 'SELECT * FROM big WHERE id <= 1000', '{"k": 2}')`)
-	if got := one[int64](t, db, `SELECT version FROM ml_models WHERE name = 'seg'`); got != 2 {
+	sqltest.Exec(t, db, `SELECT kmeans_train('seg', 'SELECT * FROM big WHERE id <= 1000', '{"k": 2}')`)
+	if got := sqltest.One[int64](t, db, `SELECT version FROM ml_models WHERE name = 'seg'`); got != 2 {
 		t.Errorf("version after retraining %d, want 2", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/engine"
+	"github.com/seed-a084b42d/marketsql/internal/sqltest"
 )
 
 // Scoring depends on the stored model, which retraining changes: SQLite must
@@ -15,7 +16,7 @@ import (
 // check.
 func TestScoringIsNotAllowedInStoredExpressions(t *testing.T) {
 	db := openMem(t)
-	mustExec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 3}')`)
+	sqltest.Exec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 3}')`)
 	for _, ddl := range []string{
 		`CREATE INDEX ix ON pts(kmeans_assign('m', a, b))`,
 		`CREATE TABLE g(a REAL, b REAL, seg INTEGER AS (kmeans_assign('m', a, b)))`,
@@ -26,15 +27,15 @@ func TestScoringIsNotAllowedInStoredExpressions(t *testing.T) {
 		}
 	}
 	// A view is fine: it is evaluated when read.
-	mustExec(t, db, `CREATE VIEW seg AS SELECT id, kmeans_assign('m', a, b) AS cluster FROM pts`)
-	if n := one[int64](t, db, `SELECT count(*) FROM seg WHERE cluster BETWEEN 1 AND 3`); n != 12 {
+	sqltest.Exec(t, db, `CREATE VIEW seg AS SELECT id, kmeans_assign('m', a, b) AS cluster FROM pts`)
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM seg WHERE cluster BETWEEN 1 AND 3`); n != 12 {
 		t.Errorf("view scored %d rows, want 12", n)
 	}
 }
 
 func TestScoringRejectsNonFiniteValues(t *testing.T) {
 	db := openMem(t)
-	mustExec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 3}')`)
+	sqltest.Exec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 3}')`)
 	for _, tc := range []struct{ sql, want string }{
 		{`SELECT kmeans_assign('m', 9e999, 1)`, `kmeans_assign: argument a is not a finite number`},
 		{`SELECT kmeans_distance('m', 1, -9e999)`, `kmeans_distance: argument b is not a finite number`},
@@ -56,7 +57,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, plain, `CREATE TABLE p(id INTEGER, x REAL); INSERT INTO p VALUES (1, 1), (2, 2), (3, 9)`)
+	sqltest.Exec(t, plain, `CREATE TABLE p(id INTEGER, x REAL); INSERT INTO p VALUES (1, 1), (2, 2), (3, 9)`)
 	plain.Close()
 
 	e, err := engine.Open(path, &engine.Options{ReadOnly: true})
@@ -65,7 +66,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	}
 	defer e.Close()
 	db := e.DB()
-	if mode := one[string](t, db, `PRAGMA journal_mode`); mode != "delete" {
+	if mode := sqltest.One[string](t, db, `PRAGMA journal_mode`); mode != "delete" {
 		t.Errorf("journal_mode = %q; opening read-only must not change it", mode)
 	}
 	var s string
@@ -88,12 +89,12 @@ func TestStoredOptions(t *testing.T) {
 		{`{"k": 3, "init": "random"}`, "n_init", 10},
 		{`{"k": 3, "n_init": 4}`, "n_init", 4},
 	} {
-		mustExec(t, db, `SELECT kmeans_train('m', 'pts', ?)`, tc.options)
-		got := one[float64](t, db, `SELECT json_extract(options, '$.'||?) FROM ml_models WHERE name = 'm'`, tc.key)
+		sqltest.Exec(t, db, `SELECT kmeans_train('m', 'pts', ?)`, tc.options)
+		got := sqltest.One[float64](t, db, `SELECT json_extract(options, '$.'||?) FROM ml_models WHERE name = 'm'`, tc.key)
 		if got != tc.want {
 			t.Errorf("%s stored %s = %v; want %v", tc.options, tc.key, got, tc.want)
 		}
-		if m := one[string](t, db, `SELECT metrics FROM ml_models WHERE name = 'm'`); strings.Contains(m, "null") && strings.Contains(m, "warnings") {
+		if m := sqltest.One[string](t, db, `SELECT metrics FROM ml_models WHERE name = 'm'`); strings.Contains(m, "null") && strings.Contains(m, "warnings") {
 			t.Errorf("metrics carry an empty warnings key: %s", m)
 		}
 	}
@@ -120,8 +121,8 @@ func TestOptionMessages(t *testing.T) {
 // refused where it cannot apply.
 func TestNumPyRandomOption(t *testing.T) {
 	db := openMem(t)
-	mustExec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 3, "rng": "numpy", "seed": 7}')`)
-	if got := one[string](t, db, `SELECT json_extract(options, '$.rng') FROM ml_models WHERE name = 'm'`); got != "numpy" {
+	sqltest.Exec(t, db, `SELECT kmeans_train('m', 'pts', '{"k": 3, "rng": "numpy", "seed": 7}')`)
+	if got := sqltest.One[string](t, db, `SELECT json_extract(options, '$.rng') FROM ml_models WHERE name = 'm'`); got != "numpy" {
 		t.Errorf("stored rng = %q", got)
 	}
 	var s string

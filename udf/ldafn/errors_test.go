@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/engine"
+	"github.com/seed-a084b42d/marketsql/internal/sqltest"
 )
 
 // TestBadInput walks the issue's list: each case is a clear error naming
@@ -16,10 +17,10 @@ import (
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	_, db := openMem(t)
-	mustExec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
-	mustExec(t, db, `CREATE TABLE pts(id INTEGER, a REAL, b REAL)`)
-	mustExec(t, db, `INSERT INTO pts VALUES (1, 0, 0), (2, 1, 1), (3, 5, 5)`)
-	mustExec(t, db, `SELECT kmeans_train('seg', 'pts', '{"k": 2}')`)
+	sqltest.Exec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	sqltest.Exec(t, db, `CREATE TABLE pts(id INTEGER, a REAL, b REAL)`)
+	sqltest.Exec(t, db, `INSERT INTO pts VALUES (1, 0, 0), (2, 1, 1), (3, 5, 5)`)
+	sqltest.Exec(t, db, `SELECT kmeans_train('seg', 'pts', '{"k": 2}')`)
 	before := snapshot(t, db)
 	errs := []struct {
 		name, q   string
@@ -54,7 +55,7 @@ func TestBadInput(t *testing.T) {
 		{"train inside a write", `CREATE TABLE x AS SELECT lda_train('m', 'reviews', '{}')`, []string{}},
 	}
 	for _, c := range errs {
-		err := queryErr(context.Background(), db, c.q)
+		err := sqltest.QueryErrCtx(context.Background(), db, c.q)
 		if err == nil {
 			t.Errorf("%s: no error", c.name)
 			continue
@@ -81,20 +82,20 @@ func TestBadInput(t *testing.T) {
 func TestSkips(t *testing.T) {
 	t.Parallel()
 	_, db := openMem(t)
-	mustExec(t, db, `CREATE TABLE odd(id INTEGER, txt)`)
-	mustExec(t, db, `INSERT INTO odd SELECT id, txt FROM reviews`)
-	mustExec(t, db, `INSERT INTO odd VALUES (20, ''), (21, '   '), (22, 'the of and to'), (23, CAST(x'636f6666656520ff6265616e73' AS TEXT)),
+	sqltest.Exec(t, db, `CREATE TABLE odd(id INTEGER, txt)`)
+	sqltest.Exec(t, db, `INSERT INTO odd SELECT id, txt FROM reviews`)
+	sqltest.Exec(t, db, `INSERT INTO odd VALUES (20, ''), (21, '   '), (22, 'the of and to'), (23, CAST(x'636f6666656520ff6265616e73' AS TEXT)),
 		(24, NULL), (1, 'more chocolate for document one')`)
 	big := strings.Repeat("chocolate coffee beans sweet cookies roast ", 1<<20/40)
-	mustExec(t, db, `INSERT INTO odd VALUES (25, ?)`, big)
-	raw := one[string](t, db, `SELECT lda_train('m', 'odd', '{"topics": 2, "max_df": 1, "holdout": 0}')`)
+	sqltest.Exec(t, db, `INSERT INTO odd VALUES (25, ?)`, big)
+	raw := sqltest.One[string](t, db, `SELECT lda_train('m', 'odd', '{"topics": 2, "max_df": 1, "holdout": 0}')`)
 	for _, want := range []string{`"null_text":2`, `"empty":5`, `"invalid_utf8":1`, `"docs":13`} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("summary %s lacks %s", raw, want)
 		}
 	}
 	// Document 1 is its two rows together; the invalid one was read with a space.
-	if n := one[int](t, db, `SELECT count(DISTINCT doc_id) FROM lda_doc_topics('m') WHERE doc_id IN (1, 23, 25)`); n != 3 {
+	if n := sqltest.One[int](t, db, `SELECT count(DISTINCT doc_id) FROM lda_doc_topics('m') WHERE doc_id IN (1, 23, 25)`); n != 3 {
 		t.Errorf("documents 1, 23, 25: %d have topics", n)
 	}
 }
@@ -106,10 +107,10 @@ func TestInterruptTraining(t *testing.T) {
 		t.Skip("builds a 200k-row table")
 	}
 	e, db := openMem(t)
-	mustExec(t, db, `CREATE TABLE bow(doc INTEGER, term TEXT, n INTEGER)`)
-	mustExec(t, db, `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 199999)
+	sqltest.Exec(t, db, `CREATE TABLE bow(doc INTEGER, term TEXT, n INTEGER)`)
+	sqltest.Exec(t, db, `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 199999)
 INSERT INTO bow SELECT i / 20, 'w' || ((i * 7919) % 3000), 1 FROM s`)
-	mustExec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	sqltest.Exec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
 	before := snapshot(t, db)
 	long := `{"topics": 200, "passes": 1000, "chunksize": 500, "min_df": 1}`
 	// check: err is prefix + our message saying the call was interrupted
@@ -124,7 +125,7 @@ INSERT INTO bow SELECT i / 20, 'w' || ((i * 7919) % 3000), 1 FROM s`)
 			t.Fatalf("want an error, got none")
 		case ctxErrOK && err == context.DeadlineExceeded:
 		default:
-			wantErr(t, err, prefix, "previous model, if any, is unchanged")
+			sqltest.WantErr(t, err, prefix, "previous model, if any, is unchanged")
 			if msg := err.Error(); !strings.Contains(msg, "interrupted") && !strings.Contains(msg, "deadline exceeded") {
 				t.Errorf("error %q does not say the call was interrupted", msg)
 			}
@@ -141,7 +142,7 @@ INSERT INTO bow SELECT i / 20, 'w' || ((i * 7919) % 3000), 1 FROM s`)
 			ctx, cancel := context.WithTimeout(context.Background(), delay)
 			defer cancel()
 			start := time.Now()
-			err := queryErr(ctx, db, `SELECT lda_train('m', 'SELECT doc, term, n FROM bow', ?)`, long)
+			err := sqltest.QueryErrCtx(ctx, db, `SELECT lda_train('m', 'SELECT doc, term, n FROM bow', ?)`, long)
 			check(t, err, time.Since(start)-delay, "lda_train: ", true)
 		})
 		t.Run("go/"+delay.String(), func(t *testing.T) {
@@ -155,8 +156,8 @@ INSERT INTO bow SELECT i / 20, 'w' || ((i * 7919) % 3000), 1 FROM s`)
 			}
 		})
 	}
-	mustExec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 3, "max_df": 0.9}')`)
-	if v := one[int](t, db, `SELECT version FROM ml_models WHERE name = 'm'`); v != 2 {
+	sqltest.Exec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 3, "max_df": 0.9}')`)
+	if v := sqltest.One[int](t, db, `SELECT version FROM ml_models WHERE name = 'm'`); v != 2 {
 		t.Errorf("version after retraining %d, want 2", v)
 	}
 }

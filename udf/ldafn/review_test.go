@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/seed-a084b42d/marketsql/internal/sqltest"
 )
 
 // TestErrorsQuoteAbbreviatedValues: an error quotes at most a short
@@ -14,8 +16,8 @@ func TestErrorsQuoteAbbreviatedValues(t *testing.T) {
 	t.Parallel()
 	_, db := openMem(t)
 	big := strings.Repeat("chocolate ", 120000) // 1.2 MB
-	mustExec(t, db, `CREATE TABLE bad(id INTEGER, body TEXT)`)
-	mustExec(t, db, `INSERT INTO bad VALUES (1003, ?)`, big)
+	sqltest.Exec(t, db, `CREATE TABLE bad(id INTEGER, body TEXT)`)
+	sqltest.Exec(t, db, `INSERT INTO bad VALUES (1003, ?)`, big)
 	long := strings.Repeat("a", 200)
 	cases := []struct {
 		name, q   string
@@ -37,7 +39,7 @@ func TestErrorsQuoteAbbreviatedValues(t *testing.T) {
 		if strings.Contains(c.q, "?") {
 			args = append(args, big)
 		}
-		err := queryErr(context.Background(), db, c.q, args...)
+		err := sqltest.QueryErrCtx(context.Background(), db, c.q, args...)
 		if err == nil {
 			t.Errorf("%s: no error", c.name)
 			continue
@@ -46,7 +48,7 @@ func TestErrorsQuoteAbbreviatedValues(t *testing.T) {
 		if len(msg) > 400 {
 			t.Errorf("%s: a %d-byte error: %.300s...", c.name, len(msg), msg)
 		}
-		wantErr(t, err, c.prefix, c.fragments...)
+		sqltest.WantErr(t, err, c.prefix, c.fragments...)
 	}
 }
 
@@ -56,16 +58,16 @@ func TestErrorsQuoteAbbreviatedValues(t *testing.T) {
 func TestTableFunctionsRefuseExtraArguments(t *testing.T) {
 	t.Parallel()
 	_, db := openMem(t)
-	mustExec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	sqltest.Exec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
 	for q, want := range map[string][]string{
 		`SELECT * FROM lda_infer('m', 'sweet chocolate', '{}')`: {"lda_infer: ", "lda_infer(model, text)"},
 		`SELECT * FROM lda_topics('m', 3, 'x')`:                 {"lda_topics: ", "lda_topics(model [, top_n])"},
 		`SELECT * FROM lda_doc_topics('m', 1)`:                  {"lda_doc_topics: ", "lda_doc_topics(model)"},
 	} {
-		wantErr(t, queryErr(context.Background(), db, q), want[0], want[1:]...)
+		sqltest.WantErr(t, sqltest.QueryErrCtx(context.Background(), db, q), want[0], want[1:]...)
 	}
 	// The extra argument changes nothing when it is not given.
-	if n := one[int](t, db, `SELECT count(*) FROM lda_infer('m', 'sweet chocolate')`); n != 2 {
+	if n := sqltest.One[int](t, db, `SELECT count(*) FROM lda_infer('m', 'sweet chocolate')`); n != 2 {
 		t.Errorf("lda_infer: %d rows, want 2", n)
 	}
 }
@@ -75,12 +77,12 @@ func TestTableFunctionsRefuseExtraArguments(t *testing.T) {
 func TestMetricsNamesMatchSummary(t *testing.T) {
 	t.Parallel()
 	_, db := openMem(t)
-	raw := one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	raw := sqltest.One[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
 	var summary, metrics map[string]any
 	if err := json.Unmarshal([]byte(raw), &summary); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(one[string](t, db, `SELECT metrics FROM ml_models WHERE name = 'm'`)), &metrics); err != nil {
+	if err := json.Unmarshal([]byte(sqltest.One[string](t, db, `SELECT metrics FROM ml_models WHERE name = 'm'`)), &metrics); err != nil {
 		t.Fatal(err)
 	}
 	for k, v := range summary {
@@ -94,7 +96,7 @@ func TestMetricsNamesMatchSummary(t *testing.T) {
 	if _, ok := metrics["c_npmi"]; ok {
 		t.Errorf("metrics has a flat c_npmi besides coherence.c_npmi: %v", metrics)
 	}
-	if got := one[float64](t, db, `SELECT json_extract(metrics, '$.coherence.c_npmi') FROM ml_models WHERE name = 'm'`); got != summary["coherence"].(map[string]any)["c_npmi"] {
+	if got := sqltest.One[float64](t, db, `SELECT json_extract(metrics, '$.coherence.c_npmi') FROM ml_models WHERE name = 'm'`); got != summary["coherence"].(map[string]any)["c_npmi"] {
 		t.Errorf("metrics coherence.c_npmi %v", got)
 	}
 	for _, k := range []string{"topic_c_npmi", "topic_u_mass", "topic_share"} {
@@ -126,15 +128,15 @@ func TestPerplexityNullSaysWhy(t *testing.T) {
 		if s.Perplexity == nil && !strings.Contains(s.Note, "fewer topics") {
 			t.Errorf("topics %d: perplexity null without a reason: %s", k, raw)
 		}
-		if note := one[string](t, db, `SELECT coalesce(json_extract(metrics, '$.perplexity_note'), '') FROM ml_models WHERE name = 'm'`); note != s.Note {
+		if note := sqltest.One[string](t, db, `SELECT coalesce(json_extract(metrics, '$.perplexity_note'), '') FROM ml_models WHERE name = 'm'`); note != s.Note {
 			t.Errorf("topics %d: metrics perplexity_note %q, summary %q", k, note, s.Note)
 		}
 	}
-	raw := one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9, "holdout": 0}')`)
+	raw := sqltest.One[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9, "holdout": 0}')`)
 	if !strings.Contains(raw, `"perplexity":null`) || !strings.Contains(raw, `"perplexity_note":"no document was held out`) {
 		t.Errorf("holdout 0: %s", raw)
 	}
-	raw = one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	raw = sqltest.One[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
 	if strings.Contains(raw, `"perplexity":null`) || strings.Contains(raw, "perplexity_note") {
 		t.Errorf("default hold-out: %s", raw)
 	}
@@ -146,7 +148,7 @@ func TestPerplexityNullSaysWhy(t *testing.T) {
 func TestDocTopicsCoverHeldOutDocuments(t *testing.T) {
 	t.Parallel()
 	_, db := openMem(t)
-	raw := one[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9, "minimum_probability": 0}')`)
+	raw := sqltest.One[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9, "minimum_probability": 0}')`)
 	var s struct {
 		Docs        int `json:"docs"`
 		HoldoutDocs int `json:"holdout_docs"`
@@ -157,7 +159,7 @@ func TestDocTopicsCoverHeldOutDocuments(t *testing.T) {
 	if s.HoldoutDocs == 0 {
 		t.Fatalf("no document held out: %s", raw)
 	}
-	if n := one[int](t, db, `SELECT count(DISTINCT doc_id) FROM lda_doc_topics('m')`); n != s.Docs+s.HoldoutDocs {
+	if n := sqltest.One[int](t, db, `SELECT count(DISTINCT doc_id) FROM lda_doc_topics('m')`); n != s.Docs+s.HoldoutDocs {
 		t.Errorf("lda_doc_topics covers %d documents; trained on %d, held out %d", n, s.Docs, s.HoldoutDocs)
 	}
 }

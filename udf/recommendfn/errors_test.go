@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/engine"
+	"github.com/seed-a084b42d/marketsql/internal/sqltest"
 )
 
 // TestBadInput: every mistake a user can make is an error that starts with
@@ -13,9 +14,9 @@ import (
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	db := openMem(t)
-	one[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "item_knn"}')`)
-	one[string](t, db, `SELECT kmeans_train('seg', 'SELECT customer, qty FROM buys GROUP BY customer', '{"k": 2}')`)
-	mustExec(t, db, `CREATE TABLE empty(u INTEGER, i TEXT)`)
+	sqltest.One[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "item_knn"}')`)
+	sqltest.One[string](t, db, `SELECT kmeans_train('seg', 'SELECT customer, qty FROM buys GROUP BY customer', '{"k": 2}')`)
+	sqltest.Exec(t, db, `CREATE TABLE empty(u INTEGER, i TEXT)`)
 	for _, tc := range []struct{ name, q, want string }{
 		{"empty source", `SELECT recommend_train('x', 'empty', '{}')`, "recommend_train: the source has no rows"},
 		{"single user", `SELECT recommend_train('x', 'SELECT 1, item FROM buys', '{}')`, "recommend_train: the source has a single user (1=1)"},
@@ -48,13 +49,13 @@ func TestBadInput(t *testing.T) {
 		{"eval bad source", `SELECT * FROM recommend_eval('recs', 'nosuchtable')`, "recommend_eval: source query does not compile"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := queryErr(db, tc.q)
+			err := sqltest.QueryErr(db, tc.q)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("%s\n got error: %v\nwant it to contain: %s", tc.q, err, tc.want)
 			}
 		})
 	}
-	if n := one[int](t, db, `SELECT count(*) FROM ml_models WHERE name = 'x'`); n != 0 {
+	if n := sqltest.One[int](t, db, `SELECT count(*) FROM ml_models WHERE name = 'x'`); n != 0 {
 		t.Errorf("a failed training stored a model")
 	}
 }
@@ -62,7 +63,7 @@ func TestBadInput(t *testing.T) {
 func TestSkipBadRows(t *testing.T) {
 	t.Parallel()
 	db := openMem(t)
-	s := one[string](t, db, `SELECT recommend_train('x', 'SELECT NULLIF(customer, 2), item, NULLIF(qty, 3) FROM buys', '{"on_null": "skip", "method": "popular"}')`)
+	s := sqltest.One[string](t, db, `SELECT recommend_train('x', 'SELECT NULLIF(customer, 2), item, NULLIF(qty, 3) FROM buys', '{"on_null": "skip", "method": "popular"}')`)
 	if !strings.Contains(s, `"skipped":3`) || !strings.Contains(s, `"users":5`) {
 		t.Errorf("skip: %s", s)
 	}
@@ -73,8 +74,8 @@ func TestSkipBadRows(t *testing.T) {
 func TestTrainInsideWritingStatement(t *testing.T) {
 	t.Parallel()
 	db := openMem(t)
-	mustExec(t, db, `CREATE TABLE log(s TEXT)`)
-	err := queryErr(db, `INSERT INTO log SELECT recommend_train('x', 'buys', '{}')`)
+	sqltest.Exec(t, db, `CREATE TABLE log(s TEXT)`)
+	err := sqltest.QueryErr(db, `INSERT INTO log SELECT recommend_train('x', 'buys', '{}')`)
 	if err == nil || !strings.Contains(err.Error(), "recommend_train: cannot write the catalog from inside a statement that itself writes") {
 		t.Errorf("got %v", err)
 	}
@@ -97,16 +98,16 @@ func TestInterruptKeepsPreviousModel(t *testing.T) {
 	}
 	defer e.Close()
 	db := e.DB()
-	mustExec(t, db, `CREATE TABLE buys(u INTEGER, i INTEGER)`)
-	mustExec(t, db, `WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 20000)
+	sqltest.Exec(t, db, `CREATE TABLE buys(u INTEGER, i INTEGER)`)
+	sqltest.Exec(t, db, `WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 20000)
 		INSERT INTO buys SELECT k % 997, (k * 7919) % 1201 FROM n`)
-	one[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "popular"}')`)
-	before := one[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`)
-	err = queryErrCtx(ctx, db, `SELECT recommend_train('recs', 'buys', '{"iterations": 50, "factors": 16}')`)
+	sqltest.One[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "popular"}')`)
+	before := sqltest.One[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`)
+	err = sqltest.QueryErrCtx(ctx, db, `SELECT recommend_train('recs', 'buys', '{"iterations": 50, "factors": 16}')`)
 	if err == nil || !strings.Contains(err.Error(), "interrupted") && !strings.Contains(err.Error(), "context canceled") {
 		t.Fatalf("interrupted training: %v", err)
 	}
-	if after := one[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
+	if after := sqltest.One[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
 		t.Error("the previous model changed")
 	}
 	ctx2, cancel2 := context.WithCancel(context.Background())
@@ -120,7 +121,7 @@ func TestInterruptKeepsPreviousModel(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "TrainRecommender: ") || !strings.Contains(err.Error(), "previous model, if any, is unchanged") {
 		t.Errorf("Go API interrupted: %v", err)
 	}
-	if after := one[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
+	if after := sqltest.One[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
 		t.Error("the previous model changed after the Go API was cancelled")
 	}
 	// item-kNN stops between blocks of items.
@@ -135,10 +136,10 @@ func TestInterruptKeepsPreviousModel(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "previous model, if any, is unchanged") {
 		t.Errorf("item-kNN interrupted: %v", err)
 	}
-	if after := one[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
+	if after := sqltest.One[string](t, db, `SELECT hex(params) || version FROM ml_models WHERE name = 'recs'`); after != before {
 		t.Error("the previous model changed after item-kNN was cancelled")
 	}
-	if got := one[int](t, db, `SELECT count(*) FROM recommend('recs', 1, 5)`); got != 5 {
+	if got := sqltest.One[int](t, db, `SELECT count(*) FROM recommend('recs', 1, 5)`); got != 5 {
 		t.Errorf("the previous model no longer recommends: %d rows", got)
 	}
 }

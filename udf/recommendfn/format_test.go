@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/engine"
+	"github.com/seed-a084b42d/marketsql/internal/sqltest"
 )
 
 var updateFormat = flag.Bool("update-format", false, "rewrite testdata/recommend/recommend_v1.db (only when the format version changes)")
@@ -33,8 +34,8 @@ func TestCommittedModelsLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		db := e.DB()
-		mustExec(t, db, `CREATE TABLE buys(customer INTEGER, item TEXT, qty INTEGER)`)
-		mustExec(t, db, `INSERT INTO buys VALUES (1,'a',1),(1,'b',2),(1,'c',1),(2,'a',1),(2,'b',1),(3,'b',3),(3,'c',1),
+		sqltest.Exec(t, db, `CREATE TABLE buys(customer INTEGER, item TEXT, qty INTEGER)`)
+		sqltest.Exec(t, db, `INSERT INTO buys VALUES (1,'a',1),(1,'b',2),(1,'c',1),(2,'a',1),(2,'b',1),(3,'b',3),(3,'c',1),
 			(4,'d',1),(4,'e',1),(4,'f',2),(5,'d',1),(5,'e',1),(6,'e',1),(6,'f',1),(6,'a',1)`)
 		for _, q := range []string{
 			`SELECT recommend_train('als', 'buys', '{"factors": 4, "seed": 1}')`,
@@ -42,10 +43,10 @@ func TestCommittedModelsLoad(t *testing.T) {
 			`SELECT recommend_train('uknn', 'buys', '{"method": "user_knn", "neighbors": 3}')`,
 			`SELECT recommend_train('pop', 'buys', '{"method": "popular"}')`,
 		} {
-			mustExec(t, db, q)
+			sqltest.Exec(t, db, q)
 		}
-		mustExec(t, db, `PRAGMA wal_checkpoint(TRUNCATE)`)
-		mustExec(t, db, `PRAGMA journal_mode=DELETE`)
+		sqltest.Exec(t, db, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		sqltest.Exec(t, db, `PRAGMA journal_mode=DELETE`)
 		e.Close()
 	}
 	data, err := os.ReadFile(pinnedDB)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/seed-a084b42d/marketsql/internal/sqltest"
 )
 
 // TestEvalCapsN: an n above the catalogue is capped at the number of items
@@ -13,9 +15,9 @@ import (
 func TestEvalCapsN(t *testing.T) {
 	t.Parallel()
 	db := openMem(t)
-	one[string](t, db, `SELECT recommend_train('recs', 'SELECT customer, item FROM buys WHERE customer <> 1 OR item <> ''c''', '{"method": "item_knn"}')`)
-	mustExec(t, db, `CREATE TABLE hold(u INTEGER, i TEXT)`)
-	mustExec(t, db, `INSERT INTO hold VALUES (1, 'c')`)
+	sqltest.One[string](t, db, `SELECT recommend_train('recs', 'SELECT customer, item FROM buys WHERE customer <> 1 OR item <> ''c''', '{"method": "item_knn"}')`)
+	sqltest.Exec(t, db, `CREATE TABLE hold(u INTEGER, i TEXT)`)
+	sqltest.Exec(t, db, `INSERT INTO hold VALUES (1, 'c')`)
 	for _, n := range []string{"1048576", "7"} { // count_test.go covers 2147483647 and more
 		rows, err := db.Query(`SELECT metric FROM recommend_eval('recs', 'hold', ` + n + `)`)
 		if err != nil {
@@ -37,7 +39,7 @@ func TestEvalCapsN(t *testing.T) {
 	for _, q := range []string{`SELECT count(*) FROM recommend('recs', 1, 2147483647, '{"include_seen": true}')`,
 		`SELECT count(*) FROM recommend_basket('recs', '["a"]', 2147483647, '{"include_seen": true}')`,
 		`SELECT count(*) FROM recommend('recs', 99, 2147483647)`} {
-		if got := one[int](t, db, q); got != 6 {
+		if got := sqltest.One[int](t, db, q); got != 6 {
 			t.Errorf("%s = %d, want 6", q, got)
 		}
 	}
@@ -58,8 +60,8 @@ func TestExplicitZeroOptions(t *testing.T) {
 		{"b0", `{"method": "item_knn", "weighting": "bm25", "bm25_b": 0}`, map[string]float64{"bm25_b": 0, "bm25_k1": 1.2}},
 		{"nb0", `{"method": "item_knn", "neighbors": 0}`, map[string]float64{"neighbors": 0}},
 	} {
-		one[string](t, db, `SELECT recommend_train(?, 'buys', ?)`, tc.name, tc.options)
-		text := one[string](t, db, `SELECT options FROM ml_models WHERE name = ?`, tc.name)
+		sqltest.One[string](t, db, `SELECT recommend_train(?, 'buys', ?)`, tc.name, tc.options)
+		text := sqltest.One[string](t, db, `SELECT options FROM ml_models WHERE name = ?`, tc.name)
 		var got map[string]any
 		if err := json.Unmarshal([]byte(text), &got); err != nil {
 			t.Fatal(err)
@@ -72,7 +74,7 @@ func TestExplicitZeroOptions(t *testing.T) {
 	}
 	// Honoured, not only stored: alpha 0 scores differ from the default's.
 	q := `SELECT group_concat(printf('%s %.6f', item, score)) FROM recommend(?, 1, 6)`
-	if a, b := one[string](t, db, q, "alpha0"), one[string](t, db, q, "als"); a == b {
+	if a, b := sqltest.One[string](t, db, q, "alpha0"), sqltest.One[string](t, db, q, "als"); a == b {
 		t.Errorf("alpha 0 and alpha 40 recommend the same: %s", a)
 	}
 }
@@ -82,7 +84,7 @@ func TestExplicitZeroOptions(t *testing.T) {
 func TestErrorsAbbreviated(t *testing.T) {
 	t.Parallel()
 	db := openMem(t)
-	one[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "item_knn"}')`)
+	sqltest.One[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "item_knn"}')`)
 	long := `printf(''%.*c'', 100000, ''a'')`
 	for _, q := range []string{
 		`SELECT recommend_train('x', 'SELECT 1, printf(''%.*c'',1000000,''a''), -1', '{}')`,
@@ -97,7 +99,7 @@ func TestErrorsAbbreviated(t *testing.T) {
 		`SELECT * FROM recommend_basket('recs', '[{"' || printf('%.*c', 100000, 'k') || '": 1}]')`,
 		`SELECT * FROM recommend_basket('recs', printf('%.*c', 100000, '['))`,
 	} {
-		err := queryErr(db, q)
+		err := sqltest.QueryErr(db, q)
 		if err == nil {
 			t.Errorf("%.80s...: no error", q)
 			continue
@@ -114,8 +116,8 @@ func TestErrorsAbbreviated(t *testing.T) {
 func TestNothingToEvaluate(t *testing.T) {
 	t.Parallel()
 	db := openMem(t)
-	one[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "item_knn"}')`)
-	mustExec(t, db, `CREATE TABLE empty(u INTEGER, i TEXT)`)
+	sqltest.One[string](t, db, `SELECT recommend_train('recs', 'buys', '{"method": "item_knn"}')`)
+	sqltest.Exec(t, db, `CREATE TABLE empty(u INTEGER, i TEXT)`)
 	for _, tc := range []struct{ q, want string }{
 		{`SELECT * FROM recommend_eval('recs', 'buys')`, "recommend_eval: no holdout user can be evaluated: of its 6 users, 0 are not in the model and 6 have only items they already had in training"},
 		{`SELECT * FROM recommend_eval('recs', 'SELECT 99, ''a''')`, "of its 1 users, 1 are not in the model"},
@@ -124,7 +126,7 @@ func TestNothingToEvaluate(t *testing.T) {
 		{`SELECT * FROM recommend('recs', x'01', 3)`, "recommend: argument user is a BLOB of 1 bytes; keys must be INTEGER or TEXT"},
 		{`SELECT * FROM similar_items('recs', x'61')`, "similar_items: argument item is a BLOB of 1 bytes"},
 	} {
-		if err := queryErr(db, tc.q); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := sqltest.QueryErr(db, tc.q); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s\n got error: %v\nwant it to contain: %s", tc.q, err, tc.want)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -133,22 +132,11 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 // interactionKey converts a user or item key; problem is non-empty when it
 // is not INTEGER or TEXT.
 func interactionKey(v driver.Value) (any, string) {
-	switch k := v.(type) {
-	case int64:
-		return k, ""
-	case string:
-		return k, ""
-	case []byte:
-		return string(k), ""
-	case float64:
-		if k == math.Trunc(k) && math.Abs(k) < 1<<53 {
-			return int64(k), ""
-		}
-		return nil, fmt.Sprintf("REAL %g; keys must be INTEGER or TEXT", k)
-	case nil:
-		return nil, "NULL"
+	k, problem := RowKey(v)
+	if problem != "" && problem != "NULL" {
+		problem += "; keys must be INTEGER or TEXT"
 	}
-	return nil, fmt.Sprintf("of unsupported type %T", v)
+	return k, problem
 }
 
 // InteractionKey converts a SQL argument to a key as ReadInteractions

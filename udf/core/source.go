@@ -265,24 +265,12 @@ func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 			}
 			return nil, Errorf(fn, "read source row %d: %w", n, err)
 		}
-		var key any
-		switch k := vals[0].(type) {
-		case int64:
-			key = k
-		case string:
-			key = k
-		case []byte:
-			key = string(k)
-		case float64:
-			if k == math.Trunc(k) && math.Abs(k) < 1<<53 {
-				key = int64(k)
-			} else {
-				return nil, Errorf(fn, "row %d: key column %q holds REAL %g; keys must be INTEGER or TEXT", n, cols[0], k)
-			}
-		case nil:
+		key, problem := RowKey(vals[0])
+		switch {
+		case problem == "NULL":
 			return nil, Errorf(fn, "row %d: key column %q is NULL; every row needs a key", n, cols[0])
-		default:
-			return nil, Errorf(fn, "row %d: key column %q has unsupported type %T", n, cols[0], k)
+		case problem != "":
+			return nil, Errorf(fn, "row %d: key column %q is %s; keys must be INTEGER or TEXT", n, cols[0], problem)
 		}
 		bad := ""
 		for j, ci := range featureCols {
@@ -324,6 +312,29 @@ func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 		}
 	}
 	return m, nil
+}
+
+// RowKey converts the key of a source row as every reader does: INTEGER and
+// TEXT are kept as they are (a BLOB reads as TEXT), a REAL without a
+// fraction becomes INTEGER. problem is non-empty for anything else, worded to
+// follow "is": "NULL", "REAL 2.5", "of unsupported type time.Time".
+func RowKey(v driver.Value) (key any, problem string) {
+	switch k := v.(type) {
+	case int64:
+		return k, ""
+	case string:
+		return k, ""
+	case []byte:
+		return string(k), ""
+	case float64:
+		if k == math.Trunc(k) && math.Abs(k) < 1<<53 {
+			return int64(k), ""
+		}
+		return nil, fmt.Sprintf("REAL %g", k)
+	case nil:
+		return nil, "NULL"
+	}
+	return nil, fmt.Sprintf("of unsupported type %T", v)
 }
 
 // numeric converts a feature value; problem is non-empty when it is not a

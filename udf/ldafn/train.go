@@ -349,9 +349,9 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 			}
 			return nil, false, 0, core.Errorf(fn, "read source row %d: %w", n, err)
 		}
-		key, kerr := docKey(vals[0])
+		key, kerr := core.RowKey(vals[0])
 		if kerr != "" {
-			return nil, false, 0, core.Errorf(fn, "row %d: column %s %s; every row needs an INTEGER or TEXT document id", n, quote(cols[0]), kerr)
+			return nil, false, 0, core.Errorf(fn, "row %d: column %s is %s; every row needs an INTEGER or TEXT document id", n, quote(cols[0]), kerr)
 		}
 		d := at[key]
 		if d == nil {
@@ -387,25 +387,6 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		d.counts = append(d.counts, cnt)
 	}
 	return docs, termSource, nullRows, nil
-}
-
-func docKey(v driver.Value) (any, string) {
-	switch k := v.(type) {
-	case int64:
-		return k, ""
-	case string:
-		return k, ""
-	case []byte:
-		return string(k), ""
-	case float64:
-		if k == math.Trunc(k) && math.Abs(k) < 1<<53 {
-			return int64(k), ""
-		}
-		return nil, fmt.Sprintf("holds REAL %g", k)
-	case nil:
-		return nil, "is NULL"
-	}
-	return nil, fmt.Sprintf("has unsupported type %T", v)
 }
 
 func textValue(v driver.Value) (string, bool, string) {

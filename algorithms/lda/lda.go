@@ -75,7 +75,10 @@ type Options struct {
 	Progress func(Progress) error
 }
 
-func (o *Options) defaults() error {
+// Defaults fills the zero fields with their documented defaults and checks
+// the options, as Fit does; callers that record the options they used call
+// it first.
+func (o *Options) Defaults() error {
 	if o.Topics < 1 {
 		return fmt.Errorf("topics must be at least 1, got %d", o.Topics)
 	}
@@ -141,7 +144,7 @@ var ErrEmpty = errors.New("no document has any term")
 
 // Fit fits a topic model to the corpus.
 func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
-	if err := opt.defaults(); err != nil {
+	if err := opt.Defaults(); err != nil {
 		return nil, err
 	}
 	if err := c.check(); err != nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
@@ -196,30 +195,18 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 			*v = d
 		}
 	}
-	def(&o.Passes, 1)
-	def(&o.Iterations, 50)
-	def(&o.Chunksize, 2000)
 	def(&o.MinDF, 2)
 	def(&o.MaxVocab, 100000)
 	def(&o.MinLength, 3)
 	def(&o.MinLengthCJK, 2)
-	if o.Passes < 0 || o.Iterations < 0 || o.Chunksize < 0 || o.MinDF < 0 || o.MaxVocab < 0 || o.MinLength < 0 || o.MinLengthCJK < 0 {
-		return o, core.Errorf(fn, "passes, iterations, chunksize, min_df, max_vocab and the minimum lengths must be positive")
-	}
-	if o.Decay == 0 {
-		o.Decay = 0.5
-	}
-	if o.Offset == 0 {
-		o.Offset = 1
-	}
-	if o.GammaThreshold == 0 {
-		o.GammaThreshold = 0.001
+	if o.MinDF < 0 || o.MaxVocab < 0 || o.MinLength < 0 || o.MinLengthCJK < 0 {
+		return o, core.Errorf(fn, "min_df, max_vocab and the minimum lengths must be positive")
 	}
 	if o.MaxDF == 0 {
 		o.MaxDF = 0.5
 	}
-	if !(o.Decay > 0 && o.Decay <= 1) || !(o.Offset > 0) || !(o.GammaThreshold > 0) || !(o.MaxDF > 0 && o.MaxDF <= 1) {
-		return o, core.Errorf(fn, "decay and max_df must be in (0, 1], offset and gamma_threshold positive")
+	if !(o.MaxDF > 0 && o.MaxDF <= 1) {
+		return o, core.Errorf(fn, "option \"max_df\" must be in (0, 1], got %g", o.MaxDF)
 	}
 	if o.Holdout == 0 {
 		o.Holdout = 0.1
@@ -236,9 +223,13 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	if o.Threads <= 0 {
 		o.Threads = env.Threads
 	}
-	if o.Threads <= 0 {
-		o.Threads = runtime.GOMAXPROCS(0)
+	// The fitting options' defaults and checks are the algorithm's own.
+	f := o.fitOptions()
+	if err := f.Defaults(); err != nil {
+		return o, core.Errorf(fn, "%v", err)
 	}
+	o.Passes, o.Iterations, o.Chunksize, o.Threads = f.Passes, f.Iterations, f.Chunksize, f.Threads
+	o.Decay, o.Offset, o.GammaThreshold = f.Decay, f.Offset, f.GammaThreshold
 	return o, nil
 }
 

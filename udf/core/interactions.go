@@ -3,7 +3,6 @@ package core
 import (
 	"database/sql/driver"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -32,54 +31,38 @@ type Interactions struct {
 // naming the row, unless skipBad, which leaves it out and counts it. Rows
 // of weight 0 are left out and counted in Zero.
 func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, error) {
-	if err := CheckReadOnly(c.SQL, fn, query); err != nil {
-		return nil, err
-	}
-	defer c.beginRead()()
-	rows, err := c.SQL.Query(query, nil)
-	if err != nil {
-		return nil, Errorf(fn, "read source: %w", err)
-	}
-	defer rows.Close()
-	cols := rows.Columns()
-	if len(cols) != 2 && len(cols) != 3 {
-		return nil, Errorf(fn, "the source has %d column(s); it needs (user, item) or (user, item, weight)", len(cols))
-	}
-	in := &Interactions{UserColumn: cols[0], ItemColumn: cols[1]}
-	if len(cols) == 3 {
-		in.WeightColumn = cols[2]
-	}
+	in := &Interactions{}
 	users, items := map[any]int32{}, map[any]int32{}
-	vals := make([]driver.Value, len(cols))
+	var cols []string
 	hint := "; clean it or pass \"on_null\": \"skip\" to leave such rows out"
-	for n := 1; ; n++ {
-		if n%65536 == 0 {
-			if err := c.Check(); err != nil {
-				return nil, Errorf(fn, "reading the source: %w", err)
-			}
+	columns := func(names []string) error {
+		cols = names
+		if len(cols) != 2 && len(cols) != 3 {
+			return Errorf(fn, "the source has %d column(s); it needs (user, item) or (user, item, weight)", len(cols))
 		}
-		if err := rows.Next(vals); err != nil {
-			if err == io.EOF {
-				break
-			}
-			return nil, Errorf(fn, "read source row %d: %w", n, err)
+		in.UserColumn, in.ItemColumn = cols[0], cols[1]
+		if len(cols) == 3 {
+			in.WeightColumn = cols[2]
 		}
+		return nil
+	}
+	each := func(n int, vals []driver.Value) error {
 		in.Rows++
 		u, problem := interactionKey(vals[0])
 		if problem != "" {
 			if skipBad && problem == "NULL" {
 				in.Skipped++
-				continue
+				return nil
 			}
-			return nil, Errorf(fn, "row %d: user column %s is %s%s", n, quoteShort(cols[0]), problem, hint)
+			return Errorf(fn, "row %d: user column %s is %s%s", n, quoteShort(cols[0]), problem, hint)
 		}
 		i, problem := interactionKey(vals[1])
 		if problem != "" {
 			if skipBad && problem == "NULL" {
 				in.Skipped++
-				continue
+				return nil
 			}
-			return nil, Errorf(fn, "row %d (%s=%s): item column %s is %s%s", n, cutShort(cols[0]), shortKey(u), quoteShort(cols[1]), problem, hint)
+			return Errorf(fn, "row %d (%s=%s): item column %s is %s%s", n, cutShort(cols[0]), shortKey(u), quoteShort(cols[1]), problem, hint)
 		}
 		w := 1.0
 		if len(cols) == 3 {
@@ -90,14 +73,14 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 			if problem != "" {
 				if skipBad {
 					in.Skipped++
-					continue
+					return nil
 				}
-				return nil, Errorf(fn, "row %d (%s=%s, %s=%s): weight column %s is %s%s", n, cutShort(cols[0]), shortKey(u),
+				return Errorf(fn, "row %d (%s=%s, %s=%s): weight column %s is %s%s", n, cutShort(cols[0]), shortKey(u),
 					cutShort(cols[1]), shortKey(i), quoteShort(cols[2]), problem, hint)
 			}
 			if w == 0 {
 				in.Zero++
-				continue
+				return nil
 			}
 		}
 		if _, ok := users[u]; !ok {
@@ -113,6 +96,10 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 		in.W = append(in.W, w)
 		// remember keys until they are numbered
 		in.keys = append(in.keys, [2]any{u, i})
+		return nil
+	}
+	if err := c.ScanSource(fn, query, columns, each); err != nil {
+		return nil, err
 	}
 	SortKeys(in.Users)
 	SortKeys(in.Items)

@@ -3,7 +3,6 @@ package core
 import (
 	"database/sql/driver"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"strings"
@@ -207,70 +206,57 @@ func (m *Matrix) Rows() int { return len(m.Keys) }
 // keys (INTEGER or TEXT) and its other columns as numeric features.
 func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 	fn := spec.Function
-	if err := CheckReadOnly(c.SQL, fn, query); err != nil {
-		return nil, err
-	}
-	defer c.beginRead()()
-	rows, err := c.SQL.Query(query, nil)
-	if err != nil {
-		return nil, Errorf(fn, "read source: %w", err)
-	}
-	defer rows.Close()
-	cols := rows.Columns()
-	if len(cols) < 2 {
-		return nil, Errorf(fn, "source has %d column(s); it needs a key column first, then at least one numeric feature column", len(cols))
-	}
-	m := &Matrix{KeyColumn: cols[0]}
-	weightCol := -1
-	var featureCols []int
-	for i, name := range cols[1:] {
-		if spec.WeightColumn != "" && strings.EqualFold(name, spec.WeightColumn) && weightCol < 0 {
-			weightCol = i + 1
-			continue
+	m := &Matrix{}
+	var (
+		cols        []string
+		weightCol   = -1
+		featureCols []int
+		seen        map[any]int
+		row         []float64
+	)
+	columns := func(names []string) error {
+		cols = names
+		if len(cols) < 2 {
+			return Errorf(fn, "source has %d column(s); it needs a key column first, then at least one numeric feature column", len(cols))
 		}
-		featureCols = append(featureCols, i+1)
-		m.Features = append(m.Features, name)
-	}
-	seenName := map[string]string{}
-	for _, name := range m.Features {
-		if prev, dup := seenName[strings.ToLower(name)]; dup {
-			return nil, Errorf(fn, "the source has two feature columns named %q and %q; give them distinct names with AS", prev, name)
-		}
-		seenName[strings.ToLower(name)] = name
-	}
-	if spec.WeightColumn != "" && weightCol < 0 {
-		return nil, Errorf(fn, "option \"weight\" names column %q, which the source does not have; its columns are %s", spec.WeightColumn, strings.Join(cols, ", "))
-	}
-	if len(m.Features) == 0 {
-		return nil, Errorf(fn, "source has no feature columns besides the key %q and the weight", cols[0])
-	}
-	if weightCol >= 0 {
-		m.Weights = []float64{}
-	}
-	var seen map[any]int
-	if spec.UniqueKeys {
-		seen = map[any]int{}
-	}
-	vals := make([]driver.Value, len(cols))
-	row := make([]float64, len(m.Features))
-	for n := 1; ; n++ {
-		if n%65536 == 0 {
-			if err := c.Check(); err != nil {
-				return nil, Errorf(fn, "reading the source: %w", err)
+		m.KeyColumn = cols[0]
+		for i, name := range cols[1:] {
+			if spec.WeightColumn != "" && strings.EqualFold(name, spec.WeightColumn) && weightCol < 0 {
+				weightCol = i + 1
+				continue
 			}
+			featureCols = append(featureCols, i+1)
+			m.Features = append(m.Features, name)
 		}
-		if err := rows.Next(vals); err != nil {
-			if err == io.EOF {
-				break
+		seenName := map[string]string{}
+		for _, name := range m.Features {
+			if prev, dup := seenName[strings.ToLower(name)]; dup {
+				return Errorf(fn, "the source has two feature columns named %q and %q; give them distinct names with AS", prev, name)
 			}
-			return nil, Errorf(fn, "read source row %d: %w", n, err)
+			seenName[strings.ToLower(name)] = name
 		}
+		if spec.WeightColumn != "" && weightCol < 0 {
+			return Errorf(fn, "option \"weight\" names column %q, which the source does not have; its columns are %s", spec.WeightColumn, strings.Join(cols, ", "))
+		}
+		if len(m.Features) == 0 {
+			return Errorf(fn, "source has no feature columns besides the key %q and the weight", cols[0])
+		}
+		if weightCol >= 0 {
+			m.Weights = []float64{}
+		}
+		if spec.UniqueKeys {
+			seen = map[any]int{}
+		}
+		row = make([]float64, len(m.Features))
+		return nil
+	}
+	each := func(n int, vals []driver.Value) error {
 		key, problem := RowKey(vals[0])
 		switch {
 		case problem == "NULL":
-			return nil, Errorf(fn, "row %d: key column %q is NULL; every row needs a key", n, cols[0])
+			return Errorf(fn, "row %d: key column %q is NULL; every row needs a key", n, cols[0])
 		case problem != "":
-			return nil, Errorf(fn, "row %d: key column %q is %s; keys must be INTEGER or TEXT", n, cols[0], problem)
+			return Errorf(fn, "row %d: key column %q is %s; keys must be INTEGER or TEXT", n, cols[0], problem)
 		}
 		bad := ""
 		for j, ci := range featureCols {
@@ -295,13 +281,13 @@ func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 		if bad != "" {
 			if spec.OnNull == NullSkip {
 				m.Skipped++
-				continue
+				return nil
 			}
-			return nil, Errorf(fn, "%s; clean it or pass \"on_null\": \"skip\" to leave such rows out", bad)
+			return Errorf(fn, "%s; clean it or pass \"on_null\": \"skip\" to leave such rows out", bad)
 		}
 		if seen != nil {
 			if first, dup := seen[key]; dup {
-				return nil, Errorf(fn, "rows %d and %d have the same key %s=%s; keys must be unique", first, n, cols[0], keyText(key))
+				return Errorf(fn, "rows %d and %d have the same key %s=%s; keys must be unique", first, n, cols[0], keyText(key))
 			}
 			seen[key] = n
 		}
@@ -310,6 +296,10 @@ func (c *Conn) ReadMatrix(query string, spec MatrixSpec) (*Matrix, error) {
 		if weightCol >= 0 {
 			m.Weights = append(m.Weights, w)
 		}
+		return nil
+	}
+	if err := c.ScanSource(fn, query, columns, each); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -287,31 +286,8 @@ func finite(v float64) *float64 {
 }
 
 func fitError(fn string, err error) error {
-	reason := ""
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		reason = "deadline exceeded"
-	case errors.Is(err, core.ErrInterrupted), errors.Is(err, context.Canceled):
-		reason = "interrupted"
-	default:
-		return core.Errorf(fn, "%w", err)
-	}
-	msg := fn + ": " + reason
-	if fn != "kmeans_select_k" {
-		msg += "; the previous model, if any, is unchanged"
-	}
-	return &stopError{msg: msg, err: err}
+	return core.TrainError(fn, err, fn != "kmeans_select_k")
 }
-
-// stopError reads cleanly ("kmeans_train: interrupted; ...") while
-// errors.Is still finds the cause (context.Canceled, core.ErrInterrupted).
-type stopError struct {
-	msg string
-	err error
-}
-
-func (e *stopError) Error() string { return e.msg }
-func (e *stopError) Unwrap() error { return e.err }
 
 // weightedScaler standardizes with the given weighted means and standard
 // deviations; a constant column (a deviation within rounding of zero) keeps

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -318,40 +316,23 @@ func orderTopics(m *lda.Model) []float64 {
 func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 	Append([]string, string) []string
 }) (docs []*doc, termSource bool, nullRows int, err error) {
-	if err := core.CheckReadOnly(c.SQL, fn, query); err != nil {
-		return nil, false, 0, err
-	}
-	defer c.BeginRead()()
-	rows, err := c.SQL.Query(query, nil)
-	if err != nil {
-		return nil, false, 0, core.Errorf(fn, "read source: %w", err)
-	}
-	defer rows.Close()
-	cols := rows.Columns()
-	switch len(cols) {
-	case 2:
-	case 3:
-		termSource = true
-	default:
-		return nil, false, 0, core.Errorf(fn, "the source has %d column(s) (%s); it must have (doc_id, text) or (doc_id, term, count)", len(cols), columnList(cols))
-	}
 	at := map[any]*doc{}
-	vals := make([]driver.Value, len(cols))
-	for n := 1; ; n++ {
-		if n%4096 == 0 {
-			if err := c.Check(); err != nil {
-				return nil, false, 0, fitError(fn, fmt.Errorf("reading the source: %w", err))
-			}
+	var cols []string
+	columns := func(names []string) error {
+		cols = names
+		switch len(cols) {
+		case 2:
+		case 3:
+			termSource = true
+		default:
+			return core.Errorf(fn, "the source has %d column(s) (%s); it must have (doc_id, text) or (doc_id, term, count)", len(cols), columnList(cols))
 		}
-		if err := rows.Next(vals); err != nil {
-			if err == io.EOF {
-				break
-			}
-			return nil, false, 0, core.Errorf(fn, "read source row %d: %w", n, err)
-		}
+		return nil
+	}
+	each := func(n int, vals []driver.Value) error {
 		key, kerr := core.RowKey(vals[0])
 		if kerr != "" {
-			return nil, false, 0, core.Errorf(fn, "row %d: column %s is %s; every row needs an INTEGER or TEXT document id", n, quote(cols[0]), kerr)
+			return core.Errorf(fn, "row %d: column %s is %s; every row needs an INTEGER or TEXT document id", n, quote(cols[0]), kerr)
 		}
 		d := at[key]
 		if d == nil {
@@ -361,11 +342,11 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		}
 		txt, isNull, terr := textValue(vals[1])
 		if terr != "" {
-			return nil, false, 0, core.Errorf(fn, "row %d (%s=%s): column %s is %s; it must be text", n, short(cols[0]), keyText(key), quote(cols[1]), terr)
+			return core.Errorf(fn, "row %d (%s=%s): column %s is %s; it must be text", n, short(cols[0]), keyText(key), quote(cols[1]), terr)
 		}
 		if isNull {
 			nullRows++
-			continue
+			return nil
 		}
 		d.text = true
 		if !utf8.ValidString(txt) {
@@ -373,18 +354,25 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		}
 		if !termSource {
 			d.tokens = tok.Append(d.tokens, txt)
-			continue
+			return nil
 		}
 		cnt, ok := count(vals[2])
 		if !ok {
-			return nil, false, 0, core.Errorf(fn, "row %d (%s=%s, %s=%s): column %s must be a positive number, got %s", n, short(cols[0]), keyText(key), short(cols[1]), quote(txt), quote(cols[2]), describe(vals[2]))
+			return core.Errorf(fn, "row %d (%s=%s, %s=%s): column %s must be a positive number, got %s", n, short(cols[0]), keyText(key), short(cols[1]), quote(txt), quote(cols[2]), describe(vals[2]))
 		}
 		if txt == "" {
 			nullRows++
-			continue
+			return nil
 		}
 		d.terms = append(d.terms, txt)
 		d.counts = append(d.counts, cnt)
+		return nil
+	}
+	if err := c.ScanSource(fn, query, columns, each); err != nil {
+		if core.Stopped(err) {
+			err = fitError(fn, err)
+		}
+		return nil, false, 0, err
 	}
 	return docs, termSource, nullRows, nil
 }
@@ -416,13 +404,7 @@ func count(v driver.Value) (float64, bool) {
 	return f, f > 0 && !math.IsInf(f, 0) && f < 1e15
 }
 
-func fitError(fn string, err error) error {
-	switch {
-	case errors.Is(err, core.ErrInterrupted), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return core.Errorf(fn, "%w; the previous model, if any, is unchanged", err)
-	}
-	return core.Errorf(fn, "%w", err)
-}
+func fitError(fn string, err error) error { return core.TrainError(fn, err, true) }
 
 // topicWords is how many words of every topic ml_lda_topic_words keeps.
 const topicWords = 30

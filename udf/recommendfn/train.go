@@ -3,7 +3,6 @@ package recommendfn
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -124,13 +123,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	return s, nil
 }
 
-func fitError(fn string, err error) error {
-	switch {
-	case errors.Is(err, core.ErrInterrupted), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return core.Errorf(fn, "%w; the previous model, if any, is unchanged", err)
-	}
-	return core.Errorf(fn, "%w", err)
-}
+func fitError(fn string, err error) error { return core.TrainError(fn, err, true) }
 
 func store(c *core.Conn, fn, name string, source any, m *Model, opt Options, s *Summary) error {
 	if err := catalog.Migrate(c.SQL); err != nil {

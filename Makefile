@@ -1,8 +1,6 @@
-# marketsql build. One fixed build-tag set is used by every target (a new tag
-# combination recompiles SQLite, which takes about a minute).
-TAGS  := sqlite_vtable sqlite_math_functions
+# marketsql build. No build tags: the functions register through SQLite's
+# extension interface, so plain go build / go test work.
 GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
-GOFLAGS_TAGS := -tags "$(TAGS)"
 export CGO_ENABLED := 1
 
 .PHONY: all build test demo bench-kmeans bench-recommend bench-shell bench-lda fuzz deps clean
@@ -28,12 +26,12 @@ deps:
 	@$(GO) mod download
 
 build: deps
-	$(GO) build $(GOFLAGS_TAGS) -o bin/marketsql ./cmd/marketsql
+	$(GO) build -o bin/marketsql ./cmd/marketsql
 
-# vet + every test with the fixed tags.
+# vet + every test.
 test: deps
-	$(GO) vet $(GOFLAGS_TAGS) ./...
-	$(GO) test $(GOFLAGS_TAGS) -count=1 ./...
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
 
 # Loads the bundled Online Retail data, segments customers and prints the result;
 # then recommends products (examples/recommend.sql).
@@ -51,7 +49,7 @@ bench-kmeans: build
 # Debian's python3-scipy and ../shared/peers), plus the MovieLens 100k quality
 # table when ../shared/data (or $MARKETSQL_DATA) has it.
 bench-recommend: deps
-	$(GO) run $(GOFLAGS_TAGS) ./bench/recommend -movielens "$${MARKETSQL_DATA:-../shared/data}/movielens-100k"
+	$(GO) run ./bench/recommend -movielens "$${MARKETSQL_DATA:-../shared/data}/movielens-100k"
 
 # The shell against the stock sqlite3 CLI: printing and importing 500k rows.
 bench-shell: build
@@ -64,8 +62,8 @@ bench-lda: build
 # A short run of every fuzz target.
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test $(GOFLAGS_TAGS) -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
-	    echo "== $$pkg $$f"; $(GO) test $(GOFLAGS_TAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
+	  for f in $$($(GO) test -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
 	  done; \
 	done
 

@@ -19,9 +19,9 @@ import (
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
-	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf"
 	"github.com/seed-a084b42d/marketsql/udf/core"
+	"github.com/seed-a084b42d/marketsql/udf/sqlext"
 )
 
 // DriverName is the database/sql driver under which marketsql registers
@@ -34,6 +34,44 @@ func init() {
 	sql.Register(DriverName, &dsnDriver{})
 }
 
+// connHook is the driver's hook on each new connection: the entry point has
+// already registered the functions (sqlite3_auto_extension); it finds the
+// connection's marketsql state through the id function, gives it env and
+// remembers it for the Go API.
+func connHook(env *core.Env, conns *sync.Map) func(*sqlite3.SQLiteConn) error {
+	return func(c *sqlite3.SQLiteConn) error {
+		st, err := stateOf(c)
+		if err != nil {
+			return err
+		}
+		st.Env = env
+		if conns != nil {
+			conns.Store(weak.Make(c), weak.Make(st))
+		}
+		return nil
+	}
+}
+
+// stateOf finds a connection's marketsql state through the id function the
+// entry point registers on every connection.
+func stateOf(c *sqlite3.SQLiteConn) (*core.Conn, error) {
+	rows, err := c.Query("SELECT "+sqlext.ConnectionFunction+"()", nil)
+	if err != nil {
+		return nil, fmt.Errorf("engine: the marketsql functions are not registered on this connection: %w", err)
+	}
+	defer rows.Close()
+	v := make([]driver.Value, 1)
+	if err := rows.Next(v); err != nil {
+		return nil, fmt.Errorf("engine: read connection id: %w", err)
+	}
+	id, _ := v[0].(int64)
+	st := udf.Conn(id)
+	if st == nil {
+		return nil, fmt.Errorf("engine: connection %d has no marketsql state", id)
+	}
+	return st, nil
+}
+
 // Progress reports the state of a long call (training).
 type Progress = core.ProgressEvent
 
@@ -41,14 +79,8 @@ type Progress = core.ProgressEvent
 type FunctionDoc = core.Doc
 
 // Functions lists every marketsql SQL function with its signature and a
-// one-line description.
-func Functions() []FunctionDoc {
-	e, err := Open(":memory:", nil) // registration fills the list
-	if err == nil {
-		e.Close()
-	}
-	return udf.Functions()
-}
+// one-line description, from the families' tables (no database is opened).
+func Functions() []FunctionDoc { return udf.Functions() }
 
 // Options configures Open. A nil *Options means the defaults.
 type Options struct {
@@ -83,17 +115,13 @@ func Open(path string, opts *Options) (*Engine, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
+	if err := attach(); err != nil {
+		return nil, err
+	}
 	e := &Engine{path: path, env: &core.Env{Progress: opts.Progress, Threads: opts.Threads}}
 	memory := path == "" || path == ":memory:"
 	dsn := buildDSN(path, memory, opts)
-	drv := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		st, err := udf.Register(c, e.env)
-		if err != nil {
-			return err
-		}
-		e.conns.Store(weak.Make(c), weak.Make(st))
-		return nil
-	}}
+	drv := &sqlite3.SQLiteDriver{ConnectHook: connHook(e.env, &e.conns)}
 	e.db = sql.OpenDB(&connector{drv: drv, dsn: dsn})
 	n := opts.MaxConns
 	if n <= 0 {
@@ -110,13 +138,6 @@ func Open(path string, opts *Options) (*Engine, error) {
 		e.db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if !opts.ReadOnly {
-		err := e.withConn(context.Background(), nil, func(c *core.Conn) error { return catalog.Migrate(c.SQL) })
-		if err != nil {
-			e.db.Close()
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-	}
 	return e, nil
 }
 
@@ -132,12 +153,9 @@ func buildDSN(path string, memory bool, opts *Options) string {
 	if memory {
 		return "file::memory:?" + q.Encode()
 	}
+	// Opening writes nothing: the journal mode stays what the file has.
 	if opts.ReadOnly {
-		// Switching to WAL writes the file: keep its journal mode as it is.
 		q.Set("mode", "ro")
-	} else {
-		q.Set("_journal_mode", "WAL")
-		q.Set("_synchronous", "NORMAL")
 	}
 	return "file:" + escapePath(path) + "?" + q.Encode()
 }
@@ -173,11 +191,10 @@ func (d dsnDriver) Open(name string) (driver.Conn, error) {
 
 // OpenConnector is called once per sql.Open.
 func (dsnDriver) OpenConnector(name string) (driver.Connector, error) {
-	env := &core.Env{}
-	drv := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := udf.Register(c, env)
-		return err
-	}}
+	if err := attach(); err != nil {
+		return nil, err
+	}
+	drv := &sqlite3.SQLiteDriver{ConnectHook: connHook(&core.Env{}, nil)}
 	dsn := name
 	switch {
 	case name == "" || name == ":memory:":
@@ -231,5 +248,9 @@ func SQLiteHandle(driverConn any) unsafe.Pointer {
 	if !ok {
 		return nil
 	}
-	return core.DBHandle(c)
+	st, err := stateOf(c)
+	if err != nil {
+		return nil
+	}
+	return st.SQL.Handle()
 }

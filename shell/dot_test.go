@@ -114,7 +114,7 @@ select kmeans_train('segments', 'pts', '{"k": 2}') is not null;
 		t.Fatalf("%v: %s", err, errs)
 	}
 	lines := strings.Split(out, "\n")
-	if lines[0] != "(no models)" {
+	if lines[0] != "(no models: this database has no model catalog yet)" {
 		t.Errorf("before training: %q", lines[0])
 	}
 	if lines[2] != "name|kind|version|rows|seconds|created_at|source" {

@@ -10,11 +10,15 @@ import (
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
-// Register adds the catalog functions to a connection.
-func Register(c *core.Conn) error {
-	return core.RegisterScalar(c, core.Doc{Name: "ml_drop", Signature: "ml_drop(model)",
-		Summary: "drop a model and all its rows from the catalog; 1 if it existed, else 0"}, false, drop)
+// Functions is the catalog's SQL surface.
+var Functions = []core.Function{
+	{Name: "ml_drop", Signature: "ml_drop(model)",
+		Summary: "drop a model and all its rows from the catalog; 1 if it existed, else 0",
+		Scalar:  drop},
 }
+
+// Register adds the catalog functions to a connection.
+func Register(c *core.Conn) error { return core.Register(c, Functions) }
 
 func drop(c *core.Conn, args []any) (any, error) {
 	const fn = "ml_drop"

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	sqlite3 "github.com/mattn/go-sqlite3"
+	"github.com/seed-a084b42d/marketsql/udf/sqlext"
 )
 
 // ProgressEvent reports the state of a long call.
@@ -50,7 +50,7 @@ func (e *Env) Clock() time.Time {
 
 // Conn is the per-connection state every function of a connection shares.
 type Conn struct {
-	SQL *sqlite3.SQLiteConn
+	SQL *sqlext.Conn
 	Env *Env
 
 	mu    sync.Mutex
@@ -66,7 +66,7 @@ type Conn struct {
 }
 
 // NewConn wraps a freshly opened connection.
-func NewConn(c *sqlite3.SQLiteConn, env *Env) *Conn {
+func NewConn(c *sqlext.Conn, env *Env) *Conn {
 	if env == nil {
 		env = &Env{}
 	}
@@ -130,8 +130,9 @@ func (c *Conn) beginRead() func() {
 }
 
 // ErrInterrupted reports a call stopped by sqlite3_interrupt (a cancelled
-// query context, Ctrl-C in the shell).
-var ErrInterrupted = errors.New("interrupted")
+// query context, Ctrl-C in the shell). SQLite's own SQLITE_INTERRUPT errors
+// match it too (errors.Is).
+var ErrInterrupted = sqlext.ErrInterrupted
 
 // Check reports whether the running call must stop: its Go context is done,
 // or the statement was interrupted. It must run on the calling goroutine.
@@ -144,13 +145,8 @@ func (c *Conn) Check() error {
 			return err
 		}
 	}
-	// sqlite3_interrupt is not visible to a Go loop; a nested statement on
-	// the same connection fails once the outer one was interrupted.
-	if _, err := c.SQL.Exec("SELECT 1", nil); err != nil {
-		if strings.Contains(err.Error(), "interrupt") {
-			return ErrInterrupted
-		}
-		return err
+	if c.SQL.Interrupted() {
+		return ErrInterrupted
 	}
 	return nil
 }
@@ -164,51 +160,81 @@ type Doc struct {
 	Kind      string // "scalar" or "table"
 }
 
-var (
-	docsMu sync.Mutex
-	docs   = map[string]Doc{}
-)
-
-// Describe records the documentation of a SQL function.
-func Describe(d Doc) {
-	docsMu.Lock()
-	docs[d.Name] = d
-	docsMu.Unlock()
+// Function declares one SQL function of a family: its documentation and
+// its implementation, either Scalar or Table. A family lists its functions
+// in one table; registration, the shell's .functions and the Go API's
+// function list all come from it.
+type Function struct {
+	Name      string
+	Signature string
+	Summary   string
+	// Deterministic marks a scalar function whose result depends only on
+	// its arguments: SQLite may then evaluate it once for constant
+	// arguments and allow it in indexes and generated columns. A function
+	// whose result depends on a stored model is not, since retraining
+	// would leave such stored values stale.
+	Deterministic bool
+	Scalar        ScalarFunc
+	Table         *TableFunc
 }
 
-// Docs returns the documentation of every registered SQL function, by name.
-func Docs() []Doc {
-	docsMu.Lock()
-	defer docsMu.Unlock()
-	out := make([]Doc, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, d)
+// Doc returns the function's documentation.
+func (f *Function) Doc() Doc {
+	kind := "scalar"
+	if f.Table != nil {
+		kind = "table"
+	}
+	return Doc{Name: f.Name, Signature: f.Signature, Summary: f.Summary, Kind: kind}
+}
+
+// Docs returns the documentation of fns, sorted by name.
+func Docs(fns ...[]Function) []Doc {
+	var out []Doc
+	for _, list := range fns {
+		for i := range list {
+			out = append(out, list[i].Doc())
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
+// Register registers every function of fns on c; the error joins every
+// registration that failed.
+func Register(c *Conn, fns []Function) error {
+	var errs []error
+	for i := range fns {
+		f := &fns[i]
+		var err error
+		switch {
+		case f.Table != nil:
+			err = registerTable(c, f)
+		case f.Scalar != nil:
+			err = registerScalar(c, f)
+		default:
+			err = fmt.Errorf("register %s: neither scalar nor table", f.Name)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
 // ScalarFunc is the shape of every marketsql scalar function.
 type ScalarFunc func(c *Conn, args []any) (any, error)
 
-// RegisterScalar registers fn under name on c's connection. Deterministic
-// functions may be evaluated once per statement for constant arguments and
-// may appear in indexes and generated columns; a function whose result
-// depends on a stored model is not deterministic in that sense, since
-// retraining would leave such stored values stale.
-// A panic in fn becomes a SQL error; it never crosses into SQLite.
-func RegisterScalar(c *Conn, d Doc, deterministic bool, fn ScalarFunc) error {
-	d.Kind = "scalar"
-	Describe(d)
-	name := d.Name
-	impl := func(args ...any) (res any, err error) {
+// registerScalar registers f on c's connection. A panic in f becomes a SQL
+// error; it never crosses into SQLite.
+func registerScalar(c *Conn, f *Function) error {
+	name, fn := f.Name, f.Scalar
+	impl := func(_ *sqlext.Context, args []any) (res any, err error) {
 		defer Recover(name, &err)
 		return fn(c, args)
 	}
-	if err := c.SQL.RegisterFunc(name, impl, deterministic); err != nil {
-		return fmt.Errorf("register %s: %w", name, err)
+	var flags sqlext.Flags
+	if f.Deterministic {
+		flags |= sqlext.Deterministic
 	}
-	return nil
+	return c.SQL.CreateFunction(name, -1, flags, impl)
 }
 
 // Recover turns a panic into an error prefixed with the function name. Use

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	sqlite3 "github.com/mattn/go-sqlite3"
+	"github.com/seed-a084b42d/marketsql/udf/sqlext"
 )
 
 var tableNameRE = regexp.MustCompile(`^(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_$]*)$`)
@@ -161,13 +161,13 @@ func SingleStatement(s string) (string, error) {
 
 // CheckReadOnly prepares query on c and fails unless it is read-only, so a
 // source that would write is rejected before it runs.
-func CheckReadOnly(c *sqlite3.SQLiteConn, fn, query string) error {
-	st, err := c.Prepare(query)
+func CheckReadOnly(c *sqlext.Conn, fn, query string) error {
+	st, err := c.PrepareStmt(query)
 	if err != nil {
 		return Errorf(fn, "source query does not compile: %v", err)
 	}
 	defer st.Close()
-	if s, ok := st.(*sqlite3.SQLiteStmt); ok && !s.Readonly() {
+	if !st.Readonly() {
 		return Errorf(fn, "source must only read, but %q would change the database; pass a SELECT or a table name", abbreviate(query))
 	}
 	return nil

@@ -17,35 +17,35 @@ import (
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
-// Register adds the k-means functions to a connection.
+// Functions is the k-means family's SQL surface.
+var Functions = []core.Function{
+	{Name: "kmeans_train", Signature: "kmeans_train(model, source, options)",
+		Summary: "cluster the rows of a table or query with k-means and store the model; returns a JSON summary",
+		Scalar:  trainSQL},
+	{Name: "kmeans_assign", Signature: "kmeans_assign(model, x1, ..., xd)",
+		Summary: "the cluster (1..k, 1 = largest) of a point; NULL if any value is NULL",
+		Scalar:  func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_assign", args, false) }},
+	{Name: "kmeans_distance", Signature: "kmeans_distance(model, x1, ..., xd)",
+		Summary: "distance from a point to its cluster's centroid, in the model's (standardized) units",
+		Scalar:  func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_distance", args, true) }},
+	{Name: "kmeans_centroids", Signature: "kmeans_centroids(model)",
+		Summary: "the centroid of every cluster in feature units, with cluster sizes",
+		Table: &core.TableFunc{Columns: []string{"cluster INTEGER", "feature TEXT", "value REAL", "size INTEGER"},
+			Args: []string{"model"}, MinArgs: 1, Run: centroids}},
+	{Name: "kmeans_profile", Signature: "kmeans_profile(model)",
+		Summary: "what makes each segment different: per cluster and feature, its mean against the overall mean, as a z-score",
+		Table: &core.TableFunc{Columns: []string{"cluster INTEGER", "size INTEGER", "share REAL", "feature TEXT", "mean REAL", "overall_mean REAL", "z REAL"},
+			Args: []string{"model"}, MinArgs: 1, Run: profile}},
+	{Name: "kmeans_select_k", Signature: "kmeans_select_k(source, k_min, k_max [, options])",
+		Summary: "fit k-means for each k in a range and report inertia and quality metrics, to choose k",
+		Table: &core.TableFunc{Columns: []string{"k INTEGER", "inertia REAL", "silhouette REAL", "davies_bouldin REAL", "calinski_harabasz REAL", "iterations INTEGER"},
+			Args: []string{"source", "k_min", "k_max", "options"}, MinArgs: 3, Run: selectK}},
+}
+
+// Register adds the k-means functions to a connection; kmeans_assign and
+// kmeans_distance then get their C scoring path.
 func Register(c *core.Conn) error {
-	return errors.Join(
-		core.RegisterScalar(c, core.Doc{Name: "kmeans_train", Signature: "kmeans_train(model, source, options)",
-			Summary: "cluster the rows of a table or query with k-means and store the model; returns a JSON summary"},
-			false, trainSQL),
-		core.RegisterScalar(c, core.Doc{Name: "kmeans_assign", Signature: "kmeans_assign(model, x1, ..., xd)",
-			Summary: "the cluster (1..k, 1 = largest) of a point; NULL if any value is NULL"},
-			false, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_assign", args, false) }),
-		core.RegisterScalar(c, core.Doc{Name: "kmeans_distance", Signature: "kmeans_distance(model, x1, ..., xd)",
-			Summary: "distance from a point to its cluster's centroid, in the model's (standardized) units"},
-			false, func(c *core.Conn, args []any) (any, error) { return score(c, "kmeans_distance", args, true) }),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "kmeans_centroids", Signature: "kmeans_centroids(model)",
-				Summary: "the centroid of every cluster in feature units, with cluster sizes"},
-			Columns: []string{"cluster INTEGER", "feature TEXT", "value REAL", "size INTEGER"},
-			Args:    []string{"model"}, MinArgs: 1, Run: centroids}),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "kmeans_profile", Signature: "kmeans_profile(model)",
-				Summary: "what makes each segment different: per cluster and feature, its mean against the overall mean, as a z-score"},
-			Columns: []string{"cluster INTEGER", "size INTEGER", "share REAL", "feature TEXT", "mean REAL", "overall_mean REAL", "z REAL"},
-			Args:    []string{"model"}, MinArgs: 1, Run: profile}),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "kmeans_select_k", Signature: "kmeans_select_k(source, k_min, k_max [, options])",
-				Summary: "fit k-means for each k in a range and report inertia and quality metrics, to choose k"},
-			Columns: []string{"k INTEGER", "inertia REAL", "silhouette REAL", "davies_bouldin REAL", "calinski_harabasz REAL", "iterations INTEGER"},
-			Args:    []string{"source", "k_min", "k_max", "options"}, MinArgs: 3, Run: selectK}),
-		registerNative(c),
-	)
+	return errors.Join(core.Register(c, Functions), registerNative(c))
 }
 
 // trainSQL is kmeans_train(model, source [, options]), which requires "k".

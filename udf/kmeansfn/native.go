@@ -1,39 +1,20 @@
 package kmeansfn
 
 /*
+#cgo CFLAGS: -I${SRCDIR}/../sqlext
+#cgo LDFLAGS: -lm
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 
-typedef struct sqlite3 sqlite3;
-typedef struct sqlite3_context sqlite3_context;
-typedef struct sqlite3_value sqlite3_value;
-typedef long long sqlite3_int64;
+#include "sqlext.h"
 
-extern int sqlite3_create_function_v2(sqlite3*, const char*, int, int, void*,
-	void (*)(sqlite3_context*, int, sqlite3_value**),
-	void (*)(sqlite3_context*, int, sqlite3_value**),
-	void (*)(sqlite3_context*), void (*)(void*));
-extern void *sqlite3_user_data(sqlite3_context*);
-extern void *sqlite3_get_auxdata(sqlite3_context*, int);
-extern void sqlite3_set_auxdata(sqlite3_context*, int, void*, void (*)(void*));
-extern int sqlite3_value_type(sqlite3_value*);
-extern double sqlite3_value_double(sqlite3_value*);
-extern sqlite3_int64 sqlite3_value_int64(sqlite3_value*);
-extern const unsigned char *sqlite3_value_text(sqlite3_value*);
-extern const void *sqlite3_value_blob(sqlite3_value*);
-extern int sqlite3_value_bytes(sqlite3_value*);
-extern void sqlite3_result_int64(sqlite3_context*, sqlite3_int64);
-extern void sqlite3_result_double(sqlite3_context*, double);
-extern void sqlite3_result_null(sqlite3_context*);
-extern void sqlite3_result_error(sqlite3_context*, const char*, int);
-
-#define MSQL_INTEGER 1
-#define MSQL_FLOAT 2
-#define MSQL_TEXT 3
-#define MSQL_NULL 5
-#define MSQL_UTF8 1
+#define MSQL_INTEGER SQLITE_INTEGER
+#define MSQL_FLOAT SQLITE_FLOAT
+#define MSQL_TEXT SQLITE_TEXT
+#define MSQL_NULL SQLITE_NULL
+#define MSQL_UTF8 SQLITE_UTF8
 
 // A k-means model in one allocation: mean, std and centroids follow the header.
 typedef struct {
@@ -163,16 +144,15 @@ import (
 	"unsafe"
 
 	"github.com/seed-a084b42d/marketsql/udf/core"
+	"github.com/seed-a084b42d/marketsql/udf/sqlext"
 )
 
 // registerNative replaces the Go registrations of kmeans_assign and
-// kmeans_distance with C trampolines. Without a database handle it keeps the
-// Go ones, which give the same results more slowly.
+// kmeans_distance with C trampolines that call SQLite through the binding's
+// routine table (sqlext.h); the Go ones give the same results more slowly
+// and explain every error.
 func registerNative(c *core.Conn) error {
-	db := core.DBHandle(c.SQL)
-	if db == nil {
-		return nil
-	}
+	db := c.SQL.Handle()
 	for i, name := range []string{"kmeans_assign", "kmeans_distance"} {
 		h := cgo.NewHandle(c)
 		cname := C.CString(name)
@@ -194,11 +174,7 @@ func fnName(distance C.int) string {
 	return "kmeans_assign"
 }
 
-func setError(ctx *C.sqlite3_context, err error) {
-	msg := C.CString(err.Error())
-	C.sqlite3_result_error(ctx, msg, -1)
-	C.free(unsafe.Pointer(msg))
-}
+func setError(ctx *C.sqlite3_context, err error) { sqlext.SetError(unsafe.Pointer(ctx), err) }
 
 //export msqlKMeansLoad
 func msqlKMeansLoad(conn C.uintptr_t, ctx *C.sqlite3_context, distance C.int, name *C.char, n C.int) (out *C.msql_km) {
@@ -243,36 +219,13 @@ func msqlKMeansSlow(conn C.uintptr_t, ctx *C.sqlite3_context, distance C.int, ar
 		}
 	}()
 	c := cgo.Handle(conn).Value().(*core.Conn)
-	vals := unsafe.Slice(argv, int(argc))
-	args := make([]any, len(vals))
-	for i, v := range vals {
-		switch C.sqlite3_value_type(v) {
-		case C.MSQL_INTEGER:
-			args[i] = int64(C.sqlite3_value_int64(v))
-		case C.MSQL_FLOAT:
-			args[i] = float64(C.sqlite3_value_double(v))
-		case C.MSQL_TEXT:
-			args[i] = C.GoStringN((*C.char)(unsafe.Pointer(C.sqlite3_value_text(v))), C.sqlite3_value_bytes(v))
-		case C.MSQL_NULL:
-			args[i] = nil
-		default:
-			p := C.sqlite3_value_blob(v)
-			args[i] = C.GoBytes(p, C.sqlite3_value_bytes(v))
-		}
-	}
+	args := sqlext.ArgsOf(int(argc), unsafe.Pointer(argv))
 	var res any
 	res, err = score(c, fn, args, distance != 0)
 	if err != nil {
 		return
 	}
-	switch r := res.(type) {
-	case nil:
-		C.sqlite3_result_null(ctx)
-	case int64:
-		C.sqlite3_result_int64(ctx, C.sqlite3_int64(r))
-	case float64:
-		C.sqlite3_result_double(ctx, C.double(r))
-	}
+	sqlext.SetResult(unsafe.Pointer(ctx), res)
 }
 
 //export msqlReleaseConn

@@ -31,57 +31,35 @@ package ldafn
 
 import (
 	"database/sql/driver"
-	"errors"
 	"io"
-	"strings"
 
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
+// Functions is the LDA family's SQL surface.
+var Functions = []core.Function{
+	{Name: "lda_train", Signature: "lda_train(model, source, options)",
+		Summary: "find topics in (doc_id, text) or (doc_id, term, count) rows with LDA and store the model; returns a JSON summary",
+		Scalar:  trainSQL},
+	{Name: "lda_top_topic", Signature: "lda_top_topic(model, text)",
+		Summary: "the most likely topic (1..topics) of a text; NULL when none of its words is in the model",
+		Scalar:  topTopic},
+	{Name: "lda_topics", Signature: "lda_topics(model [, top_n])",
+		Summary: "the top_n (default 10) most probable words of every topic, with their probability",
+		Table: &core.TableFunc{Columns: []string{"topic INTEGER", "rank INTEGER", "word TEXT", "weight REAL"},
+			Args: []string{"model", "top_n"}, MinArgs: 1, Run: topics}},
+	{Name: "lda_doc_topics", Signature: "lda_doc_topics(model)",
+		Summary: "the topic weights (those at or above minimum_probability) of every document of the source; held-out documents' are inferred",
+		Table: &core.TableFunc{Columns: []string{"doc_id", "topic INTEGER", "weight REAL"},
+			Args: []string{"model"}, MinArgs: 1, Run: docTopics}},
+	{Name: "lda_infer", Signature: "lda_infer(model, text)",
+		Summary: "the topic weights of an unseen text; no rows when none of its words is in the model",
+		Table: &core.TableFunc{Columns: []string{"topic INTEGER", "weight REAL"},
+			Args: []string{"model", "text"}, MinArgs: 2, Run: infer}},
+}
+
 // Register adds the LDA functions to a connection.
-func Register(c *core.Conn) error {
-	return errors.Join(
-		core.RegisterScalar(c, core.Doc{Name: "lda_train", Signature: "lda_train(model, source, options)",
-			Summary: "find topics in (doc_id, text) or (doc_id, term, count) rows with LDA and store the model; returns a JSON summary"},
-			false, trainSQL),
-		core.RegisterScalar(c, core.Doc{Name: "lda_top_topic", Signature: "lda_top_topic(model, text)",
-			Summary: "the most likely topic (1..topics) of a text; NULL when none of its words is in the model"},
-			true, topTopic),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "lda_topics", Signature: "lda_topics(model [, top_n])",
-				Summary: "the top_n (default 10) most probable words of every topic, with their probability"},
-			Columns: []string{"topic INTEGER", "rank INTEGER", "word TEXT", "weight REAL"},
-			Args:    []string{"model", "top_n", extraArg}, MinArgs: 1, Run: noExtra("lda_topics(model [, top_n])", topics)}),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "lda_doc_topics", Signature: "lda_doc_topics(model)",
-				Summary: "the topic weights (those at or above minimum_probability) of every document of the source; held-out documents' are inferred"},
-			Columns: []string{"doc_id", "topic INTEGER", "weight REAL"},
-			Args:    []string{"model", extraArg}, MinArgs: 1, Run: noExtra("lda_doc_topics(model)", docTopics)}),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "lda_infer", Signature: "lda_infer(model, text)",
-				Summary: "the topic weights of an unseen text; no rows when none of its words is in the model"},
-			Columns: []string{"topic INTEGER", "weight REAL"},
-			Args:    []string{"model", "text", extraArg}, MinArgs: 2, Run: noExtra("lda_infer(model, text)", infer)}),
-	)
-}
-
-// extraArg is a hidden last argument of every LDA table function: SQLite
-// refuses more arguments than hidden columns with its own message ("too
-// many arguments on lda_infer() - max 2"), so one more is declared and
-// rejected by noExtra with ours.
-const extraArg = "extra_argument"
-
-// noExtra wraps run to refuse a value for the hidden extra argument.
-func noExtra(signature string, run func(*core.Conn, []any) ([][]any, error)) func(*core.Conn, []any) ([][]any, error) {
-	return func(c *core.Conn, args []any) ([][]any, error) {
-		last := len(args) - 1
-		if args[last] != nil {
-			fn := signature[:strings.IndexByte(signature, '(')]
-			return nil, core.Errorf(fn, "too many arguments; call it as %s (options are given to lda_train)", signature)
-		}
-		return run(c, args[:last])
-	}
-}
+func Register(c *core.Conn) error { return core.Register(c, Functions) }
 
 // trainSQL is lda_train(model, source [, options]).
 var trainSQL = core.TrainFunc("lda_train", parseOptions, Train)

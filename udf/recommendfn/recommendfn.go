@@ -14,7 +14,6 @@ package recommendfn
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -26,31 +25,33 @@ import (
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
-// Register adds the recommendation functions to a connection.
-func Register(c *core.Conn) error {
-	recCols := []string{"rank INTEGER", "item", "score REAL", "reason TEXT"}
-	return errors.Join(
-		core.RegisterScalar(c, core.Doc{Name: "recommend_train", Signature: "recommend_train(model, source, options)",
-			Summary: "learn product recommendations from (user, item[, weight]) rows and store the model; returns a JSON summary"},
-			false, trainSQL),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "recommend", Signature: "recommend(model, user [, n [, options]])",
-				Summary: "the n (default 10) best new items for a user; the most popular items for a user the model has not seen"},
-			Columns: recCols, Args: []string{"model", "user", "n", "options"}, MinArgs: 2, Run: recommendUser}),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "recommend_basket", Signature: "recommend_basket(model, items_json [, n [, options]])",
-				Summary: "the n best items for a basket given as a JSON array of item keys (an anonymous session, a new customer)"},
-			Columns: recCols, Args: []string{"model", "items", "n", "options"}, MinArgs: 2, Run: recommendBasket}),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "similar_items", Signature: "similar_items(model, item [, n])",
-				Summary: "the n (default 10) items most similar to an item"},
-			Columns: []string{"rank INTEGER", "item", "score REAL"}, Args: []string{"model", "item_key", "n"}, MinArgs: 2, Run: similarItems}),
-		core.RegisterTable(c, &core.TableFunc{
-			Doc: core.Doc{Name: "recommend_eval", Signature: "recommend_eval(model, holdout_source [, n])",
-				Summary: "precision, recall, MAP and NDCG at n (default 10) and catalogue coverage against held-out (user, item) rows"},
-			Columns: []string{"metric TEXT", "value REAL"}, Args: []string{"model", "holdout", "n"}, MinArgs: 2, Run: evaluate}),
-	)
+var recCols = []string{"rank INTEGER", "item", "score REAL", "reason TEXT"}
+
+// Functions is the recommendation family's SQL surface.
+var Functions = []core.Function{
+	{Name: "recommend_train", Signature: "recommend_train(model, source, options)",
+		Summary: "learn product recommendations from (user, item[, weight]) rows and store the model; returns a JSON summary",
+		Scalar:  trainSQL},
+	{Name: "recommend", Signature: "recommend(model, user [, n [, options]])",
+		Summary: "the n (default 10) best new items for a user; the most popular items for a user the model has not seen",
+		Table: &core.TableFunc{Columns: recCols, Args: []string{"model", "user", "n", "options"}, MinArgs: 2,
+			Run: recommendUser}},
+	{Name: "recommend_basket", Signature: "recommend_basket(model, items_json [, n [, options]])",
+		Summary: "the n best items for a basket given as a JSON array of item keys (an anonymous session, a new customer)",
+		Table: &core.TableFunc{Columns: recCols, Args: []string{"model", "items", "n", "options"}, MinArgs: 2,
+			Run: recommendBasket}},
+	{Name: "similar_items", Signature: "similar_items(model, item [, n])",
+		Summary: "the n (default 10) items most similar to an item",
+		Table: &core.TableFunc{Columns: []string{"rank INTEGER", "item", "score REAL"}, Args: []string{"model", "item_key", "n"}, MinArgs: 2,
+			Run: similarItems}},
+	{Name: "recommend_eval", Signature: "recommend_eval(model, holdout_source [, n])",
+		Summary: "precision, recall, MAP and NDCG at n (default 10) and catalogue coverage against held-out (user, item) rows",
+		Table: &core.TableFunc{Columns: []string{"metric TEXT", "value REAL"}, Args: []string{"model", "holdout", "n"}, MinArgs: 2,
+			Run: evaluate}},
 }
+
+// Register adds the recommendation functions to a connection.
+func Register(c *core.Conn) error { return core.Register(c, Functions) }
 
 // trainSQL is recommend_train(model, source [, options]).
 var trainSQL = core.TrainFunc("recommend_train", parseOptions, Train)

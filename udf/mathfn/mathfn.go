@@ -1,0 +1,137 @@
+// Package mathfn supplies SQLite's built-in math functions (ln, log, exp,
+// pow, sqrt, floor, ceil, the trigonometric functions, ...) to a host SQLite
+// compiled without them, as the SQLite that mattn/go-sqlite3 embeds is when
+// built with no tags. They follow SQLite's own definitions: a NULL or
+// non-numeric argument gives NULL, as does a result outside the real
+// numbers (sqrt(-1), ln(0)); ceil, floor and trunc keep INTEGER arguments
+// as they are. A host that has them keeps its own.
+package mathfn
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/seed-a084b42d/marketsql/udf/core"
+)
+
+// Functions is SQLite's math function set, as SQLite documents it.
+var Functions = []core.Function{
+	unary("acos", math.Acos), unary("acosh", math.Acosh), unary("asin", math.Asin),
+	unary("asinh", math.Asinh), unary("atan", math.Atan), unary("atanh", math.Atanh),
+	unary("cos", math.Cos), unary("cosh", math.Cosh), unary("sin", math.Sin),
+	unary("sinh", math.Sinh), unary("tan", math.Tan), unary("tanh", math.Tanh),
+	unary("exp", math.Exp), unary("sqrt", math.Sqrt),
+	unary("degrees", func(x float64) float64 { return x * 180 / math.Pi }),
+	unary("radians", func(x float64) float64 { return x * math.Pi / 180 }),
+	unary("ln", positive(math.Log)), unary("log10", positive(math.Log10)), unary("log2", positive(math.Log2)),
+	rounding("ceil", math.Ceil), rounding("ceiling", math.Ceil), rounding("floor", math.Floor), rounding("trunc", math.Trunc),
+	binary("atan2", math.Atan2), binary("pow", math.Pow), binary("power", math.Pow), binary("mod", math.Mod),
+	{Name: "pi", Signature: "pi()", Summary: "an approximation of π", Deterministic: true,
+		Scalar: func(_ *core.Conn, args []any) (any, error) {
+			if len(args) != 0 {
+				return nil, errors.New("wrong number of arguments to function pi()")
+			}
+			return math.Pi, nil
+		}},
+	{Name: "log", Signature: "log([B,] X)", Summary: "the base-10 logarithm of X, or the base-B logarithm", Deterministic: true,
+		Scalar: func(_ *core.Conn, args []any) (any, error) {
+			switch len(args) {
+			case 1:
+				x, ok := number(args[0])
+				if !ok || x <= 0 {
+					return nil, nil
+				}
+				return math.Log10(x), nil
+			case 2:
+				b, ok1 := number(args[0])
+				x, ok2 := number(args[1])
+				if !ok1 || !ok2 || b <= 0 || b == 1 || x <= 0 {
+					return nil, nil
+				}
+				return math.Log(x) / math.Log(b), nil
+			}
+			return nil, errors.New("wrong number of arguments to function log()")
+		}},
+}
+
+// RegisterMissing registers the math functions on c when the host SQLite
+// lacks them (it cannot prepare SELECT sqrt(1)).
+func RegisterMissing(c *core.Conn) error {
+	if st, err := c.SQL.Prepare("SELECT sqrt(1), ln(1), pi()"); err == nil {
+		st.Close()
+		return nil
+	}
+	return core.Register(c, Functions)
+}
+
+// number converts an argument as sqlite3_value_numeric_type does; ok is
+// false for NULL and for what does not read as a number.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func positive(f func(float64) float64) func(float64) float64 {
+	return func(x float64) float64 {
+		if x <= 0 {
+			return math.NaN()
+		}
+		return f(x)
+	}
+}
+
+func unary(name string, f func(float64) float64) core.Function {
+	return core.Function{Name: name, Signature: name + "(X)", Deterministic: true,
+		Scalar: func(_ *core.Conn, args []any) (any, error) {
+			if len(args) != 1 {
+				return nil, errors.New("wrong number of arguments to function " + name + "()")
+			}
+			x, ok := number(args[0])
+			if !ok {
+				return nil, nil
+			}
+			return f(x), nil // NaN is returned as NULL
+		}}
+}
+
+func rounding(name string, f func(float64) float64) core.Function {
+	return core.Function{Name: name, Signature: name + "(X)", Deterministic: true,
+		Scalar: func(_ *core.Conn, args []any) (any, error) {
+			if len(args) != 1 {
+				return nil, errors.New("wrong number of arguments to function " + name + "()")
+			}
+			if i, ok := args[0].(int64); ok {
+				return i, nil
+			}
+			x, ok := number(args[0])
+			if !ok {
+				return nil, nil
+			}
+			return f(x), nil
+		}}
+}
+
+func binary(name string, f func(float64, float64) float64) core.Function {
+	return core.Function{Name: name, Signature: name + "(X, Y)", Deterministic: true,
+		Scalar: func(_ *core.Conn, args []any) (any, error) {
+			if len(args) != 2 {
+				return nil, errors.New("wrong number of arguments to function " + name + "()")
+			}
+			x, ok1 := number(args[0])
+			y, ok2 := number(args[1])
+			if !ok1 || !ok2 {
+				return nil, nil
+			}
+			return f(x, y), nil
+		}}
+}

@@ -3,7 +3,7 @@
 GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: all build test demo bench-kmeans bench-recommend bench-shell bench-lda fuzz deps clean
+.PHONY: all build extension test demo bench-extension bench-kmeans bench-recommend bench-shell bench-lda fuzz deps clean
 
 all: build
 
@@ -28,6 +28,12 @@ deps:
 build: deps
 	$(GO) build -o bin/marketsql ./cmd/marketsql
 
+# The loadable extension for any SQLite host: sqlite3 '.load ./bin/marketsql',
+# Python's load_extension, Node's better-sqlite3 loadExtension.
+extension: deps
+	$(GO) build -buildmode=c-shared -trimpath -ldflags "-s -w" -o bin/marketsql.so ./extension
+	@rm -f bin/marketsql.h
+
 # vet + every test.
 test: deps
 	$(GO) vet ./...
@@ -40,6 +46,11 @@ demo: build
 	bin/marketsql demo.db ".import --csv testdata/online-retail/online_retail.csv.gz retail_raw"
 	bin/marketsql -table demo.db < examples/demo.sql
 	bin/marketsql -table demo.db < examples/recommend.sql
+
+# The extension in the stock sqlite3 and the engine side by side: per-row
+# scoring overhead, recommendations for every customer, load time and size.
+bench-extension: build extension
+	bash bench/extension/run.sh
 
 # Ours and scikit-learn's KMeans side by side on the same data.
 bench-kmeans: build

@@ -355,15 +355,18 @@ func CanWrite(c Conn) error {
 	defer c.Exec(`RELEASE ml_probe`, nil)
 	// A write that changes nothing still needs a write transaction, so it
 	// fails up front on a read-only file or under PRAGMA query_only, before
-	// any long training whose result could not be stored.
-	probe := `UPDATE ml_schema SET version = version WHERE 0`
-	if ok, err := hasTable(c, "ml_schema"); err != nil {
-		return err
-	} else if !ok {
-		probe = `CREATE TABLE ml_probe_write(x)`
+	// any long training whose result could not be stored. It must be the
+	// savepoint's first statement: after a read, SQLite would have to
+	// upgrade a read lock to a write lock, and it does not call the busy
+	// handler for that, so the probe would fail at once with "database is
+	// locked" while another connection writes, instead of waiting.
+	_, err := c.Exec(`UPDATE ml_schema SET version = version WHERE 0`, nil)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		// No catalog yet: creating a table (rolled back) is the probe.
 		defer c.Exec(`ROLLBACK TO ml_probe`, nil)
+		_, err = c.Exec(`CREATE TABLE ml_probe_write(x)`, nil)
 	}
-	if _, err := c.Exec(probe, nil); err != nil {
+	if err != nil {
 		if strings.Contains(err.Error(), "readonly") || strings.Contains(err.Error(), "read-only") {
 			return ErrReadOnly
 		}

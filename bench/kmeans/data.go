@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	_ "github.com/mattn/go-sqlite3" // built with -tags "sqlite_vtable sqlite_math_functions" so ln() exists
+	_ "github.com/seed-a084b42d/marketsql/engine" // the "marketsql" driver: SQLite with its math functions (ln)
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -94,7 +94,7 @@ func prepareRFM(ctx context.Context, csvGz, rfmSQL, outPath string) (*mat.Dense,
 	if err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite3", ":memory:")
+	db, err := sql.Open("marketsql", ":memory:")
 	if err != nil {
 		return nil, err
 	}

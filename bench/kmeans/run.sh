@@ -22,7 +22,6 @@ export BENCH_OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/marketsql-bench}
 export MARKETSQL_SHARED=$SHARED
 PY=${PYTHON:-/usr/bin/python3}
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
-TAGS="sqlite_vtable sqlite_math_functions"
 # The machine forces a slower OpenBLAS kernel through these; time both sides without them.
 CLEAN_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 
@@ -43,7 +42,7 @@ fi
 
 # 2. Build our side.
 BIN="$BENCH_OUT/kmeansbench"
-"$GO" build -tags "$TAGS" -o "$BIN" ./bench/kmeans
+"$GO" build -o "$BIN" ./bench/kmeans
 
 # 3. Datasets: the seeded blobs of gen_blobs.py (generated once, ~1 GB) and the RFM table.
 mapfile -t ROWS < <("$BIN" list -all)

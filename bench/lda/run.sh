@@ -21,7 +21,6 @@ export MARKETSQL_DATA=${MARKETSQL_DATA:-$SHARED/data}
 PY=${PYTHON:-/usr/bin/python3}
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 REPS=${REPS:-3}
-TAGS="sqlite_vtable sqlite_math_functions"
 # The machine forces a slower OpenBLAS kernel through these; time both sides without them.
 CLEAN_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 
@@ -40,7 +39,7 @@ if ! "$PY" -c 'import gensim, sklearn, pandas, threadpoolctl' 2>/dev/null; then
 fi
 
 BIN="$BENCH_OUT/ldabench"
-"$GO" build -tags "$TAGS" -o "$BIN" ./bench/lda
+"$GO" build -o "$BIN" ./bench/lda
 
 # gensim's input: lda_prep.py's bag of words (our side rebuilds the same in Go; a test checks the hashes).
 if [[ ! -s $BENCH_OUT/reuters_lda/train.ldac ]]; then

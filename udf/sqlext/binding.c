@@ -9,7 +9,10 @@
 #include "sqlext.h"
 #include "_cgo_export.h"
 
-SQLITE_EXTENSION_INIT1
+/* SQLITE_EXTENSION_INIT1, but hidden: SQLite loads extensions with
+** RTLD_GLOBAL, and every extension has a global named sqlite3_api; ours
+** must not take the place of another's, or theirs ours. */
+__attribute__((visibility("hidden"))) const sqlite3_api_routines *sqlite3_api = 0;
 
 int sqlext_entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
 	if (pApi == 0) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 	"weak"
 
@@ -72,15 +73,66 @@ func stateOf(c *sqlite3.SQLiteConn) (*core.Conn, error) {
 	return st, nil
 }
 
-// Progress reports the state of a long call (training).
-type Progress = core.ProgressEvent
+// Progress reports the state of a long call (a training). A progress
+// callback receives it on the goroutine running the call and should return
+// quickly; it only observes: to stop a call, cancel its context (or
+// interrupt its statement).
+type Progress struct {
+	// Function is the SQL function or Go method reporting, e.g.
+	// "kmeans_train" or "TrainKMeans".
+	Function string
+	// Model is the name of the model being trained; empty when there is none.
+	Model string
+	// Phase names the step under way, e.g. "read", "init", "iterate",
+	// "metrics", "write".
+	Phase string
+	// Done counts the units of the phase done so far (rows, iterations,
+	// items); Total is their number, 0 when it is not known in advance.
+	Done  float64
+	Total float64
+	// Elapsed is the time since the call started; 0 in events that do not
+	// measure it.
+	Elapsed time.Duration
+	// Detail is a short human-readable note, e.g. "run 1/10 iteration 7".
+	Detail string
+	// Iteration is the current iteration of an iterative phase; 0 outside one.
+	Iteration int
+}
 
-// FunctionDoc documents one SQL function.
-type FunctionDoc = core.Doc
+// progressHook adapts a Progress callback to the udf layer's hook; nil
+// stays nil.
+func progressHook(f func(Progress)) func(core.ProgressEvent) {
+	if f == nil {
+		return nil
+	}
+	return func(ev core.ProgressEvent) {
+		f(Progress{Function: ev.Function, Model: ev.Model, Phase: ev.Phase, Done: ev.Done, Total: ev.Total,
+			Elapsed: ev.Elapsed, Detail: ev.Detail, Iteration: ev.Iteration})
+	}
+}
+
+// FunctionDoc documents one marketsql SQL function.
+type FunctionDoc struct {
+	// Name is the SQL name, e.g. "kmeans_assign".
+	Name string
+	// Signature shows the arguments, e.g. "kmeans_assign(model, x1, ..., xd)".
+	Signature string
+	// Summary is a one-line description.
+	Summary string
+	// Kind is "scalar" or "table" (a table-valued function used in FROM).
+	Kind string
+}
 
 // Functions lists every marketsql SQL function with its signature and a
 // one-line description, from the families' tables (no database is opened).
-func Functions() []FunctionDoc { return udf.Functions() }
+func Functions() []FunctionDoc {
+	docs := udf.Functions()
+	out := make([]FunctionDoc, len(docs))
+	for i, d := range docs {
+		out[i] = FunctionDoc{Name: d.Name, Signature: d.Signature, Summary: d.Summary, Kind: d.Kind}
+	}
+	return out
+}
 
 // Options configures Open. A nil *Options means the defaults.
 type Options struct {
@@ -118,7 +170,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	if err := attach(); err != nil {
 		return nil, err
 	}
-	e := &Engine{path: path, env: &core.Env{Progress: opts.Progress, Threads: opts.Threads}}
+	e := &Engine{path: path, env: &core.Env{Progress: progressHook(opts.Progress), Threads: opts.Threads}}
 	memory := path == "" || path == ":memory:"
 	dsn := buildDSN(path, memory, opts)
 	drv := &sqlite3.SQLiteDriver{ConnectHook: connHook(e.env, &e.conns)}
@@ -236,7 +288,7 @@ func (e *Engine) withConn(ctx context.Context, progress func(Progress), fn func(
 		if st == nil {
 			return errors.New("engine: connection has no marketsql state")
 		}
-		return st.WithCall(ctx, progress, func() error { return fn(st) })
+		return st.WithCall(ctx, progressHook(progress), func() error { return fn(st) })
 	})
 }
 

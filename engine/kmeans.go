@@ -2,8 +2,8 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/seed-a084b42d/marketsql/catalog"
@@ -14,10 +14,102 @@ import (
 // ErrModelNotFound reports a model name with no model in the catalog.
 var ErrModelNotFound = catalog.ErrModelNotFound
 
-// KMeansOptions configures TrainKMeans; the fields and their defaults are
-// those of kmeans_train's JSON options. A nil pointer means the defaults
-// (K is required, though).
-type KMeansOptions = kmeansfn.Options
+// KMeansOptions configures TrainKMeans. Each field is one of kmeans_train's
+// JSON options (its key in brackets) with the same default: the zero value
+// of a field means that default, and a nil *KMeansOptions means every
+// default, except that K is required. Negative counts are errors.
+type KMeansOptions struct {
+	// K is the number of clusters ("k"), from 1 to the number of rows.
+	// Required: 0 is an error.
+	K int
+	// Init chooses the first centroids ("init"): "k-means++" (scikit-learn's
+	// greedy variant, 2+ln k trials per centre) or "random" (K distinct rows
+	// at random). "" means "k-means++". Ignored when InitCentroids is set.
+	Init string
+	// InitCentroids, when not nil, are the K initial centroids in feature
+	// units, one row of one value per feature ("init" given as a JSON
+	// array); training then makes a single run, whatever NInit.
+	InitCentroids [][]float64
+	// Weight names a source column of non-negative sample weights such as
+	// revenue ("weight"); that column is then not a feature. "" means every
+	// row weighs 1.
+	Weight string
+	// NInit is the number of runs from different starts, the lowest inertia
+	// winning ("n_init"). 0 means 1 for k-means++ and InitCentroids, 10 for
+	// random.
+	NInit int
+	// MaxIter bounds the iterations of each run ("max_iter"); 0 means 300.
+	MaxIter int
+	// Tol is scikit-learn's tolerance ("tol"), scaled by the mean feature
+	// variance: a run stops when the centroids move less. 0 means 1e-4.
+	// ZeroTol (with Tol 0) asks for 0 itself, "tol": 0 in JSON: a run stops
+	// only when the labels stop changing.
+	Tol     float64
+	ZeroTol bool
+	// Seed seeds every random choice ("seed"); 0, the default, is a seed
+	// like any other. The same call on the same data gives the same model,
+	// whatever Threads.
+	Seed uint64
+	// KeepScale clusters the features in their own units ("standardize":
+	// false). By default (false) every feature is z-scored first; centroids
+	// and profiles are reported in feature units either way.
+	KeepScale bool
+	// Algorithm is "lloyd", "elkan" or "hamerly" (exact: the same result as
+	// Lloyd with fewer distance computations), "minibatch" (approximate,
+	// for very large sources) or "auto" ("algorithm"). "" means "auto",
+	// which uses Hamerly's bounds.
+	Algorithm string
+	// BatchSize is the mini-batch size of "minibatch" ("batch_size"); 0
+	// means 1024.
+	BatchSize int
+	// SkipBad leaves out rows with a NULL, text, BLOB, NaN or infinite
+	// feature or weight, counted in KMeansModel.Skipped ("on_null":
+	// "skip"). By default (false, "error") such a row is an error naming
+	// the row key and the column.
+	SkipBad bool
+	// Threads bounds the worker goroutines ("threads"); 0 means Open's
+	// Options.Threads, and all cores when that is 0 too. Results do not
+	// depend on it.
+	Threads int
+	// SilhouetteSample is the number of rows up to which the silhouette is
+	// exact; above it, it is computed on a seeded sample of that many rows
+	// ("silhouette_sample"). 0 means 10000.
+	SilhouetteSample int
+	// NumPyRandom draws k-means++ exactly as scikit-learn 1.2.1 does for
+	// random_state = Seed ("rng": "numpy"; false is "pcg", the default
+	// stream), to reproduce a Python notebook's segments. k-means++ only,
+	// Seed below 2^32.
+	NumPyRandom bool
+	// Progress, when not nil, receives this call's progress events (instead
+	// of Open's Options.Progress). It only observes: cancel ctx to stop.
+	Progress func(Progress)
+}
+
+// udf converts the options to the trainer's; fn names the caller in errors.
+func (o *KMeansOptions) udf(fn string) (kmeansfn.Options, error) {
+	if o.K == 0 {
+		return kmeansfn.Options{}, fmt.Errorf("%s: K (the number of clusters) is required", fn)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"K", o.K}, {"NInit", o.NInit}, {"MaxIter", o.MaxIter}, {"BatchSize", o.BatchSize},
+		{"Threads", o.Threads}, {"SilhouetteSample", o.SilhouetteSample}} {
+		if f.v < 0 {
+			return kmeansfn.Options{}, fmt.Errorf("%s: %s must not be negative, got %d", fn, f.name, f.v)
+		}
+	}
+	tol := o.Tol
+	if tol == 0 && o.ZeroTol {
+		tol = math.SmallestNonzeroFloat64 // how kmeansfn takes an explicit 0
+	}
+	return kmeansfn.Options{
+		K: o.K, Init: o.Init, InitCentroids: o.InitCentroids, Weight: o.Weight, NInit: o.NInit,
+		MaxIter: o.MaxIter, Tol: tol, Seed: o.Seed, KeepScale: o.KeepScale, Algorithm: o.Algorithm,
+		BatchSize: o.BatchSize, SkipBad: o.SkipBad, Threads: o.Threads,
+		SilhouetteSample: o.SilhouetteSample, NumPyRandom: o.NumPyRandom,
+	}, nil
+}
 
 // KMeansModel is a trained k-means model.
 type KMeansModel struct {
@@ -45,13 +137,14 @@ func (e *Engine) TrainKMeans(ctx context.Context, name, source string, opts *KMe
 	if opts == nil {
 		opts = &KMeansOptions{}
 	}
-	if opts.K == 0 {
-		return nil, errors.New("TrainKMeans: K (the number of clusters) is required")
+	ko, err := opts.udf("TrainKMeans")
+	if err != nil {
+		return nil, err
 	}
 	var s *kmeansfn.Summary
-	err := e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
+	err = e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
 		var err error
-		s, err = kmeansfn.Train(c, "TrainKMeans", name, source, *opts)
+		s, err = kmeansfn.Train(c, "TrainKMeans", name, source, ko)
 		return err
 	})
 	if err != nil {

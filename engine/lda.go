@@ -9,9 +9,120 @@ import (
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 )
 
-// LDAOptions configures TrainLDA; the fields and their defaults are those of
-// lda_train's JSON options. A nil pointer means the defaults.
-type LDAOptions = ldafn.Options
+// LDAOptions configures TrainLDA. Each field is one of lda_train's JSON
+// options (its key in brackets) with the same default: the zero value of a
+// field means that default, and a nil *LDAOptions means every default.
+// Negative counts are errors.
+type LDAOptions struct {
+	// Topics is the number of topics ("topics"), 1 to 100000; 0 means 10.
+	Topics int
+	// Alpha is the document-topic prior ("alpha"): "symmetric" (1/Topics),
+	// "asymmetric" (gensim's 1/(i+sqrt(Topics)), normalized) or "auto"
+	// (learned); "" means "symmetric". A positive AlphaValue is a fixed
+	// prior instead ("alpha" given as a number) and Alpha is then ignored.
+	Alpha      string
+	AlphaValue float64
+	// Eta is the topic-word prior ("eta"): "symmetric" (1/Topics) or "auto"
+	// (learned); "" means "symmetric". A positive EtaValue is a fixed prior
+	// instead ("eta" given as a number) and Eta is then ignored.
+	Eta      string
+	EtaValue float64
+	// Passes is the number of passes over the corpus ("passes"); 0 means 1.
+	Passes int
+	// Iterations bounds the per-document updates of each chunk
+	// ("iterations"); 0 means 50.
+	Iterations int
+	// Chunksize is the number of documents per online update
+	// ("chunksize"); 0 means 2000.
+	Chunksize int
+	// Decay is the learning-rate exponent κ, in (0, 1] ("decay"); 0 means
+	// 0.5. Offset is τ0, which slows the first updates down ("offset"); 0
+	// means 1. GammaThreshold ends a document's updates once its topic
+	// weights change less ("gamma_threshold"); 0 means 0.001. These are
+	// gensim's defaults.
+	Decay          float64
+	Offset         float64
+	GammaThreshold float64
+	// Seed seeds every random choice ("seed"); 0, the default, is a seed
+	// like any other.
+	Seed uint64
+	// Threads bounds the worker goroutines ("threads"); 0 means Open's
+	// Options.Threads, and all cores when that is 0 too. Results do not
+	// depend on it.
+	Threads int
+	// MinDF drops terms found in fewer documents ("min_df"); 0 means 2.
+	MinDF int
+	// MaxDF drops terms found in more than this fraction of the documents,
+	// in (0, 1] ("max_df"); 0 means 0.5.
+	MaxDF float64
+	// MaxVocab keeps at most this many of the most frequent terms
+	// ("max_vocab"); 0 means 100000.
+	MaxVocab int
+	// Holdout is the seeded fraction of documents, below 0.9, kept out of
+	// training to measure perplexity ("holdout"). 0 means 0.1; a negative
+	// value holds none out ("holdout": 0 in JSON). Corpora of fewer than
+	// 10 documents hold none out.
+	Holdout float64
+	// MinimumProbability is the smallest topic weight of a document kept in
+	// ml_lda_doc_topics ("minimum_probability"). 0 means 0.01; a negative
+	// value keeps every weight ("minimum_probability": 0 in JSON).
+	MinimumProbability float64
+	// Language selects the tokenizer for (doc_id, text) sources and
+	// lda_infer ("language"): "auto" (runs of Han characters are segmented
+	// with the Chinese dictionary, other text at Unicode word boundaries),
+	// "zh" (the same) or "en" (never the dictionary). "" means "auto".
+	Language string
+	// MinLength is the minimum length in characters of a kept word
+	// ("min_length"); 0 means 3. MinLengthCJK is the same for Chinese words
+	// ("min_length_cjk"); 0 means 2.
+	MinLength    int
+	MinLengthCJK int
+	// Stem reduces English words to their Snowball stem ("stem"); off by
+	// default.
+	Stem bool
+	// KeepStopWords keeps the words of the built-in English and Chinese
+	// stop lists ("keep_stop_words"); by default they are dropped.
+	KeepStopWords bool
+	// StopWords are further words to drop ("stop_words"), compared after
+	// lower-casing.
+	StopWords []string
+	// UserWords are Chinese words the segmenter keeps whole ("user_words"):
+	// domain words and brand names the dictionary lacks.
+	UserWords []string
+	// Progress, when not nil, receives this call's progress events (instead
+	// of Open's Options.Progress). It only observes: cancel ctx to stop.
+	Progress func(Progress)
+}
+
+// udf converts the options to the trainer's; fn names the caller in errors.
+func (o *LDAOptions) udf(fn string) (ldafn.Options, error) {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"Topics", o.Topics}, {"Passes", o.Passes}, {"Iterations", o.Iterations}, {"Chunksize", o.Chunksize},
+		{"Threads", o.Threads}, {"MinDF", o.MinDF}, {"MaxVocab", o.MaxVocab}, {"MinLength", o.MinLength},
+		{"MinLengthCJK", o.MinLengthCJK}} {
+		if f.v < 0 {
+			return ldafn.Options{}, fmt.Errorf("%s: %s must not be negative, got %d", fn, f.name, f.v)
+		}
+	}
+	return ldafn.Options{
+		Topics: o.Topics, Alpha: o.Alpha, AlphaValue: o.AlphaValue, Eta: o.Eta, EtaValue: o.EtaValue,
+		Passes: o.Passes, Iterations: o.Iterations, Chunksize: o.Chunksize, Decay: o.Decay, Offset: o.Offset,
+		GammaThreshold: o.GammaThreshold, Seed: o.Seed, Threads: o.Threads, MinDF: o.MinDF, MaxDF: o.MaxDF,
+		MaxVocab: o.MaxVocab, Holdout: o.Holdout, MinimumProbability: o.MinimumProbability,
+		Language: o.Language, MinLength: o.MinLength, MinLengthCJK: o.MinLengthCJK, Stem: o.Stem,
+		KeepStopWords: o.KeepStopWords, StopWords: o.StopWords, UserWords: o.UserWords,
+	}, nil
+}
+
+// LDASkipped counts what training left out of the source.
+type LDASkipped struct {
+	NullText    int // rows whose text (or term) is NULL
+	Empty       int // documents with no word once tokenized (empty, numbers, stop words)
+	Pruned      int // documents left with no word by vocabulary pruning
+	InvalidUTF8 int // documents with invalid UTF-8, kept with the bad bytes read as spaces
+}
 
 // LDAModel is a trained topic model.
 type LDAModel struct {
@@ -21,7 +132,7 @@ type LDAModel struct {
 	HoldoutDocs   int     // documents held out for perplexity
 	Tokens        float64 // in-vocabulary tokens trained on
 	Vocabulary    int     // terms kept
-	Skipped       ldafn.Skipped
+	Skipped       LDASkipped
 	Perplexity    *float64   // 2^-bound on the held-out documents; nil without a hold-out
 	LogPerplexity *float64   // gensim's per-word bound
 	CNPMI, UMass  float64    // mean coherence of the topics' top 10 words
@@ -38,10 +149,14 @@ func (e *Engine) TrainLDA(ctx context.Context, name, source string, opts *LDAOpt
 	if opts == nil {
 		opts = &LDAOptions{}
 	}
+	lo, err := opts.udf("TrainLDA")
+	if err != nil {
+		return nil, err
+	}
 	var s *ldafn.Summary
-	err := e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
+	err = e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
 		var err error
-		s, err = ldafn.Train(c, "TrainLDA", name, source, *opts)
+		s, err = ldafn.Train(c, "TrainLDA", name, source, lo)
 		return err
 	})
 	if err != nil {
@@ -52,7 +167,7 @@ func (e *Engine) TrainLDA(ctx context.Context, name, source string, opts *LDAOpt
 	}
 	return &LDAModel{
 		Name: s.Model, Topics: s.Topics, Docs: s.Docs, HoldoutDocs: s.HoldoutDocs, Tokens: s.Tokens,
-		Vocabulary: s.Vocabulary, Skipped: s.Skipped, Perplexity: s.Perplexity, LogPerplexity: s.LogPerplexity,
+		Vocabulary: s.Vocabulary, Skipped: LDASkipped(s.Skipped), Perplexity: s.Perplexity, LogPerplexity: s.LogPerplexity,
 		CNPMI: s.Coherence.CNPMI, UMass: s.Coherence.UMass, TopWords: s.TopWords, TopicShare: s.TopicShare,
 		Seconds: s.Seconds,
 	}, nil

@@ -9,10 +9,94 @@ import (
 	"github.com/seed-a084b42d/marketsql/udf/recommendfn"
 )
 
-// RecommendOptions configures TrainRecommender; the fields and their
-// defaults are those of recommend_train's JSON options. A nil pointer
-// means the defaults (ALS, 64 factors, binarized purchases).
-type RecommendOptions = recommendfn.Options
+// RecommendOptions configures TrainRecommender. Each field is one of
+// recommend_train's JSON options (its key in brackets) with the same
+// default: the zero value of a field means that default (ALS, 64 factors,
+// binarized purchases), and a nil *RecommendOptions means every default.
+// Where 0 is itself a useful value, a Zero... or ...All flag asks for it,
+// as an explicit 0 does in JSON. Negative counts are errors.
+type RecommendOptions struct {
+	// Method is "als" (implicit ALS), "item_knn", "user_knn" or "popular"
+	// (distinct buyers per item) ("method"); "" means "als".
+	Method string
+	// Factors is the number of ALS latent factors, up to 1024 ("factors");
+	// 0 means 64.
+	Factors int
+	// Regularization is ALS's L2 penalty λ ("regularization"); 0 means
+	// 0.01. ZeroRegularization (with Regularization 0) trains without one.
+	Regularization     float64
+	ZeroRegularization bool
+	// Alpha scales ALS's confidence c = 1 + Alpha·weight ("alpha"); 0 means
+	// 40. ZeroAlpha (with Alpha 0) gives every entry confidence 1.
+	Alpha     float64
+	ZeroAlpha bool
+	// Iterations is the number of ALS sweeps ("iterations"); 0 means 15.
+	Iterations int
+	// CGSteps is the number of conjugate-gradient steps per row and sweep,
+	// warm-started ("cg_steps"); 0 means 3.
+	CGSteps int
+	// Seed seeds ALS's initial factors ("seed"); 0, the default, is a seed
+	// like any other. The same seed on the same data gives the same model,
+	// whatever Threads.
+	Seed uint64
+	// NumPyRandom draws ALS's initial factors as
+	// numpy.random.default_rng(Seed).random() does, users then items
+	// ("rng": "numpy"; false is "pcg", the default stream), so a model
+	// starts exactly where numpy code with that seed starts. Seed below
+	// 2^32.
+	NumPyRandom bool
+	// Neighbors is how many most similar items (item_knn) or users
+	// (user_knn) are kept per item or user ("neighbors"); 0 means 20.
+	// NeighborsAll (with Neighbors 0) keeps every one.
+	Neighbors    int
+	NeighborsAll bool
+	// Weighting is item_knn's "cosine", "bm25" or "tfidf", as the implicit
+	// library weighs them ("weighting"); "" means "cosine".
+	Weighting string
+	// BM25K1 (> 0) and BM25B (0 to 1) are the BM25 parameters ("bm25_k1",
+	// "bm25_b"); 0 means 1.2 and 0.75, the defaults of implicit's
+	// BM25Recommender. ZeroBM25B (with BM25B 0) turns length normalization
+	// off.
+	BM25K1    float64
+	BM25B     float64
+	ZeroBM25B bool
+	// KeepWeights trains on the summed weights instead of 1 per purchased
+	// item ("binarize": false); by default purchases are binarized.
+	KeepWeights bool
+	// SkipBad leaves out rows with a NULL user or item, or a NULL,
+	// negative, non-numeric or non-finite weight, counted in
+	// Recommender.Skipped ("on_null": "skip"). By default (false, "error")
+	// such a row is an error naming it.
+	SkipBad bool
+	// Threads bounds the worker goroutines ("threads"); 0 means Open's
+	// Options.Threads, and all cores when that is 0 too. Results do not
+	// depend on it.
+	Threads int
+	// Progress, when not nil, receives this call's progress events (instead
+	// of Open's Options.Progress). It only observes: cancel ctx to stop.
+	Progress func(Progress)
+}
+
+// udf converts the options to the trainer's; fn names the caller in errors.
+func (o *RecommendOptions) udf(fn string) (recommendfn.Options, error) {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"Factors", o.Factors}, {"Iterations", o.Iterations}, {"CGSteps", o.CGSteps},
+		{"Neighbors", o.Neighbors}, {"Threads", o.Threads}} {
+		if f.v < 0 {
+			return recommendfn.Options{}, fmt.Errorf("%s: %s must not be negative, got %d", fn, f.name, f.v)
+		}
+	}
+	return recommendfn.Options{
+		Method: o.Method, Factors: o.Factors, Regularization: o.Regularization,
+		ZeroRegularization: o.ZeroRegularization, Alpha: o.Alpha, ZeroAlpha: o.ZeroAlpha,
+		Iterations: o.Iterations, CGSteps: o.CGSteps, Seed: o.Seed, NumPyRandom: o.NumPyRandom,
+		Neighbors: o.Neighbors, NeighborsAll: o.NeighborsAll, Weighting: o.Weighting,
+		BM25K1: o.BM25K1, BM25B: o.BM25B, ZeroBM25B: o.ZeroBM25B, KeepWeights: o.KeepWeights,
+		SkipBad: o.SkipBad, Threads: o.Threads,
+	}, nil
+}
 
 // Recommender is a trained recommendation model.
 type Recommender struct {
@@ -38,10 +122,14 @@ func (e *Engine) TrainRecommender(ctx context.Context, name, source string, opts
 	if opts == nil {
 		opts = &RecommendOptions{}
 	}
+	ro, err := opts.udf("TrainRecommender")
+	if err != nil {
+		return nil, err
+	}
 	var s *recommendfn.Summary
-	err := e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
+	err = e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
 		var err error
-		s, err = recommendfn.Train(c, "TrainRecommender", name, source, *opts)
+		s, err = recommendfn.Train(c, "TrainRecommender", name, source, ro)
 		return err
 	})
 	if err != nil {

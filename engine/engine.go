@@ -95,7 +95,9 @@ type Progress struct {
 	Elapsed time.Duration
 	// Detail is a short human-readable note, e.g. "run 1/10 iteration 7".
 	Detail string
-	// Iteration is the current iteration of an iterative phase; 0 outside one.
+	// Iteration numbers the step of an iterative phase: the k-means
+	// iteration of the current run (while "init" chooses centroids, the
+	// centroid), the LDA pass, the ALS sweep; 0 outside one.
 	Iteration int
 }
 

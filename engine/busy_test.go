@@ -1,12 +1,15 @@
 package engine_test
 
 import (
+	"context"
 	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // a second, plain connection that holds the write lock
+
+	"github.com/seed-a084b42d/marketsql/engine"
 )
 
 // Training waits for a busy database like any write: while another
@@ -93,4 +96,41 @@ func TestTrainingWaitsForBusyDatabase(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Opening a connection while another connection holds an exclusive lock
+// waits like any statement: the extension's entry point, which runs inside
+// SQLite's open before the busy timeout is set, runs no statement.
+func TestOpenWhileLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "locked.db")
+	openPts(t, path)
+	other, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(time.Second)
+		conn.ExecContext(context.Background(), `ROLLBACK`)
+		close(released)
+	}()
+	e, err := engine.Open(path, &engine.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatalf("open while another connection holds an exclusive lock: %v", err)
+	}
+	defer e.Close()
+	var n int
+	if err := e.DB().QueryRow(`SELECT count(*) FROM pts`).Scan(&n); err != nil || n != 12 {
+		t.Fatalf("count = %d, %v; want 12 after waiting for the lock", n, err)
+	}
+	<-released
 }

@@ -1,7 +1,10 @@
 // Package engine opens marketsql databases: SQLite files (or :memory:) on
-// which every marketsql SQL function is registered and whose model catalog is
-// created and migrated. It also offers typed Go calls that train models with
-// the same code the SQL functions use.
+// whose every connection the marketsql SQL functions are registered, through
+// the same extension entry point a host loading bin/marketsql.so runs
+// (attached to the embedded SQLite with sqlite3_auto_extension). It also
+// offers typed Go calls that train models with the same code the SQL
+// functions use. It is the only package that knows the driver,
+// mattn/go-sqlite3.
 package engine
 
 import (
@@ -162,9 +165,9 @@ type Engine struct {
 }
 
 // Open opens (creating if needed) the database at path, or an in-memory
-// database for ":memory:" or "". File databases use WAL journaling, a busy
-// timeout and immediate write transactions. The model catalog is created or
-// migrated unless the database is opened read-only.
+// database for ":memory:" or "". Connections get a busy timeout and
+// immediate write transactions. Opening writes nothing: the file keeps its
+// journal mode, and the model catalog appears with the first training.
 func Open(path string, opts *Options) (*Engine, error) {
 	if opts == nil {
 		opts = &Options{}

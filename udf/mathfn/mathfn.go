@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/seed-a084b42d/marketsql/udf/core"
+	"github.com/seed-a084b42d/marketsql/udf/sqlext"
 )
 
 // Functions is SQLite's math function set, as SQLite documents it.
@@ -47,7 +48,7 @@ var Functions = []core.Function{
 			case 2:
 				b, ok1 := number(args[0])
 				x, ok2 := number(args[1])
-				if !ok1 || !ok2 || b <= 0 || b == 1 || x <= 0 {
+				if !ok1 || !ok2 || b <= 1 || x <= 0 { // SQLite: NULL unless ln(B) > 0
 					return nil, nil
 				}
 				return math.Log(x) / math.Log(b), nil
@@ -57,10 +58,12 @@ var Functions = []core.Function{
 }
 
 // RegisterMissing registers the math functions on c when the host SQLite
-// lacks them (it cannot prepare SELECT sqrt(1)).
+// was compiled without them (without SQLITE_ENABLE_MATH_FUNCTIONS). It asks
+// the compile options rather than trying a statement: a connection being
+// opened has no busy timeout yet, so a statement could fail while another
+// connection commits.
 func RegisterMissing(c *core.Conn) error {
-	if st, err := c.SQL.Prepare("SELECT sqrt(1), ln(1), pi()"); err == nil {
-		st.Close()
+	if sqlext.CompileOption("ENABLE_MATH_FUNCTIONS") {
 		return nil
 	}
 	return core.Register(c, Functions)

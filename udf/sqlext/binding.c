@@ -32,6 +32,7 @@ int sqlext_entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi)
 }
 
 int sqlext_libversion_number(void) { return sqlite3_libversion_number(); }
+int sqlext_compileoption_used(const char *opt) { return sqlite3_compileoption_used(opt); }
 const char *sqlext_libversion(void) { return sqlite3_libversion(); }
 
 void sqlext_unpack(int argc, sqlite3_value **argv, sqlext_value *out) {

@@ -63,6 +63,14 @@ func Lookup(id int64) *Conn {
 	return byID[id]
 }
 
+// CompileOption reports whether the host SQLite was compiled with option
+// (sqlite3_compileoption_used; the SQLITE_ prefix is optional).
+func CompileOption(option string) bool {
+	co := C.CString(option)
+	defer C.free(unsafe.Pointer(co))
+	return C.sqlext_compileoption_used(co) != 0
+}
+
 // LibVersion returns the host SQLite's version text and number, e.g.
 // "3.40.1" and 3040001. Valid once the entry point has run.
 func LibVersion() (string, int) {
@@ -115,10 +123,11 @@ func sqlextGoInit(db *C.sqlite3, pzErr **C.char) (rc C.int) {
 		forget()
 		return fail(err)
 	}
-	// SQLite's open fails when an automatic extension leaves an error code
-	// behind, even one it handled (a probe that did not compile): a
-	// statement that succeeds clears it.
-	c.Exec("SELECT 1", nil)
+	// No statement runs here: the host has not set its busy timeout yet
+	// when it opens a connection, so any statement (even one that touches
+	// no table but loads the schema) would fail at once with "database is
+	// locked" while another connection commits, and SQLite's open fails
+	// when an automatic extension leaves an error code behind.
 	return C.SQLITE_OK
 }
 

@@ -36,6 +36,7 @@ typedef struct {
 
 /* The binding's calls for its Go half, defined in binding.c. */
 int sqlext_libversion_number(void);
+int sqlext_compileoption_used(const char *opt);
 const char *sqlext_libversion(void);
 void sqlext_unpack(int argc, sqlite3_value **argv, sqlext_value *out);
 void sqlext_result_null(sqlite3_context *ctx);

@@ -104,11 +104,12 @@ func (r runner) run(lo, hi int, fn func(c int)) {
 }
 
 // fitter holds what every phase of a fit shares: the data, the worker pool,
-// cancellation and progress reporting (always on the calling goroutine).
+// cancellation and progress reporting (always on the calling goroutine:
+// workers never poll ctx).
 type fitter struct {
 	ctx      context.Context
 	r        runner
-	progress func(Progress) error
+	progress func(Progress)
 	prog     Progress
 	last     time.Time
 }
@@ -154,9 +155,7 @@ func (f *fitter) tick(force bool) error {
 		return nil
 	}
 	f.last = now
-	if err := f.progress(f.prog); err != nil {
-		return fmt.Errorf("kmeans: stopped by progress callback: %w", err)
-	}
+	f.progress(f.prog)
 	return f.ctx.Err() // the callback may have cancelled
 }
 

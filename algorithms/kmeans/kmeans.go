@@ -82,9 +82,9 @@ type Options struct {
 	// scikit-learn. It needs Init k-means++, not MiniBatch, and Seed < 2^32.
 	NumPyRandom bool
 	// Progress, if set, is called on the goroutine that called Fit between
-	// units of work (at least every few tens of milliseconds of work). A non-nil
-	// error stops Fit, which returns that error.
-	Progress func(Progress) error
+	// units of work (at least every few tens of milliseconds of work). It
+	// only reports: to stop Fit, cancel its context.
+	Progress func(Progress)
 }
 
 // Result is a fitted clustering.
@@ -102,8 +102,9 @@ var ErrInput = errors.New("kmeans: invalid input")
 // Fit clusters the rows of x. weights, if non-nil, holds one non-negative
 // sample weight per row (scikit-learn's sample_weight); it is used by the
 // initialisation, the centroid updates, inertia and the metrics.
-// Fit polls ctx and opts.Progress between units of work and returns promptly
-// with their error.
+// Fit polls ctx.Err() between units of work (every few milliseconds) on the
+// calling goroutine only, never from its workers, and returns promptly with
+// that error.
 //
 // Hamerly keeps one lower bound per row (seeded by k-means++ at no extra
 // cost); Elkan keeps one per row and centre plus the centre-centre distances

@@ -383,12 +383,35 @@ func goid() string {
 	return strings.Fields(string(b))[1]
 }
 
-// TestCancellation: a cancelled context or a progress error stops Fit and
-// comes back so that errors.Is finds it; progress runs on the calling
-// goroutine.
+// ownerCtx is a live context that fails the test when Err is called on a
+// goroutine other than the one that made it: algorithms poll their context
+// on the calling goroutine only, since a SQL call's context must be polled
+// on the connection's goroutine.
+type ownerCtx struct {
+	context.Context
+	t     testing.TB
+	owner string
+	polls int
+}
+
+func newOwnerCtx(t testing.TB) *ownerCtx {
+	return &ownerCtx{Context: context.Background(), t: t, owner: goid()}
+}
+
+func (c *ownerCtx) Err() error {
+	if g := goid(); g != c.owner {
+		c.t.Errorf("ctx.Err() called on goroutine %s, the caller is %s", g, c.owner)
+		return nil
+	}
+	c.polls++
+	return nil
+}
+
+// TestCancellation: a context cancelled before or during Fit (from its
+// progress hook) stops it and comes back so that errors.Is finds it;
+// progress and ctx.Err() run on the calling goroutine only.
 func TestCancellation(t *testing.T) {
 	x := blobs(60000, 8, 8, 3, 2)
-	stop := errors.New("stop requested")
 	for _, alg := range []Algorithm{Lloyd, Hamerly, Elkan, MiniBatch} {
 		for _, init := range []Init{InitKMeansPlusPlus, InitRandom} {
 			name := fmt.Sprintf("alg%d_init%d", alg, init)
@@ -400,37 +423,35 @@ func TestCancellation(t *testing.T) {
 					t.Fatalf("got %v, want context.Canceled", err)
 				}
 			})
-			for _, after := range []int{1, 3, 12} {
-				t.Run(fmt.Sprintf("%s/progress_error_after_%d", name, after), func(t *testing.T) {
-					me := goid()
-					calls := 0
-					_, err := Fit(context.Background(), x, nil, Options{K: 8, Algorithm: alg, Init: init, Progress: func(p Progress) error {
-						if g := goid(); g != me {
-							t.Errorf("progress called on goroutine %s, Fit on %s", g, me)
-						}
-						calls++
-						if calls >= after {
-							return stop
-						}
-						return nil
-					}})
-					if !errors.Is(err, stop) && !(err == nil && calls < after) {
-						t.Fatalf("got %v after %d calls, want the progress error", err, calls)
+			t.Run(name+"/calling_goroutine", func(t *testing.T) {
+				ctx := newOwnerCtx(t)
+				calls := 0
+				_, err := Fit(ctx, x, nil, Options{K: 8, Algorithm: alg, Init: init, Threads: 4, Progress: func(p Progress) {
+					if g := goid(); g != ctx.owner {
+						t.Errorf("progress called on goroutine %s, Fit on %s", g, ctx.owner)
 					}
-				})
+					calls++
+				}})
+				if err != nil || calls == 0 || ctx.polls < calls {
+					t.Fatalf("got %v after %d progress calls and %d polls", err, calls, ctx.polls)
+				}
+			})
+			for _, after := range []int{1, 3, 12} {
 				t.Run(fmt.Sprintf("%s/cancel_during_%d", name, after), func(t *testing.T) {
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
 					calls := 0
-					_, err := Fit(ctx, x, nil, Options{K: 8, Algorithm: alg, Init: init, Progress: func(p Progress) error {
+					_, err := Fit(ctx, x, nil, Options{K: 8, Algorithm: alg, Init: init, Progress: func(p Progress) {
 						calls++
 						if calls == after {
 							cancel()
 						}
-						return nil
 					}})
 					if !errors.Is(err, context.Canceled) && !(err == nil && calls < after) {
 						t.Fatalf("got %v after %d calls, want context.Canceled", err, calls)
+					}
+					if err != nil && calls != after {
+						t.Errorf("%d progress calls after cancelling at call %d; want Fit to stop at once", calls-after, after)
 					}
 				})
 			}

@@ -29,6 +29,11 @@ import (
 // covers; the calling goroutine checks ctx between units.
 const silhouetteChunkPairs = 1 << 18
 
+// metricPollRows is how many rows the linear metrics (Davies-Bouldin,
+// Calinski-Harabasz) read between two polls of ctx: well under a
+// millisecond of work.
+const metricPollRows = 1 << 14
+
 // Silhouette returns the mean silhouette coefficient (scikit-learn's
 // silhouette_score) of the labelling. When sampleSize > 0 and smaller than the
 // number of rows, it is computed on a random subset of that many rows chosen
@@ -54,8 +59,8 @@ const silhouetteChunkPairs = 1 << 18
 // weight). Rows whose cluster has no other weight score 0, like singletons.
 //
 // The work is O(n²·d) and runs on threads goroutines (0 means GOMAXPROCS); the
-// result does not depend on threads. ctx is checked between units of work and
-// its error returned. Silhouette returns an error when fewer than 2 or more
+// result does not depend on threads. ctx.Err() is polled between units of
+// work, on the calling goroutine only, and its error returned. Silhouette returns an error when fewer than 2 or more
 // than n−1 distinct labels occur among the n rows used, when a label is outside
 // [0, k), when a weight is negative or not finite, or when the weights sum to 0.
 // It panics when labels or weights do not have one entry per row of x.
@@ -257,8 +262,9 @@ func silhouetteRow(xs []float64, d, p int, start []int, ws, wc, sums []float64) 
 
 // metricClusterStats returns, for each of the k clusters, its total weight and its
 // (weighted) centroid as a row of a k×d slice; a nil weights counts each row
-// once. Centroids are sums divided by the weight, as numpy's mean does.
-func metricClusterStats(x *mat.Dense, labels []int, k int, weights []float64, name string) (wc, cent []float64) {
+// once. Centroids are sums divided by the weight, as numpy's mean does. The
+// shape checks come first; then ctx is polled every metricPollRows rows.
+func metricClusterStats(ctx context.Context, x *mat.Dense, labels []int, k int, weights []float64, name string) (wc, cent []float64, err error) {
 	n, d := x.Dims()
 	if len(labels) != n {
 		panic(fmt.Sprintf("kmeans: %s: %d labels for %d rows", name, len(labels), n))
@@ -266,11 +272,18 @@ func metricClusterStats(x *mat.Dense, labels []int, k int, weights []float64, na
 	if weights != nil && len(weights) != n {
 		panic(fmt.Sprintf("kmeans: %s: %d weights for %d rows", name, len(weights), n))
 	}
-	wc = make([]float64, k)
-	cent = make([]float64, k*d)
 	for i, l := range labels {
 		if l < 0 || l >= k {
 			panic(fmt.Sprintf("kmeans: %s: label %d of row %d is outside [0, %d)", name, l, i, k))
+		}
+	}
+	wc = make([]float64, k)
+	cent = make([]float64, k*d)
+	for i, l := range labels {
+		if i%metricPollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
 		}
 		w := 1.0
 		if weights != nil {
@@ -289,7 +302,7 @@ func metricClusterStats(x *mat.Dense, labels []int, k int, weights []float64, na
 			}
 		}
 	}
-	return wc, cent
+	return wc, cent, nil
 }
 
 // metricValidWeights reports whether every weight is finite and non-negative.
@@ -328,14 +341,18 @@ func metricDist(a, b []float64) float64 {
 // It returns NaN when fewer than 2 or more than n−1 clusters are non-empty (n
 // the number of rows; scikit-learn raises) or a weight is negative or not
 // finite. It panics when labels or weights do not have one entry per row or a
-// label is outside [0, k).
-func DaviesBouldin(x *mat.Dense, labels []int, k int, weights []float64) float64 {
+// label is outside [0, k). ctx.Err() is polled every few thousand rows and
+// its error returned.
+func DaviesBouldin(ctx context.Context, x *mat.Dense, labels []int, k int, weights []float64) (float64, error) {
 	n, d := x.Dims()
 	if !metricValidWeights(weights) {
-		metricClusterStats(x, labels, k, weights, "davies_bouldin") // shape checks
-		return math.NaN()
+		_, _, err := metricClusterStats(ctx, x, labels, k, weights, "davies_bouldin") // shape checks
+		return math.NaN(), err
 	}
-	wc, cent := metricClusterStats(x, labels, k, weights, "davies_bouldin")
+	wc, cent, err := metricClusterStats(ctx, x, labels, k, weights, "davies_bouldin")
+	if err != nil {
+		return 0, err
+	}
 	var live []int
 	for c := 0; c < k; c++ {
 		if wc[c] > 0 {
@@ -343,11 +360,16 @@ func DaviesBouldin(x *mat.Dense, labels []int, k int, weights []float64) float64
 		}
 	}
 	if len(live) < 2 || len(live) > n-1 {
-		return math.NaN()
+		return math.NaN(), nil
 	}
 	// S_c, summed in row order.
 	intra := make([]float64, k)
 	for i, l := range labels {
+		if i%metricPollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
 		w := 1.0
 		if weights != nil {
 			w = weights[i]
@@ -365,7 +387,7 @@ func DaviesBouldin(x *mat.Dense, labels []int, k int, weights []float64) float64
 		}
 	}
 	if allZero {
-		return 0
+		return 0, nil
 	}
 	cd := make([]float64, len(live)*len(live))
 	allZero = true
@@ -380,7 +402,7 @@ func DaviesBouldin(x *mat.Dense, labels []int, k int, weights []float64) float64
 		}
 	}
 	if allZero {
-		return 0
+		return 0, nil
 	}
 	var sum float64
 	for a, ca := range live {
@@ -394,7 +416,7 @@ func DaviesBouldin(x *mat.Dense, labels []int, k int, weights []float64) float64
 		}
 		sum += worst
 	}
-	return sum / float64(len(live))
+	return sum / float64(len(live)), nil
 }
 
 // CalinskiHarabasz returns scikit-learn's calinski_harabasz_score (weighted when weights is non-nil).
@@ -414,17 +436,26 @@ func DaviesBouldin(x *mat.Dense, labels []int, k int, weights []float64) float64
 // It returns NaN when K < 2, when K is not below N (without weights: K > n−1,
 // where scikit-learn raises) or a weight is negative or not finite. It panics when labels or
 // weights do not have one entry per row or a label is outside [0, k).
-func CalinskiHarabasz(x *mat.Dense, labels []int, k int, weights []float64) float64 {
+// ctx.Err() is polled every few thousand rows and its error returned.
+func CalinskiHarabasz(ctx context.Context, x *mat.Dense, labels []int, k int, weights []float64) (float64, error) {
 	n, d := x.Dims()
 	if !metricValidWeights(weights) {
-		metricClusterStats(x, labels, k, weights, "calinski_harabasz") // shape checks
-		return math.NaN()
+		_, _, err := metricClusterStats(ctx, x, labels, k, weights, "calinski_harabasz") // shape checks
+		return math.NaN(), err
 	}
-	wc, cent := metricClusterStats(x, labels, k, weights, "calinski_harabasz")
+	wc, cent, err := metricClusterStats(ctx, x, labels, k, weights, "calinski_harabasz")
+	if err != nil {
+		return 0, err
+	}
 	var total float64
 	live := 0
 	mean := make([]float64, d)
 	for i := range n {
+		if i%metricPollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
 		w := 1.0
 		if weights != nil {
 			w = weights[i]
@@ -440,7 +471,7 @@ func CalinskiHarabasz(x *mat.Dense, labels []int, k int, weights []float64) floa
 		}
 	}
 	if live < 2 || !(float64(live) < total) {
-		return math.NaN()
+		return math.NaN(), nil
 	}
 	for t := range mean {
 		mean[t] /= total
@@ -452,6 +483,11 @@ func CalinskiHarabasz(x *mat.Dense, labels []int, k int, weights []float64) floa
 		}
 	}
 	for i, l := range labels {
+		if i%metricPollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
 		w := 1.0
 		if weights != nil {
 			w = weights[i]
@@ -459,9 +495,9 @@ func CalinskiHarabasz(x *mat.Dense, labels []int, k int, weights []float64) floa
 		intra += w * metricSqDist(x.RawRowView(i), cent[l*d:(l+1)*d])
 	}
 	if intra == 0 {
-		return 1
+		return 1, nil
 	}
-	return extra * (total - float64(live)) / (intra * (float64(live) - 1))
+	return extra * (total - float64(live)) / (intra * (float64(live) - 1)), nil
 }
 
 func metricSqDist(a, b []float64) float64 {

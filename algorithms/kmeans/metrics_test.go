@@ -444,6 +444,10 @@ func TestSilhouetteCancelled(t *testing.T) {
 			if _, err := Silhouette(cd, x, labels, 5, nil, 0, 0, threads); !errors.Is(err, context.Canceled) {
 				t.Errorf("cancelled during: error %v, want context.Canceled", err)
 			}
+			oc := newOwnerCtx(t)
+			if _, err := Silhouette(oc, x, labels, 5, nil, 0, 0, threads); err != nil || oc.polls == 0 {
+				t.Errorf("live context: error %v after %d polls", err, oc.polls)
+			}
 		})
 	}
 }
@@ -455,11 +459,21 @@ func TestDaviesBouldinCalinskiHarabasz(t *testing.T) {
 		fn   func(*mat.Dense, []int, int, []float64) float64
 		want func(*metricsFixture) (plain, repeated float64)
 	}
+	// ignoreCtx runs a metric with a live context, whose Err is never set.
+	ignoreCtx := func(m func(context.Context, *mat.Dense, []int, int, []float64) (float64, error)) func(*mat.Dense, []int, int, []float64) float64 {
+		return func(x *mat.Dense, labels []int, k int, w []float64) float64 {
+			v, err := m(context.Background(), x, labels, k, w)
+			if err != nil {
+				t.Fatalf("error %v with a live context", err)
+			}
+			return v
+		}
+	}
 	metrics := []metric{
-		{"DaviesBouldin", DaviesBouldin, func(f *metricsFixture) (float64, float64) {
+		{"DaviesBouldin", ignoreCtx(DaviesBouldin), func(f *metricsFixture) (float64, float64) {
 			return f.DaviesBouldin, f.RepeatedDaviesBouldin
 		}},
-		{"CalinskiHarabasz", CalinskiHarabasz, func(f *metricsFixture) (float64, float64) {
+		{"CalinskiHarabasz", ignoreCtx(CalinskiHarabasz), func(f *metricsFixture) (float64, float64) {
 			return f.CalinskiHarabasz, f.RepeatedCalinskiHarabasz
 		}},
 	}
@@ -520,11 +534,37 @@ func TestDaviesBouldinCalinskiHarabasz(t *testing.T) {
 	// = 82, W = 4, (N−K)/(K−1) = 2, so CH = 82·2/4 = 41.
 	x = mat.NewDense(4, 2, []float64{0, 0, 2, 0, 10, 0, 10, 2})
 	labels := []int{0, 0, 1, 1}
-	if got, want := DaviesBouldin(x, labels, 2, nil), 2/math.Sqrt(82); metricsRelErr(got, want) > 1e-15 {
+	if got, want := metrics[0].fn(x, labels, 2, nil), 2/math.Sqrt(82); metricsRelErr(got, want) > 1e-15 {
 		t.Errorf("DaviesBouldin %.17g, want %.17g", got, want)
 	}
-	if got := CalinskiHarabasz(x, labels, 2, nil); metricsRelErr(got, 41) > 1e-15 {
+	if got := metrics[1].fn(x, labels, 2, nil); metricsRelErr(got, 41) > 1e-15 {
 		t.Errorf("CalinskiHarabasz %.17g, want 41", got)
+	}
+}
+
+// TestLinearMetricsCancelled: Davies-Bouldin and Calinski-Harabasz stop
+// with the context's error, whether it ends before they start or while
+// they read the rows, and poll it only on the calling goroutine.
+func TestLinearMetricsCancelled(t *testing.T) {
+	t.Parallel()
+	x, labels := metricsClusters(5*metricPollRows, 3, 4, 9)
+	for _, m := range []struct {
+		name string
+		fn   func(context.Context, *mat.Dense, []int, int, []float64) (float64, error)
+	}{{"DaviesBouldin", DaviesBouldin}, {"CalinskiHarabasz", CalinskiHarabasz}} {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			for _, left := range []int{0, 1, 3, 6} {
+				cd := &metricsCountdownCtx{Context: context.Background(), left: left}
+				if _, err := m.fn(cd, x, labels, 4, nil); !errors.Is(err, context.Canceled) {
+					t.Errorf("cancelled after %d polls: error %v, want context.Canceled", left, err)
+				}
+			}
+			oc := newOwnerCtx(t)
+			if _, err := m.fn(oc, x, labels, 4, nil); err != nil || oc.polls == 0 {
+				t.Errorf("live context: error %v after %d polls", err, oc.polls)
+			}
+		})
 	}
 }
 

@@ -12,6 +12,11 @@
 // statistics are summed in document order, so a fit is the same for a seed
 // whatever the number of threads.
 //
+// Everything that can take long takes a context and polls ctx.Err() every
+// few milliseconds of work, on the calling goroutine only (never from its
+// workers, so a context that must be polled from one goroutine works), and
+// returns its error.
+//
 // The package is pure numerics: it sees slices, never a database or a file.
 package lda
 
@@ -70,9 +75,9 @@ type Options struct {
 	GammaThreshold float64 // γ convergence (mean absolute change); 0 means 0.001
 	Seed           uint64
 	Threads        int // 0 means GOMAXPROCS; results do not depend on it
-	// Progress, if set, is called on Fit's goroutine after every chunk; a
-	// non-nil error stops the fit and is returned.
-	Progress func(Progress) error
+	// Progress, if set, is called on Fit's goroutine after every chunk. It
+	// only reports: to stop Fit, cancel its context.
+	Progress func(Progress)
 }
 
 // Defaults fills the zero fields with their documented defaults and checks
@@ -142,7 +147,8 @@ type Model struct {
 // ErrEmpty reports a corpus with no term in any document.
 var ErrEmpty = errors.New("no document has any term")
 
-// Fit fits a topic model to the corpus.
+// Fit fits a topic model to the corpus. It polls ctx.Err() between
+// segments of every chunk's work and returns its error.
 func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 	if err := opt.Defaults(); err != nil {
 		return nil, err
@@ -189,12 +195,19 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 	r := newRand(opt.Seed, 1<<62)
 	for k := 0; k < K; k++ {
 		for w := 0; w < V; w++ {
+			if (k*V+w)%drawPoll == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
 			ss[w*K+k] = gamma100(r)
 		}
 	}
 	m.expElogbeta = make([]float64, V*K)
 	zero := make([]float64, V)
-	setExpElogbeta(m.expElogbeta, ss, zero, K, V, opt.Threads, false)
+	if err := setExpElogbeta(ctx, m.expElogbeta, ss, zero, K, V, opt.Threads, false); err != nil {
+		return nil, err
+	}
 
 	chunk := min(opt.Chunksize, n)
 	chunks := (n + chunk - 1) / chunk
@@ -208,7 +221,10 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 				return nil, err
 			}
 			lo, hi := ci*chunk, min((ci+1)*chunk, n)
-			converged, iters := e.run(lo, hi, uint64(pass)<<40, true)
+			converged, iters, err := e.run(ctx, lo, hi, uint64(pass)<<40, true)
+			if err != nil {
+				return nil, err
+			}
 			rho := math.Pow(opt.Offset+float64(pass)+numUpdates/float64(chunk), -opt.Decay)
 			if opt.Alpha.Kind == Auto {
 				m.updateAlpha(e.gamma[:(hi-lo)*K], hi-lo, rho)
@@ -225,20 +241,22 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 					other[i] = 0
 				}
 			})
-			setExpElogbeta(m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true)
+			if err := setExpElogbeta(ctx, m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true); err != nil {
+				return nil, err
+			}
 			if opt.Eta.Kind == Auto {
 				m.updateEta(ss, rho)
-				setExpElogbeta(m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true)
+				if err := setExpElogbeta(ctx, m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true); err != nil {
+					return nil, err
+				}
 			}
 			if pass == 0 {
 				numUpdates += float64(hi - lo)
 			}
 			done += hi - lo
 			if opt.Progress != nil {
-				if err := opt.Progress(Progress{Pass: pass + 1, Passes: opt.Passes, Chunk: ci + 1, Chunks: chunks,
-					Docs: done, Converged: converged, ChunkDocuments: hi - lo, Iterations: iters}); err != nil {
-					return nil, err
-				}
+				opt.Progress(Progress{Pass: pass + 1, Passes: opt.Passes, Chunk: ci + 1, Chunks: chunks,
+					Docs: done, Converged: converged, ChunkDocuments: hi - lo, Iterations: iters})
 			}
 		}
 	}
@@ -251,8 +269,9 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 	return m, nil
 }
 
-// setExpElogbeta writes exp(E[log β]) for λ = eta + ss (withEta) or ss.
-func setExpElogbeta(dst, ss, eta []float64, K, V, threads int, withEta bool) {
+// setExpElogbeta writes exp(E[log β]) for λ = eta + ss (withEta) or ss,
+// polling ctx between segments of terms.
+func setExpElogbeta(ctx context.Context, dst, ss, eta []float64, K, V, threads int, withEta bool) error {
 	sums := make([]float64, K)
 	for w := 0; w < V; w++ {
 		e := 0.0
@@ -268,7 +287,7 @@ func setExpElogbeta(dst, ss, eta []float64, K, V, threads int, withEta bool) {
 	for k, s := range sums {
 		scale[k] = 1 / expDigamma(s)
 	}
-	parallelRange(V, threads, func(a, b int) {
+	return parallelPolled(ctx, V, threads, K*digammaWork, func(a, b int) {
 		for w := a; w < b; w++ {
 			e := 0.0
 			if withEta {
@@ -297,7 +316,8 @@ func (m *Model) Init(threads int) error {
 	}
 	m.expElogbeta = make([]float64, m.V*m.K)
 	zero := make([]float64, m.V)
-	setExpElogbeta(m.expElogbeta, m.Lambda, zero, m.K, m.V, threads, false)
+	// The work is one pass over the model, as decoding it is.
+	_ = setExpElogbeta(context.Background(), m.expElogbeta, m.Lambda, zero, m.K, m.V, threads, false)
 	if m.Iterations < 1 {
 		m.Iterations = 50
 	}
@@ -360,7 +380,8 @@ func topN(v []float64, n int) []int32 {
 
 // Infer returns the variational γ (K per document, document-major) of every
 // document of c under the model, as gensim's inference does. Document d's
-// random start comes from stream base+d.
+// random start comes from stream base+d. It polls ctx.Err() every few
+// milliseconds of work and returns its error.
 func (m *Model) Infer(ctx context.Context, c *Corpus, threads int, base uint64) ([]float64, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
@@ -374,7 +395,9 @@ func (m *Model) Infer(ctx context.Context, c *Corpus, threads int, base uint64) 
 			return nil, err
 		}
 		hi := min(lo+block, n)
-		e.run(lo, hi, base, false)
+		if _, _, err := e.run(ctx, lo, hi, base, false); err != nil {
+			return nil, err
+		}
 		copy(out[lo*m.K:hi*m.K], e.gamma[:(hi-lo)*m.K])
 	}
 	return out, nil
@@ -443,6 +466,34 @@ func updateDirPrior(prior []float64, n float64, logphat []float64, rho float64) 
 	return out
 }
 
+// segmentWork is the work (in multiply-adds, roughly) one thread does
+// between two polls of the context: a few milliseconds.
+const segmentWork = 1 << 24
+
+// digammaWork is the cost of one digamma or lgamma in segmentWork's units
+// (measured: an exp(ψ(x)) takes about as long as 64 multiply-adds).
+const digammaWork = 64
+
+// drawPoll is how many random starting values Fit draws between two polls
+// of the context (about a millisecond).
+const drawPoll = 1 << 14
+
+// parallelPolled is parallelRange over [0, n) in consecutive segments of
+// about segmentWork·threads units of work (cost units per index), with
+// ctx.Err() polled on the calling goroutine before each segment. Indexes
+// are independent, so the segments do not change the result.
+func parallelPolled(ctx context.Context, n, threads, cost int, fn func(a, b int)) error {
+	seg := max(1, segmentWork*max(1, threads)/max(1, cost))
+	for a := 0; a < n; a += seg {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b := min(a+seg, n)
+		parallelRange(b-a, threads, func(x, y int) { fn(a+x, a+y) })
+	}
+	return nil
+}
+
 // parallelRange splits [0, n) into contiguous parts, one per thread.
 func parallelRange(n, threads int, fn func(a, b int)) {
 	if threads <= 1 || n < 1024 {
@@ -470,6 +521,9 @@ type estep struct {
 	gamma   []float64 // per document of the range, K each
 	etheta  []float64 // exp(E[log θ]) per document, K each
 	ratio   []float64 // count/φnorm per corpus position of the range
+	// segment is the work per thread between two polls of the context;
+	// 0 means segmentWork.
+	segment int
 }
 
 func newEstep(m *Model, c *Corpus, threads int) *estep {
@@ -477,8 +531,11 @@ func newEstep(m *Model, c *Corpus, threads int) *estep {
 }
 
 // run infers documents [lo, hi); it returns how many converged and the
-// iterations they took.
-func (e *estep) run(lo, hi int, stream uint64, collect bool) (int, int) {
+// iterations they took. The documents run in segments of a few
+// milliseconds of work (at most Iterations γ updates per document), with
+// ctx.Err() polled on the calling goroutine before each; a document's
+// result does not depend on the segments or the threads.
+func (e *estep) run(ctx context.Context, lo, hi int, stream uint64, collect bool) (conv, iters int, err error) {
 	K := e.m.K
 	n := hi - lo
 	e.gamma = grow(e.gamma, n*K)
@@ -486,22 +543,54 @@ func (e *estep) run(lo, hi int, stream uint64, collect bool) (int, int) {
 		e.etheta = grow(e.etheta, n*K)
 		e.ratio = grow(e.ratio, e.c.Ptr[hi]-e.c.Ptr[lo])
 	}
+	budget := segmentWork * max(1, e.threads)
+	if e.segment > 0 {
+		budget = e.segment * max(1, e.threads)
+	}
+	perTerm := 2 * K * max(1, e.m.Iterations) // two products with the document's β rows per iteration
+	// Worker scratch lives for one run: it holds exp(ψ(α)), and Fit
+	// updates α between chunks.
+	var sc []*scratch
+	for a := lo; a < hi; {
+		if err := ctx.Err(); err != nil {
+			return 0, 0, err
+		}
+		b, work := a, 0
+		for b < hi && (b == a || work < budget) {
+			work += (e.c.Ptr[b+1] - e.c.Ptr[b] + 1) * perTerm
+			b++
+		}
+		c, it := e.runSegment(lo, a, b, stream, collect, &sc)
+		conv += c
+		iters += it
+		a = b
+	}
+	return conv, iters, nil
+}
+
+// runSegment infers documents [a, b) of the range that starts at lo, in
+// parallel; sc holds the workers' scratch, grown as needed.
+func (e *estep) runSegment(lo, a, b int, stream uint64, collect bool, sc *[]*scratch) (int, int) {
+	K := e.m.K
+	n := b - a
 	var next, conv, iters atomic.Int64
 	const block = 8
 	var wg sync.WaitGroup
-	workers := min(e.threads, (n+block-1)/block)
-	for t := 0; t < max(workers, 1); t++ {
+	workers := max(1, min(e.threads, (n+block-1)/block))
+	for len(*sc) < workers {
+		*sc = append(*sc, newScratch(e.m))
+	}
+	for t := 0; t < workers; t++ {
 		wg.Add(1)
-		go func() {
+		go func(s *scratch) {
 			defer wg.Done()
-			s := newScratch(e.m)
 			for {
-				b := int(next.Add(block)) - block
-				if b >= n {
+				first := int(next.Add(block)) - block
+				if first >= n {
 					return
 				}
-				for d := b; d < min(b+block, n); d++ {
-					doc := lo + d
+				for doc := a + first; doc < a+min(first+block, n); doc++ {
+					d := doc - lo
 					ids, cts := e.c.Doc(doc)
 					g := e.gamma[d*K : (d+1)*K]
 					r := newRand(e.m.Seed, stream+uint64(doc))
@@ -521,7 +610,7 @@ func (e *estep) run(lo, hi int, stream uint64, collect bool) (int, int) {
 					iters.Add(int64(it))
 				}
 			}
-		}()
+		}((*sc)[t])
 	}
 	wg.Wait()
 	return int(conv.Load()), int(iters.Load())

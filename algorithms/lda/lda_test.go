@@ -5,6 +5,9 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,7 +65,7 @@ func TestFitRecoversTopics(t *testing.T) {
 	if err != nil || !(b < 0) || math.IsInf(b, 0) {
 		t.Errorf("log perplexity %g, %v", b, err)
 	}
-	if npmi := Mean(NPMI(m.TopTerms(5), [][]int32{{0, 1, 2, 3, 4}, {10, 11, 12}}, 10)); math.IsNaN(npmi) {
+	if npmi, err := NPMIContext(context.Background(), m.TopTerms(5), [][]int32{{0, 1, 2, 3, 4}, {10, 11, 12}}, 10); err != nil || math.IsNaN(Mean(npmi)) {
 		t.Errorf("npmi NaN")
 	}
 }
@@ -136,20 +139,119 @@ func TestCancel(t *testing.T) {
 	c := synthetic(300, 4)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	_, err := Fit(ctx, c, Options{Topics: 3, Passes: 5, Chunksize: 10, Progress: func(Progress) error {
+	_, err := Fit(ctx, c, Options{Topics: 3, Passes: 5, Chunksize: 10, Progress: func(Progress) {
 		n++
 		if n == 3 {
 			cancel()
 		}
-		return nil
 	}})
 	if !errors.Is(err, context.Canceled) || n != 3 {
 		t.Errorf("err %v after %d chunks, want context.Canceled after 3", err, n)
 	}
-	stop := errors.New("stop")
-	_, err = Fit(context.Background(), c, Options{Topics: 3, Progress: func(Progress) error { return stop }})
-	if !errors.Is(err, stop) {
-		t.Errorf("progress error: got %v", err)
+}
+
+// goid returns the id of the calling goroutine.
+func goid() string {
+	b := make([]byte, 64)
+	b = b[:runtime.Stack(b, false)]
+	return strings.Fields(string(b))[1]
+}
+
+// pollCtx is a context that counts its polls, fails the test when Err is
+// called on a goroutine other than the one that made it (a SQL call's
+// context must be polled on the connection's goroutine), and reports
+// context.Canceled from poll number stopAt on (never when 0).
+type pollCtx struct {
+	context.Context
+	t      *testing.T
+	owner  string
+	polls  int
+	stopAt int
+}
+
+func newPollCtx(t *testing.T, stopAt int) *pollCtx {
+	return &pollCtx{Context: context.Background(), t: t, owner: goid(), stopAt: stopAt}
+}
+
+func (c *pollCtx) Err() error {
+	if g := goid(); g != c.owner {
+		c.t.Errorf("ctx.Err() called on goroutine %s, the caller is %s", g, c.owner)
+		return nil
+	}
+	c.polls++
+	if c.stopAt > 0 && c.polls >= c.stopAt {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestContextPolledByCaller: every long entry point polls its context on
+// the calling goroutine only, even with several threads, and stops with the
+// context's error whenever it ends.
+func TestContextPolledByCaller(t *testing.T) {
+	t.Parallel()
+	c := synthetic(600, 5)
+	m, err := Fit(context.Background(), c, Options{Topics: 3, Chunksize: 100, Threads: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := make([][]int32, c.Docs())
+	for d := range texts {
+		texts[d], _ = c.Doc(d)
+	}
+	top := m.TopTerms(5)
+	calls := []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"Fit", func(ctx context.Context) error {
+			_, err := Fit(ctx, c, Options{Topics: 3, Chunksize: 100, Passes: 2, Threads: 4})
+			return err
+		}},
+		{"Infer", func(ctx context.Context) error { _, err := m.Infer(ctx, c, 4, 1); return err }},
+		{"LogPerplexity", func(ctx context.Context) error { _, err := m.LogPerplexity(ctx, c, 0, 4, 1); return err }},
+		{"NPMIContext", func(ctx context.Context) error { _, err := NPMIContext(ctx, top, texts, 10); return err }},
+		{"UMass", func(ctx context.Context) error { _, err := UMass(ctx, top, c); return err }},
+	}
+	for _, call := range calls {
+		t.Run(call.name, func(t *testing.T) {
+			live := newPollCtx(t, 0)
+			if err := call.run(live); err != nil || live.polls == 0 {
+				t.Fatalf("live context: error %v after %d polls", err, live.polls)
+			}
+			for _, at := range []int{1, (live.polls + 1) / 2, live.polls} {
+				if err := call.run(newPollCtx(t, at)); !errors.Is(err, context.Canceled) {
+					t.Errorf("cancelled at poll %d of %d: error %v, want context.Canceled", at, live.polls, err)
+				}
+			}
+		})
+	}
+}
+
+// TestSegmentsDoNotChangeInference: the E-step gives the same γ, sufficient
+// statistics and counts whether a chunk runs in one segment or one
+// document at a time.
+func TestSegmentsDoNotChangeInference(t *testing.T) {
+	t.Parallel()
+	c := synthetic(200, 6)
+	m, err := Fit(context.Background(), c, Options{Topics: 4, Threads: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, single := newEstep(m, c, 3), newEstep(m, c, 3)
+	single.segment = 1
+	conv1, it1, err1 := whole.run(context.Background(), 10, 190, 5, true)
+	conv2, it2, err2 := single.run(context.Background(), 10, 190, 5, true)
+	if err1 != nil || err2 != nil || conv1 != conv2 || it1 != it2 {
+		t.Fatalf("one segment: %d converged, %d iterations, %v; one document at a time: %d, %d, %v", conv1, it1, err1, conv2, it2, err2)
+	}
+	for _, p := range []struct {
+		name string
+		a, b []float64
+	}{{"gamma", whole.gamma, single.gamma}, {"etheta", whole.etheta, single.etheta}, {"ratio", whole.ratio, single.ratio}} {
+		if !slices.Equal(p.a, p.b) {
+			t.Errorf("%s differs between one segment and one document at a time", p.name)
+		}
 	}
 }
 
@@ -187,7 +289,13 @@ func TestCoherence(t *testing.T) {
 	t.Parallel()
 	// Two words that always appear together and a third on its own.
 	texts := [][]int32{{0, 1}, {0, 1}, {2}, {2, 3}}
-	npmi := NPMI([][]int32{{0, 1}, {0, 2}}, texts, 10)
+	npmi, err := NPMIContext(context.Background(), [][]int32{{0, 1}, {0, 2}}, texts, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old := NPMI([][]int32{{0, 1}, {0, 2}}, texts, 10); !slices.Equal(old, npmi) {
+		t.Errorf("NPMI %v, NPMIContext %v", old, npmi)
+	}
 	if math.Abs(npmi[0]-1) > 1e-9 {
 		t.Errorf("npmi of always co-occurring words %g, want 1", npmi[0])
 	}
@@ -202,7 +310,10 @@ func TestCoherence(t *testing.T) {
 		}
 		c.Append(s, cts)
 	}
-	um := UMass([][]int32{{0, 1}}, c)
+	um, err := UMass(context.Background(), [][]int32{{0, 1}}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// expected: log((2/4 + 1e-12) / (2/4)) = 0
 	if math.Abs(um[0]) > 1e-9 {
 		t.Errorf("u_mass %g, want 0", um[0])

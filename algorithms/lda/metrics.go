@@ -9,7 +9,8 @@ import (
 // LogPerplexity is gensim's log_perplexity: the variational lower bound of
 // the held-out documents per word, with the documents' part scaled as if
 // they were totalDocs documents (gensim's total_docs; 0 means their own
-// number). The perplexity gensim logs is 2^-bound.
+// number). The perplexity gensim logs is 2^-bound. It polls ctx.Err() every
+// few milliseconds of work and returns its error.
 func (m *Model) LogPerplexity(ctx context.Context, held *Corpus, totalDocs, threads int, base uint64) (float64, error) {
 	n := held.Docs()
 	words := held.Tokens()
@@ -25,45 +26,21 @@ func (m *Model) LogPerplexity(ctx context.Context, held *Corpus, totalDocs, thre
 		return 0, err
 	}
 	K, V := m.K, m.V
-	elogbeta := m.elogbeta(threads)
-	per := make([]float64, n)
-	sumAlpha := 0.0
-	lgAlpha := 0.0
-	for _, a := range m.Alpha {
-		sumAlpha += a
-		lgAlpha += lgamma(a)
+	elogbeta, err := m.elogbeta(ctx, threads)
+	if err != nil {
+		return 0, err
 	}
-	parallelRange(n, threads, func(a, b int) {
-		el := make([]float64, K)
-		tmp := make([]float64, K)
-		for d := a; d < b; d++ {
-			g := gamma[d*K : (d+1)*K]
-			dirichletExpectation(el, g)
-			ids, cts := held.Doc(d)
-			s := 0.0
-			for i, w := range ids {
-				row := elogbeta[int(w)*K : int(w)*K+K]
-				mx := math.Inf(-1)
-				for k := range tmp {
-					tmp[k] = el[k] + row[k]
-					mx = math.Max(mx, tmp[k])
-				}
-				e := 0.0
-				for _, v := range tmp {
-					e += math.Exp(v - mx)
-				}
-				s += cts[i] * (mx + math.Log(e))
-			}
-			sg := 0.0
-			for k, v := range g {
-				s += (m.Alpha[k] - v) * el[k]
-				s += lgamma(v)
-				sg += v
-			}
-			s += -lgAlpha + lgamma(sumAlpha) - lgamma(sg)
-			per[d] = s
+	per := make([]float64, n)
+	// Documents are independent, so the work runs in segments of documents
+	// (by their share of the held-out terms), with ctx polled between.
+	seg := max(1, segmentWork*max(1, threads)/max(1, (held.Ptr[n]+n)*K*digammaWork/n))
+	for lo := 0; lo < n; lo += seg {
+		if err := ctx.Err(); err != nil {
+			return 0, err
 		}
-	})
+		hi := min(lo+seg, n)
+		parallelRange(hi-lo, threads, func(a, b int) { m.docBounds(per, gamma, held, elogbeta, lo+a, lo+b) })
+	}
 	score := 0.0
 	for _, v := range per {
 		score += v
@@ -74,7 +51,13 @@ func (m *Model) LogPerplexity(ctx context.Context, held *Corpus, totalDocs, thre
 		sumEta += e
 	}
 	sums := make([]float64, K)
+	poll := max(1, segmentWork/(K*digammaWork))
 	for w := 0; w < V; w++ {
+		if w%poll == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
 		lgEta := lgamma(m.Eta[w])
 		for k := 0; k < K; k++ {
 			l := m.Lambda[w*K+k]
@@ -88,8 +71,50 @@ func (m *Model) LogPerplexity(ctx context.Context, held *Corpus, totalDocs, thre
 	return score / (ratio * words), nil
 }
 
-// elogbeta returns E[log β] term-major.
-func (m *Model) elogbeta(threads int) []float64 {
+// docBounds writes into per the document part of the bound of every held-out
+// document in [a, b), with γ inferred for each.
+func (m *Model) docBounds(per, gamma []float64, held *Corpus, elogbeta []float64, a, b int) {
+	K := m.K
+	sumAlpha := 0.0
+	lgAlpha := 0.0
+	for _, al := range m.Alpha {
+		sumAlpha += al
+		lgAlpha += lgamma(al)
+	}
+	el := make([]float64, K)
+	tmp := make([]float64, K)
+	for d := a; d < b; d++ {
+		g := gamma[d*K : (d+1)*K]
+		dirichletExpectation(el, g)
+		ids, cts := held.Doc(d)
+		s := 0.0
+		for i, w := range ids {
+			row := elogbeta[int(w)*K : int(w)*K+K]
+			mx := math.Inf(-1)
+			for k := range tmp {
+				tmp[k] = el[k] + row[k]
+				mx = math.Max(mx, tmp[k])
+			}
+			e := 0.0
+			for _, v := range tmp {
+				e += math.Exp(v - mx)
+			}
+			s += cts[i] * (mx + math.Log(e))
+		}
+		sg := 0.0
+		for k, v := range g {
+			s += (m.Alpha[k] - v) * el[k]
+			s += lgamma(v)
+			sg += v
+		}
+		s += -lgAlpha + lgamma(sumAlpha) - lgamma(sg)
+		per[d] = s
+	}
+}
+
+// elogbeta returns E[log β] term-major, polling ctx between segments of
+// terms.
+func (m *Model) elogbeta(ctx context.Context, threads int) ([]float64, error) {
 	K, V := m.K, m.V
 	sums := make([]float64, K)
 	for w := 0; w < V; w++ {
@@ -102,12 +127,15 @@ func (m *Model) elogbeta(threads int) []float64 {
 		ps[k] = digamma(s)
 	}
 	out := make([]float64, V*K)
-	parallelRange(V, threads, func(a, b int) {
+	err := parallelPolled(ctx, V, threads, K*digammaWork, func(a, b int) {
 		for i := a * K; i < b*K; i++ {
 			out[i] = digamma(m.Lambda[i]) - ps[i%K]
 		}
 	})
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // PlugInPerplexity is exp(-Σ n_dw log(θ_d·φ_w) / Σ n_dw) over the documents
@@ -145,7 +173,19 @@ func (m *Model) PlugInPerplexity(gamma []float64, eval *Corpus) float64 {
 // coherenceEps is gensim's EPSILON in its confirmation measures.
 const coherenceEps = 1e-12
 
-// NPMI returns the c_npmi coherence of every topic (its top terms, most
+// coherencePoll is the work (term positions and term pairs counted) the
+// coherence measures do between two polls of the context.
+const coherencePoll = 1 << 20
+
+// NPMI is NPMIContext without a way to stop it.
+//
+// Deprecated: use NPMIContext, which a context can stop.
+func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
+	v, _ := NPMIContext(context.Background(), top, texts, window)
+	return v
+}
+
+// NPMIContext returns the c_npmi coherence of every topic (its top terms, most
 // probable first): the mean normalized pointwise mutual information of all
 // pairs of its terms, with probabilities estimated from boolean sliding
 // windows of the given size over the texts (term ids in text order; ids < 0
@@ -153,8 +193,12 @@ const coherenceEps = 1e-12
 // one window. This is gensim's CoherenceModel(coherence="c_npmi"), except
 // that a window counts a term present while any of its positions is in the
 // window (gensim's accumulator can drop a term still in the window when
-// another copy of it slides out).
-func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
+// another copy of it slides out). It polls ctx.Err() between texts, every
+// few milliseconds of work, and returns its error.
+func NPMIContext(ctx context.Context, top [][]int32, texts [][]int32, window int) ([]float64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if window < 1 {
 		window = 10
 	}
@@ -173,6 +217,7 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 	pos := make([]int, R)   // index in present, while inWin > 0
 	var present []int       // relevant terms in the window
 	nWin := 0.0
+	work := 0 // since the last poll
 	add := func(r int) {
 		if inWin[r] == 0 {
 			pos[r] = len(present)
@@ -191,6 +236,7 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 	}
 	count := func() {
 		nWin++
+		work += 1 + len(present)*len(present)/2
 		for i, a := range present {
 			occ[a]++
 			for _, b := range present[i+1:] {
@@ -208,6 +254,12 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 		return -1
 	}
 	for _, text := range texts {
+		if work += len(text); work >= coherencePoll {
+			work = 0
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		for _, r := range present {
 			inWin[r] = 0
 		}
@@ -259,13 +311,18 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 			out[t] = s / float64(n)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // UMass returns the u_mass coherence of every topic over the documents of
 // c: for each term and every more probable term of the topic, log((D(a,b) +
 // ε)/N / (D(b)/N)), averaged, as gensim computes it (D counts documents).
-func UMass(top [][]int32, c *Corpus) []float64 {
+// It polls ctx.Err() between documents, every few milliseconds of work, and
+// returns its error.
+func UMass(ctx context.Context, top [][]int32, c *Corpus) ([]float64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	idx := map[int32]int{}
 	for _, t := range top {
 		for _, w := range t {
@@ -278,8 +335,16 @@ func UMass(top [][]int32, c *Corpus) []float64 {
 	occ := make([]float64, R)
 	co := make([]float64, R*R)
 	var present []int
+	work := 0 // since the last poll
 	for d := 0; d < c.Docs(); d++ {
 		ids, _ := c.Doc(d)
+		if work >= coherencePoll {
+			work = 0
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		work += len(ids)
 		present = present[:0]
 		for _, w := range ids {
 			if r, ok := idx[w]; ok {
@@ -287,6 +352,7 @@ func UMass(top [][]int32, c *Corpus) []float64 {
 			}
 		}
 		sort.Ints(present)
+		work += len(present) * len(present) / 2
 		for i, a := range present {
 			occ[a]++
 			for _, b := range present[i+1:] {
@@ -313,7 +379,7 @@ func UMass(top [][]int32, c *Corpus) []float64 {
 			out[t] = s / float64(n)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // Mean is the arithmetic mean of v (NaN when empty).

@@ -61,7 +61,11 @@ func TestMatchesGensimOnReuters(t *testing.T) {
 				t.Fatal(err)
 			}
 			cp := m.PlugInPerplexity(gamma, eval)
-			npmi := lda.Mean(lda.NPMI(m.TopTerms(10), d.TrainTexts, 10))
+			topicNPMI, err := lda.NPMIContext(context.Background(), m.TopTerms(10), d.TrainTexts, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			npmi := lda.Mean(topicNPMI)
 			t.Logf("completion perplexity %.1f (gensim %.1f), c_npmi %.4f (gensim %.4f)", cp, g.CompletionPerplexity, npmi, g.CNPMI)
 			if cp > 1.03*g.CompletionPerplexity {
 				t.Errorf("completion perplexity %.1f, more than 3%% above gensim's %.1f", cp, g.CompletionPerplexity)

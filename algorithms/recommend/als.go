@@ -31,8 +31,9 @@ type ALSOptions struct {
 	// items×F, row-major) instead of seeded uniform [0, 0.01) values.
 	InitUsers, InitItems []float32
 	// Progress, if set, is called on the calling goroutine after every
-	// sweep with the 1-based iteration; an error stops training.
-	Progress func(iteration int) error
+	// sweep with the 1-based iteration. It only reports: to stop training,
+	// cancel ALS's context.
+	Progress func(iteration int)
 }
 
 func (o *ALSOptions) defaults() {
@@ -74,7 +75,9 @@ func (f *Factors) Item(i int) []float32 { return f.Items[i*f.F : (i+1)*f.F] }
 // steps of conjugate gradient warm-started from its current factors
 // (Takács et al. 2011), as the implicit library does. Rows are updated in
 // parallel; each row's update is independent of the others, so the result
-// depends only on the seed, not on the number of threads.
+// depends only on the seed, not on the number of threads. ALS polls
+// ctx.Err() every few milliseconds of work, on the calling goroutine only,
+// and returns its error.
 func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 	opt.defaults()
 	f := opt.Factors
@@ -102,30 +105,51 @@ func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 	for w := range work {
 		work[w] = newCGScratch(f)
 	}
+	budget := segmentWork * threads
 	for it := 1; it <= opt.Iterations; it++ {
 		for half := 0; half < 2; half++ {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
 			c, xs, ys := cu, m.Users, m.Items
 			if half == 1 {
 				c, xs, ys = ci, m.Items, m.Users
 			}
-			Gram(ys, f, opt.Regularization, yty)
-			parallelRange(0, c.rows, threads, func(w, a, b int) {
-				s := work[w]
-				for r := a; r < b; r++ {
-					cgRow(c, r, xs[r*f:(r+1)*f], ys, yty, f, opt.CGSteps, s)
-				}
+			if err := gramPolled(ctx, ys, f, opt.Regularization, yty); err != nil {
+				return nil, err
+			}
+			// A row costs about (entries + f)·f per conjugate-gradient step.
+			cost := func(r int) int { return (c.indptr[r+1] - c.indptr[r] + f) * f * (opt.CGSteps + 1) }
+			err := segments(ctx, 0, c.rows, budget, 0, cost, func(lo, hi int) {
+				parallelRange(lo, hi, threads, func(w, a, b int) {
+					s := work[w]
+					for r := a; r < b; r++ {
+						cgRow(c, r, xs[r*f:(r+1)*f], ys, yty, f, opt.CGSteps, s)
+					}
+				})
 			})
-		}
-		if opt.Progress != nil {
-			if err := opt.Progress(it); err != nil {
+			if err != nil {
 				return nil, err
 			}
 		}
+		if opt.Progress != nil {
+			opt.Progress(it)
+		}
 	}
 	return m, nil
+}
+
+// gramPolled is Gram with ctx.Err() polled between segments of rows; the
+// rows are summed in the same order, so the result is Gram's.
+func gramPolled(ctx context.Context, y []float32, f int, reg float64, dst []float32) error {
+	clear(dst)
+	rows := len(y) / f
+	step := max(1, segmentWork/(f*f))
+	for a := 0; a < rows; a += step {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		gramAdd(y[a*f:min(a+step, rows)*f], f, dst)
+	}
+	addDiagonal(dst, f, reg)
+	return nil
 }
 
 // confMatrix is a CSR matrix of float32 confidences minus one.
@@ -202,16 +226,29 @@ func cgRow(c *confMatrix, row int, x, y, yty []float32, f, steps int, s *cgScrat
 
 // Loss returns the implicit-ALS objective divided by the number of stored
 // entries: Σ c(p - x·y)² over all user×item cells plus λ(|X|² + |Y|²),
-// computed without the dense product through XᵀX and YᵀY.
-func (m *Factors) Loss(x *CSR, alpha, reg float64) float64 {
+// computed without the dense product through XᵀX and YᵀY. It polls
+// ctx.Err() every few milliseconds of work and returns its error.
+func (m *Factors) Loss(ctx context.Context, x *CSR, alpha, reg float64) (float64, error) {
 	f := m.F
-	gx := gram64(m.Users, f)
-	gy := gram64(m.Items, f)
+	gx, err := gram64(ctx, m.Users, f)
+	if err != nil {
+		return 0, err
+	}
+	gy, err := gram64(ctx, m.Items, f)
+	if err != nil {
+		return 0, err
+	}
 	l := 0.0
 	for k := range gx {
 		l += gx[k] * gy[k]
 	}
+	poll := max(1, segmentWork/(f*max(1, x.NNZ()/max(1, x.Rows))))
 	for u := 0; u < x.Rows; u++ {
+		if u%poll == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
 		xu := m.User(u)
 		is, vs := x.Row(u)
 		for k, i := range is {
@@ -228,12 +265,19 @@ func (m *Factors) Loss(x *CSR, alpha, reg float64) float64 {
 	if x.NNZ() > 0 {
 		l /= float64(x.NNZ())
 	}
-	return l
+	return l, nil
 }
 
-func gram64(y []float32, f int) []float64 {
+// gram64 returns YᵀY in float64, polling ctx between segments of rows.
+func gram64(ctx context.Context, y []float32, f int) ([]float64, error) {
 	g := make([]float64, f*f)
+	poll := max(1, segmentWork/(f*f))
 	for r := 0; r+f <= len(y); r += f {
+		if (r/f)%poll == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		row := y[r : r+f]
 		for a := 0; a < f; a++ {
 			va := float64(row[a])
@@ -242,7 +286,7 @@ func gram64(y []float32, f int) []float64 {
 			}
 		}
 	}
-	return g
+	return g, nil
 }
 
 func dot32(a, b []float32) float32 { return dot(a, b) }

@@ -58,12 +58,22 @@ func symv(alpha float32, a []float32, f int, x, dst []float32) {
 // gram writes YᵀY + reg·I into dst (f×f), summing rows in order.
 func gram(y []float32, f int, reg float64, dst []float32) {
 	clear(dst)
+	gramAdd(y, f, dst)
+	addDiagonal(dst, f, reg)
+}
+
+// gramAdd adds YᵀY into dst (f×f), summing rows in order.
+func gramAdd(y []float32, f int, dst []float32) {
 	for r := 0; r+f <= len(y); r += f {
 		row := y[r : r+f]
 		for a := 0; a < f; a++ {
 			axpy(row[a], row, dst[a*f:a*f+f])
 		}
 	}
+}
+
+// addDiagonal adds reg to the diagonal of the f×f matrix dst.
+func addDiagonal(dst []float32, f int, reg float64) {
 	for j := 0; j < f; j++ {
 		dst[j*f+j] += float32(reg)
 	}

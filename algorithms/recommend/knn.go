@@ -35,9 +35,9 @@ type KNNOptions struct {
 	// Threads bounds worker goroutines; 0 means all cores.
 	Threads int
 	// Progress, if set, is called on the calling goroutine before each block
-	// of items with the number of items done and the total; an error stops
-	// the build and is returned.
-	Progress func(done, total int) error
+	// of items with the number of items done and the total. It only
+	// reports: to stop the build, cancel ItemKNN's context.
+	Progress func(done, total int)
 }
 
 // Neighbors holds, per item, its most similar other items, most similar
@@ -121,7 +121,9 @@ func weight(x *CSR, w Weighting, k1, b float64) *CSR {
 
 // ItemKNN returns each item's most similar items: similarities are the dot
 // products of the weighted item columns (XᵀX with the diagonal left out),
-// so with Cosine they are cosines.
+// so with Cosine they are cosines. It polls ctx.Err() between blocks of
+// items (at most 512, and a few milliseconds of work), on the calling
+// goroutine only, and returns its error.
 func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
 	var xw *CSR
 	if opt.Exact {
@@ -145,16 +147,20 @@ func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
 	rows := make([][]int32, ni)
 	vals := make([][]float64, ni)
 	const block = 512
-	for lo := 0; lo < ni; lo += block {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// An item costs a visit of every item of each of its users.
+	cost := func(i int) int {
+		c := 1
+		us, _ := xt.Row(i)
+		for _, u := range us {
+			c += xw.RowLen(int(u))
 		}
+		return c
+	}
+	err := segments(ctx, 0, ni, segmentWork*threads, block, cost, func(lo, hi int) {
 		if opt.Progress != nil {
-			if err := opt.Progress(lo, ni); err != nil {
-				return nil, err
-			}
+			opt.Progress(lo, ni)
 		}
-		parallelRange(lo, min(lo+block, ni), threads, func(w, a, b int) {
+		parallelRange(lo, hi, threads, func(w, a, b int) {
 			s := sc[w]
 			for i := a; i < b; i++ {
 				s.touched = s.touched[:0]
@@ -185,6 +191,9 @@ func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
 				rows[i], vals[i] = s.top.sorted()
 			}
 		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	nb := &Neighbors{Indptr: make([]int, ni+1)}
 	for i := range rows {

@@ -61,6 +61,8 @@ type Model struct {
 }
 
 // Fit trains a model of opt.Method on x (users×items, non-negative values).
+// It polls ctx.Err() every few milliseconds of work, on the calling
+// goroutine only, and returns its error.
 func Fit(ctx context.Context, x *CSR, opt Options) (*Model, error) {
 	m := &Model{Method: opt.Method, Train: x, Popularity: x.ColumnCounts()}
 	switch opt.Method {
@@ -83,6 +85,9 @@ func Fit(ctx context.Context, x *CSR, opt Options) (*Model, error) {
 	case MethodPopular:
 	default:
 		return nil, fmt.Errorf("recommend: unknown method %d", opt.Method)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	m.Prepare()
 	return m, nil
@@ -276,8 +281,10 @@ func (m *Model) itemNorms() []float64 {
 
 // Evaluate computes ranking metrics at n for the users in relevant (user
 // index → relevant items), recommending as TopUser does. An n above the
-// number of items is capped at it, as NewAccumulator does.
-func (m *Model) Evaluate(relevant map[int]map[int32]bool, n int, includeSeen bool, threads int) Ranking {
+// number of items is capped at it, as NewAccumulator does. It polls
+// ctx.Err() between blocks of users (a few milliseconds of work), on the
+// calling goroutine only, and returns its error.
+func (m *Model) Evaluate(ctx context.Context, relevant map[int]map[int32]bool, n int, includeSeen bool, threads int) (Ranking, error) {
 	n = min(n, m.Items())
 	users := make([]int, 0, len(relevant))
 	for u := range relevant {
@@ -290,14 +297,43 @@ func (m *Model) Evaluate(relevant map[int]map[int32]bool, n int, includeSeen boo
 	for w := range scratch {
 		scratch[w] = m.NewScratch()
 	}
-	parallelRange(0, len(users), threads, func(w, a, b int) {
-		for k := a; k < b; k++ {
-			recs[k], _, _ = m.TopUser(users[k], n, includeSeen, scratch[w])
-		}
+	cost := func(k int) int { return m.scoreCost(users[k]) }
+	err := segments(ctx, 0, len(users), segmentWork*threads, 0, cost, func(lo, hi int) {
+		parallelRange(lo, hi, threads, func(w, a, b int) {
+			for k := a; k < b; k++ {
+				recs[k], _, _ = m.TopUser(users[k], n, includeSeen, scratch[w])
+			}
+		})
 	})
+	if err != nil {
+		return Ranking{}, err
+	}
 	acc := NewAccumulator(n, m.Items())
 	for k, u := range users {
 		acc.Add(recs[k], relevant[u])
 	}
-	return acc.Result()
+	return acc.Result(), nil
+}
+
+// scoreCost estimates the work of TopUser for training user u, in
+// multiply-adds: ranking every item, plus the method's scoring.
+func (m *Model) scoreCost(u int) int {
+	c := m.Items()
+	is, _ := m.Train.Row(u)
+	switch m.Method {
+	case MethodALS:
+		c += m.Items() * m.Factors.F
+	case MethodItemKNN:
+		for _, j := range is {
+			c += m.Neighbors.Indptr[j+1] - m.Neighbors.Indptr[j]
+		}
+	case MethodUserKNN:
+		// Every co-buyer of the user's items, then at most each of their
+		// rows (about the mean row length each).
+		mean := 1 + m.Train.NNZ()/max(1, m.Users())
+		for _, j := range is {
+			c += m.trainT.RowLen(int(j)) * mean
+		}
+	}
+	return c
 }

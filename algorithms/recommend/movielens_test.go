@@ -43,7 +43,10 @@ func TestMovieLens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := model.Evaluate(ml.Relevant, 10, false, 0)
+		r, err := model.Evaluate(context.Background(), ml.Relevant, 10, false, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Logf("%-52s P@10 %.4f MAP@10 %.4f NDCG@10 %.4f", m.Name, r.Precision, r.MAP, r.NDCG)
 		if m.Name == "popular" {
 			popular = r.Precision

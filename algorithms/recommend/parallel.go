@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sync"
@@ -49,6 +50,30 @@ func parallelRange(lo, hi, threads int, fn func(worker, lo, hi int)) {
 		}(w)
 	}
 	wg.Wait()
+}
+
+// segmentWork is the work (multiply-adds, roughly) one thread does between
+// two polls of the context: a few milliseconds.
+const segmentWork = 1 << 24
+
+// segments calls run over [lo, hi) in consecutive ranges of about budget
+// units of work, cost(i) being the work of index i, with ctx.Err() polled
+// on the calling goroutine before each range; maxLen, if positive, caps a
+// range's length. run never sees the context, so its workers never poll it.
+func segments(ctx context.Context, lo, hi, budget, maxLen int, cost func(i int) int, run func(a, b int)) error {
+	for a := lo; a < hi; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, work := a, 0
+		for b < hi && (b == a || work < budget) && (maxLen <= 0 || b-a < maxLen) {
+			work += cost(b)
+			b++
+		}
+		run(a, b)
+		a = b
+	}
+	return nil
 }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }

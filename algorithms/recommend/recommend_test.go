@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
@@ -136,7 +138,7 @@ func TestALSLossDecreases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l := f.Loss(x, 40, 0.01)
+		l := loss(t, f, x, 40, 0.01)
 		if l > prev*(1+1e-5) {
 			t.Errorf("loss rose from %v to %v at iteration %d", prev, l, it)
 		}
@@ -181,25 +183,111 @@ func TestFoldInSolvesTheUserStep(t *testing.T) {
 	}
 }
 
-func TestALSStopsOnProgressError(t *testing.T) {
-	t.Parallel()
-	x := randomMatrix(8, 50, 20, 0.2).Binarized()
-	stop := errors.New("stop")
-	calls := 0
-	_, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{Factors: 4, Iterations: 10, Progress: func(it int) error {
-		calls++
-		if it == 3 {
-			return stop
-		}
-		return nil
-	}})
-	if !errors.Is(err, stop) || calls != 3 {
-		t.Errorf("err %v after %d calls, want stop after 3", err, calls)
+// loss is f.Loss with a live context.
+func loss(t testing.TB, f *recommend.Factors, x *recommend.CSR, alpha, reg float64) float64 {
+	t.Helper()
+	l, err := f.Loss(context.Background(), x, alpha, reg)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return l
+}
+
+// goid returns the id of the calling goroutine.
+func goid() string {
+	b := make([]byte, 64)
+	b = b[:runtime.Stack(b, false)]
+	return strings.Fields(string(b))[1]
+}
+
+// pollCtx is a context that counts its polls, fails the test when Err is
+// called on a goroutine other than the one that made it (a SQL call's
+// context must be polled on the connection's goroutine), and reports
+// context.Canceled from poll number stopAt on (never when 0).
+type pollCtx struct {
+	context.Context
+	t      *testing.T
+	owner  string
+	polls  int
+	stopAt int
+}
+
+func newPollCtx(t *testing.T, stopAt int) *pollCtx {
+	return &pollCtx{Context: context.Background(), t: t, owner: goid(), stopAt: stopAt}
+}
+
+func (c *pollCtx) Err() error {
+	if g := goid(); g != c.owner {
+		c.t.Errorf("ctx.Err() called on goroutine %s, the caller is %s", g, c.owner)
+		return nil
+	}
+	c.polls++
+	if c.stopAt > 0 && c.polls >= c.stopAt {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestContextPolledByCaller: every long entry point polls its context on
+// the calling goroutine only, even with several threads, and stops with the
+// context's error whenever it ends; progress only reports.
+func TestContextPolledByCaller(t *testing.T) {
+	t.Parallel()
+	x := randomMatrix(8, 300, 80, 0.1).Binarized()
+	als, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Factors: 4, Iterations: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	relevant := map[int]map[int32]bool{}
+	for u := 0; u < x.Rows; u += 3 {
+		relevant[u] = map[int32]bool{int32(u % x.Cols): true}
+	}
+	var progress []int
+	calls := []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"ALS", func(ctx context.Context) error {
+			progress = progress[:0]
+			_, err := recommend.ALS(ctx, x, recommend.ALSOptions{Factors: 4, Iterations: 3, Threads: 4, Progress: func(it int) { progress = append(progress, it) }})
+			return err
+		}},
+		{"ItemKNN", func(ctx context.Context) error {
+			_, err := recommend.ItemKNN(ctx, x, recommend.KNNOptions{Neighbors: 5, Threads: 4})
+			return err
+		}},
+		{"Fit/user_knn", func(ctx context.Context) error {
+			_, err := recommend.Fit(ctx, x, recommend.Options{Method: recommend.MethodUserKNN})
+			return err
+		}},
+		{"Loss", func(ctx context.Context) error { _, err := als.Factors.Loss(ctx, x, 40, 0.01); return err }},
+		{"Evaluate", func(ctx context.Context) error { _, err := als.Evaluate(ctx, relevant, 5, false, 4); return err }},
+	}
+	for _, call := range calls {
+		t.Run(call.name, func(t *testing.T) {
+			live := newPollCtx(t, 0)
+			if err := call.run(live); err != nil || live.polls == 0 {
+				t.Fatalf("live context: error %v after %d polls", err, live.polls)
+			}
+			for _, at := range []int{1, (live.polls + 1) / 2, live.polls} {
+				if err := call.run(newPollCtx(t, at)); !errors.Is(err, context.Canceled) {
+					t.Errorf("cancelled at poll %d of %d: error %v, want context.Canceled", at, live.polls, err)
+				}
+			}
+		})
+	}
+	// Cancelling from the progress hook stops ALS before the next sweep.
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := recommend.ItemKNN(ctx, x, recommend.KNNOptions{}); !errors.Is(err, context.Canceled) {
-		t.Errorf("ItemKNN with a cancelled context: %v", err)
+	defer cancel()
+	n := 0
+	_, err = recommend.ALS(ctx, x, recommend.ALSOptions{Factors: 4, Iterations: 10, Progress: func(it int) {
+		n++
+		if it == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || n != 3 {
+		t.Errorf("err %v after %d sweeps, want context.Canceled after 3", err, n)
 	}
 }
 

@@ -176,7 +176,7 @@ func lloydPass(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*pass
 		last := 0
 		opts := kmeans.Options{K: k, Centroids: mat.DenseCopyOf(start), NInit: 1, MaxIter: cfg.PassIters, Tol: 0,
 			Algorithm: kmeans.Lloyd, Threads: cfg.Threads,
-			Progress: func(p kmeans.Progress) error {
+			Progress: func(p kmeans.Progress) {
 				if p.Phase == "iterate" && p.Iteration != last {
 					now := time.Now()
 					if p.Iteration != last+1 {
@@ -185,7 +185,6 @@ func lloydPass(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*pass
 					last = p.Iteration
 					stamps = append(stamps, now)
 				}
-				return nil
 			}}
 		r, err := fitRecover(ctx, cfg.FitTimeout, x, opts)
 		if err != nil {

@@ -124,12 +124,14 @@ func run(data *reuters.Data, obs, eval *lda.Corpus, k, passes, reps, threads int
 	gObs, _ := m.Infer(ctx, obs, threads, 1<<50)
 	bound, _ := m.LogPerplexity(ctx, data.Test, 0, threads, 1<<51)
 	top := m.TopTerms(10)
+	npmi, _ := lda.NPMIContext(ctx, top, data.TrainTexts, 10)
+	umass, _ := lda.UMass(ctx, top, data.Train)
 	tokens := data.Train.Tokens()
 	r := Result{Lib: "marketsql", K: k, Passes: passes, Threads: threads, Times: times, CPUS: cpus, MedianS: med,
 		TrainDocs: data.Train.Docs(), TrainTokens: tokens,
 		DocsPerS: float64(data.Train.Docs()*passes) / med, TokensPerS: tokens * float64(passes) / med,
 		CompletionPerplexity: m.PlugInPerplexity(gObs, eval), LogPerplexityBound: bound,
-		CNPMI: lda.Mean(lda.NPMI(top, data.TrainTexts, 10)), UMass: lda.Mean(lda.UMass(top, data.Train)),
+		CNPMI: lda.Mean(npmi), UMass: lda.Mean(umass),
 		PeakRSSMB: peakRSSMB()}
 	for _, t := range top {
 		words := make([]string, len(t))

@@ -97,10 +97,9 @@ func run(data, peers string, reps int, movielens string) error {
 	var iters []float64
 	for r := 0; r < 3; r++ {
 		t0 := time.Now()
-		_, err := recommend.ALS(ctx, train, recommend.ALSOptions{Seed: uint64(r), Progress: func(int) error {
+		_, err := recommend.ALS(ctx, train, recommend.ALSOptions{Seed: uint64(r), Progress: func(int) {
 			iters = append(iters, time.Since(t0).Seconds())
 			t0 = time.Now()
-			return nil
 		}})
 		if err != nil {
 			return err

@@ -24,7 +24,10 @@ func movieLens(dir string) error {
 		if err != nil {
 			return err
 		}
-		r := m.Evaluate(ml.Relevant, 10, false, 0)
+		r, err := m.Evaluate(context.Background(), ml.Relevant, 10, false, 0)
+		if err != nil {
+			return err
+		}
 		fmt.Printf("| %s | %.4f | %.4f | %.4f | %.4f | %.3f |\n", c.Name, r.Precision, r.MAP, r.NDCG, r.Recall, r.Coverage)
 	}
 	return nil

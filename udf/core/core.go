@@ -151,6 +151,74 @@ func (c *Conn) Check() error {
 	return nil
 }
 
+// Context returns the context to hand to the algorithms a call runs: it is
+// how every way of stopping a call (sqlite3_interrupt from any host, Ctrl-C
+// in the shell, a cancelled Go API context) reaches them.
+//
+// Its Err reports the Go API context's error (context.Canceled or
+// context.DeadlineExceeded) or, once the statement was interrupted,
+// ErrInterrupted; errors.Is finds either through the algorithms' wrapping,
+// and TrainError words them. Err polls SQLite, which before 3.41 means
+// running a statement on the connection, so it must be called on the
+// calling goroutine only: algorithms poll ctx.Err() there between chunks of
+// work and never from their worker goroutines. Polls of SQLite closer
+// together than pollInterval are skipped, so polling often is cheap. Done
+// is the Go API context's Done channel, or nil for a plain SQL call, whose
+// interrupt can only be polled; a context derived from this one with
+// context.WithCancel does not see interrupts, so pass this one itself.
+func (c *Conn) Context() context.Context {
+	c.mu.Lock()
+	parent := c.ctx
+	c.mu.Unlock()
+	if parent == nil {
+		parent = context.Background()
+	}
+	return &callContext{Context: parent, interrupted: c.SQL.Interrupted}
+}
+
+// pollInterval is the least time between two polls of SQLite's interrupt
+// flag by a call's context: Ctrl-C is seen within about this much more
+// time, and a loop that polls every few microseconds pays for a poll every
+// pollInterval only.
+const pollInterval = time.Millisecond
+
+// callContext is the context of Conn.Context: its parent's deadline,
+// values and Done channel, and an Err that also polls interrupted.
+type callContext struct {
+	context.Context // the Go API's context, or context.Background
+	interrupted     func() bool
+	// now is the clock of the poll throttle; nil means time.Now.
+	now  func() time.Time
+	last time.Time // of the last poll of interrupted
+	err  error     // once set, every later Err returns it
+}
+
+func (x *callContext) Err() error {
+	if x.err != nil {
+		return x.err
+	}
+	if err := x.Context.Err(); err != nil {
+		x.err = err
+		return err
+	}
+	now := x.clock()
+	if !x.last.IsZero() && now.Sub(x.last) < pollInterval {
+		return nil
+	}
+	x.last = now
+	if x.interrupted() {
+		x.err = ErrInterrupted
+	}
+	return x.err
+}
+
+func (x *callContext) clock() time.Time {
+	if x.now != nil {
+		return x.now()
+	}
+	return time.Now()
+}
+
 // Doc describes one SQL function for users (the shell's .functions, the
 // README): its signature and a one-line meaning.
 type Doc struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -312,7 +313,7 @@ func TestInterruptTraining(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), delay)
 			defer cancel()
 			start := time.Now()
-			_, err := e.TrainKMeans(ctx, "seg", "big", func() *engine.KMeansOptions { o := kmeansOpts(300); return &o }())
+			_, err := e.TrainKMeans(ctx, "seg", "big", &engine.KMeansOptions{K: 300, MaxIter: 100000, Tol: 1e-300, NInit: 50, Init: "random"})
 			check(t, err, time.Since(start)-delay, "TrainKMeans: ")
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("error %v does not wrap context.DeadlineExceeded", err)
@@ -323,5 +324,76 @@ func TestInterruptTraining(t *testing.T) {
 	sqltest.Exec(t, db, `SELECT kmeans_train('seg', 'SELECT * FROM big WHERE id <= 1000', '{"k": 2}')`)
 	if got := sqltest.One[int64](t, db, `SELECT version FROM ml_models WHERE name = 'seg'`); got != 2 {
 		t.Errorf("version after retraining %d, want 2", got)
+	}
+}
+
+// TestInterruptMetrics stops kmeans_train while it computes the silhouette
+// (O(n²) on a large sample), through SQL (sqlite3_interrupt) and through the
+// Go API, and checks that the call returns promptly, not when the metric is
+// done, and keeps the previous model.
+func TestInterruptMetrics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 60k-row table")
+	}
+	var mu sync.Mutex
+	var stop func()
+	var stopped time.Time
+	e, err := engine.Open(":memory:", &engine.Options{Progress: func(p engine.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Phase == "metrics" && stop != nil {
+			stop()
+			stop, stopped = nil, time.Now()
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	db := e.DB()
+	bigTable(t, e, 60_000)
+	sqltest.Exec(t, db, `SELECT kmeans_train('seg', 'SELECT * FROM big WHERE id <= 2000', '{"k": 4}')`)
+	before := snapshot(t, db)
+	// Unstopped, the silhouette of 60k rows takes tens of seconds.
+	const opts = `{"k": 3, "silhouette_sample": 60000}`
+	arm := func(cancel func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		stop = cancel
+	}
+	latency := func() time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped.IsZero() {
+			t.Fatal("no metrics progress event")
+		}
+		return time.Since(stopped)
+	}
+	t.Run("sql", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		arm(cancel)
+		err := sqltest.QueryErrCtx(ctx, db, `SELECT kmeans_train('seg', 'big', ?)`, opts)
+		if err == nil {
+			t.Fatal("the interrupted call succeeded")
+		}
+		if d := latency(); d > 3*time.Second {
+			t.Errorf("returned %v after the interrupt; want promptly", d)
+		}
+	})
+	t.Run("go", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		arm(cancel)
+		_, err := e.TrainKMeans(ctx, "seg", "big", &engine.KMeansOptions{K: 3, SilhouetteSample: 60000})
+		if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "TrainKMeans: ") {
+			t.Errorf("error %v, want TrainKMeans: ... wrapping context.Canceled", err)
+		}
+		if d := latency(); d > 3*time.Second {
+			t.Errorf("returned %v after the cancellation; want promptly", d)
+		}
+	})
+	if after := snapshot(t, db); after != before {
+		t.Error("the previous model changed")
 	}
 }

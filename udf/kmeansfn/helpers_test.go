@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/internal/sqltest"
-	"github.com/seed-a084b42d/marketsql/udf/kmeansfn"
 )
 
 // openMem opens an in-memory marketsql database with the rfm-like table
@@ -25,8 +24,4 @@ func snapshot(t *testing.T, db *sql.DB) string {
 	return sqltest.Table(t, db, `SELECT name, kind, version, created_at, source, options, metrics, n_rows, format, hex(params) FROM ml_models ORDER BY name`) +
 		"--\n" + sqltest.Table(t, db, `SELECT * FROM ml_kmeans_centroids ORDER BY model, cluster, feature`) +
 		"--\n" + sqltest.Table(t, db, `SELECT * FROM ml_kmeans_assignments ORDER BY model, key`)
-}
-
-func kmeansOpts(k int) kmeansfn.Options {
-	return kmeansfn.Options{K: k, MaxIter: 100000, Tol: 1e-300, NInit: 50, Init: "random"}
 }

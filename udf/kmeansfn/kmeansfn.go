@@ -166,9 +166,10 @@ func selectK(c *core.Conn, args []any) ([][]any, error) {
 	if int(kmax) > m.Rows() {
 		return nil, core.Errorf(fn, "k_max (%d) is larger than the number of rows (%d)", kmax, m.Rows())
 	}
+	ctx := c.Context()
 	var rows [][]any
 	for k := int(kmin); k <= int(kmax); k++ {
-		f, err := fit(c, fn, "", m, opt, k, true)
+		f, err := fit(ctx, c, fn, "", m, opt, k, true)
 		if err != nil {
 			return nil, err
 		}

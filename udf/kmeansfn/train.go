@@ -78,7 +78,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if opt.K > m.Rows() {
 		return nil, core.Errorf(fn, "k must be between 1 and the number of rows (%d), got %d", m.Rows(), opt.K)
 	}
-	f, err := fit(c, fn, name, m, opt, opt.K, true)
+	f, err := fit(c.Context(), c, fn, name, m, opt, opt.K, true)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +134,10 @@ func readSource(c *core.Conn, fn, query string, opt Options) (*core.Matrix, erro
 }
 
 // fit standardizes the matrix as the options say, clusters it with k
-// clusters, orders clusters by size and computes the metrics.
-func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, withMetrics bool) (*fitted, error) {
+// clusters, orders clusters by size and computes the metrics. ctx is c's
+// Context: the clustering and the metrics stop when the call is
+// interrupted or its Go context ends.
+func fit(ctx context.Context, c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, withMetrics bool) (*fitted, error) {
 	n, d := m.Rows(), len(m.Features)
 	x := mat.NewDense(n, d, append([]float64(nil), m.X...))
 	model := &Model{KeyColumn: m.KeyColumn, Features: m.Features, Standardize: !opt.KeepScale, K: k}
@@ -198,18 +200,14 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 		ko.Centroids = init
 	}
 	started := time.Now()
-	ko.Progress = func(p kmeans.Progress) error {
-		if err := c.Check(); err != nil {
-			return err
-		}
+	ko.Progress = func(p kmeans.Progress) {
 		c.Report(core.ProgressEvent{
 			Function: fn, Model: name, Phase: p.Phase, Done: float64(p.Iteration), Total: float64(p.MaxIter),
 			Iteration: p.Iteration, Elapsed: time.Since(started),
 			Detail: progressDetail(k, p),
 		})
-		return nil
 	}
-	res, err := kmeans.Fit(context.Background(), x, m.Weights, ko)
+	res, err := kmeans.Fit(ctx, x, m.Weights, ko)
 	if err != nil {
 		return nil, fitError(fn, err)
 	}
@@ -245,17 +243,25 @@ func fit(c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, with
 	}
 	if withMetrics && k >= 2 {
 		progress(c, fn, name, "metrics", 0, 0, "")
-		db := kmeans.DaviesBouldin(x, res.Labels, k, m.Weights)
-		ch := kmeans.CalinskiHarabasz(x, res.Labels, k, m.Weights)
+		db, err := kmeans.DaviesBouldin(ctx, x, res.Labels, k, m.Weights)
+		if err != nil {
+			return nil, fitError(fn, err)
+		}
+		ch, err := kmeans.CalinskiHarabasz(ctx, x, res.Labels, k, m.Weights)
+		if err != nil {
+			return nil, fitError(fn, err)
+		}
 		f.metrics.DaviesBouldin, f.metrics.CalinskiHarabasz = finite(db), finite(ch)
 		if k <= n-1 {
-			sil, err := kmeans.Silhouette(context.Background(), x, res.Labels, k, m.Weights, opt.SilhouetteSample, opt.Seed, opt.Threads)
-			if err == nil {
+			sil, err := kmeans.Silhouette(ctx, x, res.Labels, k, m.Weights, opt.SilhouetteSample, opt.Seed, opt.Threads)
+			switch {
+			case err == nil:
 				f.metrics.Silhouette = finite(sil)
-			}
-			if err := c.Check(); err != nil {
+			case core.Stopped(err):
 				return nil, fitError(fn, err)
 			}
+			// Any other error is a labelling silhouette is not defined
+			// for (fewer than 2 non-empty clusters): no silhouette.
 		}
 	}
 	return f, nil

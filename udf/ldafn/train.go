@@ -97,11 +97,17 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	}
 	s := &Summary{Model: name, Topics: opt.Topics}
 	s.Skipped.NullText = nullRows
+	// ctx stops every step below when the call is interrupted or its Go
+	// context ends; it is polled on this goroutine only.
+	ctx := c.Context()
 
 	// Vocabulary over every non-empty document.
 	vb := lda.NewVocabulary()
 	var kept []*doc
-	for _, d := range docs {
+	for i, d := range docs {
+		if err := poll(ctx, i); err != nil {
+			return nil, fitError(fn, err)
+		}
 		if d.bad {
 			s.Skipped.InvalidUTF8++
 		}
@@ -122,6 +128,9 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, core.Errorf(fn, "no document has any word (%d read: %d empty or only numbers, punctuation and stop words, %d NULL); check the source's text column", len(docs), s.Skipped.Empty, nullRows)
 	}
 	vocab, all := vb.Prune(opt.MinDF, opt.MaxDF, opt.MaxVocab)
+	if err := ctx.Err(); err != nil {
+		return nil, fitError(fn, err)
+	}
 	if len(vocab) == 0 {
 		return nil, core.Errorf(fn, "the vocabulary is empty after pruning (%d documents; min_df %d, max_df %g): lower \"min_df\" or raise \"max_df\"", len(kept), opt.MinDF, opt.MaxDF)
 	}
@@ -158,22 +167,17 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 
 	fo := opt.fitOptions()
 	started := time.Now()
-	fo.Progress = func(p lda.Progress) error {
-		if err := c.Check(); err != nil {
-			return err
-		}
+	fo.Progress = func(p lda.Progress) {
 		c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "iterate",
 			Done: float64((p.Pass-1)*p.Chunks + p.Chunk), Total: float64(p.Passes * p.Chunks), Iteration: p.Pass,
 			Elapsed: time.Since(started), Detail: fmt.Sprintf("pass %d/%d chunk %d/%d", p.Pass, p.Passes, p.Chunk, p.Chunks)})
-		return nil
 	}
-	m, err := lda.Fit(context.Background(), tc, fo)
+	m, err := lda.Fit(ctx, tc, fo)
 	if err != nil {
 		return nil, fitError(fn, err)
 	}
-	share := orderTopics(m)
+	share := orderTopics(m, opt.Threads)
 	s.TopicShare = share
-	ctx := checkContext{Context: context.Background(), c: c}
 
 	progress(c, fn, name, "metrics", 0, 0, "")
 	if len(held) > 0 {
@@ -205,7 +209,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 			ids, _ := all.Doc(i)
 			texts = append(texts, ids)
 		}
-		npmi = lda.NPMI(top, texts, math.MaxInt32)
+		npmi, err = lda.NPMIContext(ctx, top, texts, math.MaxInt32)
 		s.Coherence.Window = "document"
 	} else {
 		ids := make(map[string]int32, len(vocab))
@@ -213,7 +217,10 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 			ids[w] = int32(i)
 		}
 		texts := make([][]int32, 0, len(train))
-		for _, i := range train {
+		for j, i := range train {
+			if err := poll(ctx, j); err != nil {
+				return nil, fitError(fn, err)
+			}
 			t := make([]int32, 0, len(kept[i].tokens))
 			for _, w := range kept[i].tokens {
 				if id, ok := ids[w]; ok {
@@ -224,10 +231,16 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 			}
 			texts = append(texts, t)
 		}
-		npmi = lda.NPMI(top, texts, 10)
+		npmi, err = lda.NPMIContext(ctx, top, texts, 10)
 		s.Coherence.Window = "10"
 	}
-	umass := lda.UMass(top, tc)
+	if err != nil {
+		return nil, fitError(fn, err)
+	}
+	umass, err := lda.UMass(ctx, top, tc)
+	if err != nil {
+		return nil, fitError(fn, err)
+	}
 	s.Coherence.CNPMI, s.Coherence.UMass = lda.Mean(npmi), lda.Mean(umass)
 	for k := range top {
 		s.topicCoh = append(s.topicCoh, []float64{npmi[k], umass[k]})
@@ -236,9 +249,6 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 			words[j] = vocab[id]
 		}
 		s.TopWords = append(s.TopWords, words)
-	}
-	if err := c.Check(); err != nil {
-		return nil, fitError(fn, err)
 	}
 
 	// Topic weights of every document with a word left.
@@ -277,7 +287,7 @@ func bag(tokens []string) ([]string, []float64) {
 
 // orderTopics renumbers topics by their share of the corpus's tokens,
 // largest first, so labels are stable; it returns the shares.
-func orderTopics(m *lda.Model) []float64 {
+func orderTopics(m *lda.Model, threads int) []float64 {
 	K, V := m.K, m.V
 	size := make([]float64, K)
 	for w := 0; w < V; w++ {
@@ -305,7 +315,7 @@ func orderTopics(m *lda.Model) []float64 {
 		}
 	}
 	m.Lambda, m.Alpha = lam, alpha
-	if err := m.Init(1); err != nil {
+	if err := m.Init(threads); err != nil {
 		panic(err) // a fitted model is consistent
 	}
 	return share
@@ -406,6 +416,18 @@ func count(v driver.Value) (float64, bool) {
 
 func fitError(fn string, err error) error { return core.TrainError(fn, err, true) }
 
+// pollDocs is how many documents a loop over the corpus handles between two
+// polls of the call's context.
+const pollDocs = 256
+
+// poll polls ctx before every pollDocs-th document i of a loop.
+func poll(ctx context.Context, i int) error {
+	if i%pollDocs != 0 {
+		return nil
+	}
+	return ctx.Err()
+}
+
 // topicWords is how many words of every topic ml_lda_topic_words keeps.
 const topicWords = 30
 
@@ -505,13 +527,3 @@ func finite(xs []float64) []any {
 func progress(c *core.Conn, fn, name, phase string, done, total float64, detail string) {
 	c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: phase, Done: done, Total: total, Detail: detail})
 }
-
-// checkContext is a context whose Err polls the connection's cancellation
-// (the Go API's context or sqlite3_interrupt); the lda package calls Err
-// between blocks of work on the calling goroutine.
-type checkContext struct {
-	context.Context
-	c *core.Conn
-}
-
-func (x checkContext) Err() error { return x.c.Check() }

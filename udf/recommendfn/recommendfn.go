@@ -277,6 +277,10 @@ func similarItems(c *core.Conn, args []any) ([][]any, error) {
 	return out, nil
 }
 
+// evalPollRows is how many holdout rows recommend_eval matches to the model
+// between two polls of the call's context.
+const evalPollRows = 4096
+
 func evaluate(c *core.Conn, args []any) ([][]any, error) {
 	const fn = "recommend_eval"
 	m, err := load(c, fn, args[0])
@@ -313,7 +317,15 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 			unknownItem--
 		}
 	}
+	// ctx stops the evaluation when the call is interrupted or its Go
+	// context ends; it is polled on this goroutine only.
+	ctx := c.Context()
 	for k := range in.U {
+		if k%evalPollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, core.TrainError(fn, err, false)
+			}
+		}
 		ukey := in.Users[in.U[k]]
 		u, ok := m.User(ukey)
 		if !ok {
@@ -329,15 +341,15 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 		}
 		relevant[u][i] = true
 	}
-	if err := c.Check(); err != nil {
-		return nil, core.Errorf(fn, "%w", err)
-	}
 	if len(relevant) == 0 {
 		return nil, core.Errorf(fn, "no holdout user can be evaluated: of its %d users, %d are not in the model and %d have only items they already had in training; "+
 			"was the model trained on the holdout rows too? Train on the rows before a cut-off date and hold out the rest",
 			len(in.Users), len(unknownUsers), len(in.Users)-len(unknownUsers))
 	}
-	r := m.Evaluate(relevant, n, false, c.Env.Threads)
+	r, err := m.Evaluate(ctx, relevant, n, false, c.Env.Threads)
+	if err != nil {
+		return nil, core.TrainError(fn, err, false)
+	}
 	suffix := "@" + strconv.Itoa(n)
 	return [][]any{
 		{"users", float64(r.Users)},

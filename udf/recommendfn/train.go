@@ -1,7 +1,6 @@
 package recommendfn
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -69,28 +68,19 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	method, _ := recommend.ParseMethod(opt.Method)
 	ro := recommend.Options{Method: method}
 	started := time.Now()
-	check := func() error { return c.Check() }
 	ro.ALS = recommend.ALSOptions{
 		Factors: opt.Factors, Regularization: opt.Regularization, Alpha: opt.Alpha, Iterations: opt.Iterations,
 		CGSteps: opt.CGSteps, Seed: opt.Seed, NumPyRandom: opt.NumPyRandom, Threads: opt.Threads, Exact: true,
-		Progress: func(it int) error {
-			if err := check(); err != nil {
-				return err
-			}
+		Progress: func(it int) {
 			c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "iterate", Done: float64(it),
 				Total: float64(opt.Iterations), Iteration: it, Elapsed: time.Since(started),
 				Detail: fmt.Sprintf("ALS iteration %d/%d", it, opt.Iterations)})
-			return nil
 		},
 	}
 	ro.KNN = recommend.KNNOptions{Neighbors: opt.Neighbors, K1: opt.BM25K1, B: opt.BM25B, Exact: true, Threads: opt.Threads,
-		Progress: func(done, total int) error {
-			if err := check(); err != nil {
-				return err
-			}
+		Progress: func(done, total int) {
 			c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "neighbors", Done: float64(done),
 				Total: float64(total), Elapsed: time.Since(started), Detail: fmt.Sprintf("items %d/%d", done, total)})
-			return nil
 		}}
 	switch opt.Weighting {
 	case "bm25":
@@ -99,18 +89,21 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		ro.KNN.Weighting = recommend.TFIDF
 	}
 	progress(c, fn, name, "fit", 0, 0, opt.Method)
-	rm, err := recommend.Fit(context.Background(), x, ro)
+	// ctx stops the fit and the loss when the call is interrupted or its
+	// Go context ends; it is polled on this goroutine only.
+	ctx := c.Context()
+	rm, err := recommend.Fit(ctx, x, ro)
 	if err != nil {
-		return nil, fitError(fn, err)
-	}
-	if err := check(); err != nil {
 		return nil, fitError(fn, err)
 	}
 	m := newModel(rm, in.UserColumn, in.ItemColumn, in.Users, in.Items)
 	s := &Summary{Model: name, Method: opt.Method, Users: len(in.Users), Items: len(in.Items), Interactions: x.NNZ(),
 		Rows: in.Rows, Skipped: in.Skipped, ZeroWeight: in.Zero}
 	if rm.Factors != nil {
-		l := rm.Factors.Loss(x, opt.Alpha, opt.Regularization)
+		l, err := rm.Factors.Loss(ctx, x, opt.Alpha, opt.Regularization)
+		if err != nil {
+			return nil, fitError(fn, err)
+		}
 		s.Loss = &l
 	}
 	progress(c, fn, name, "write", 0, 0, "")

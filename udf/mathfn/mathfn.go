@@ -19,16 +19,16 @@ import (
 
 // Functions is SQLite's math function set, as SQLite documents it.
 var Functions = []core.Function{
-	unary("acos", math.Acos), unary("acosh", math.Acosh), unary("asin", math.Asin),
-	unary("asinh", math.Asinh), unary("atan", math.Atan), unary("atanh", math.Atanh),
-	unary("cos", math.Cos), unary("cosh", math.Cosh), unary("sin", math.Sin),
-	unary("sinh", math.Sinh), unary("tan", math.Tan), unary("tanh", math.Tanh),
-	unary("exp", math.Exp), unary("sqrt", math.Sqrt),
+	unary("acos", cAcos), unary("acosh", cAcosh), unary("asin", cAsin),
+	unary("asinh", cAsinh), unary("atan", cAtan), unary("atanh", cAtanh),
+	unary("cos", cCos), unary("cosh", cCosh), unary("sin", cSin),
+	unary("sinh", cSinh), unary("tan", cTan), unary("tanh", cTanh),
+	unary("exp", cExp), unary("sqrt", math.Sqrt), // sqrt is exact in both
 	unary("degrees", func(x float64) float64 { return x * 180 / math.Pi }),
 	unary("radians", func(x float64) float64 { return x * math.Pi / 180 }),
-	unary("ln", positive(math.Log)), unary("log10", positive(math.Log10)), unary("log2", positive(math.Log2)),
+	unary("ln", positive(cLog)), unary("log10", positive(log10)), unary("log2", positive(log2)),
 	rounding("ceil", math.Ceil), rounding("ceiling", math.Ceil), rounding("floor", math.Floor), rounding("trunc", math.Trunc),
-	binary("atan2", math.Atan2), binary("pow", math.Pow), binary("power", math.Pow), binary("mod", math.Mod),
+	binary("atan2", cAtan2), binary("pow", cPow), binary("power", cPow), binary("mod", cFmod),
 	{Name: "pi", Signature: "pi()", Summary: "an approximation of π", Deterministic: true,
 		Scalar: func(_ *core.Conn, args []any) (any, error) {
 			if len(args) != 0 {
@@ -44,14 +44,14 @@ var Functions = []core.Function{
 				if !ok || x <= 0 {
 					return nil, nil
 				}
-				return math.Log10(x), nil
+				return log10(x), nil
 			case 2:
 				b, ok1 := number(args[0])
 				x, ok2 := number(args[1])
 				if !ok1 || !ok2 || b <= 1 || x <= 0 { // SQLite: NULL unless ln(B) > 0
 					return nil, nil
 				}
-				return math.Log(x) / math.Log(b), nil
+				return cLog(x) / cLog(b), nil
 			}
 			return nil, errors.New("wrong number of arguments to function log()")
 		}},
@@ -83,6 +83,11 @@ func number(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// SQLite takes the natural logarithm and divides, rather than calling the C
+// library's log10 and log2 (log10(1000) is 2.9999999999999996 there).
+func log10(x float64) float64 { return cLog(x) / math.Ln10 }
+func log2(x float64) float64  { return cLog(x) / math.Ln2 }
 
 func positive(f func(float64) float64) func(float64) float64 {
 	return func(x float64) float64 {

@@ -274,6 +274,9 @@ func Drop(c Conn, name string) (bool, error) {
 		_, err := c.Exec(`DELETE FROM ml_models WHERE name = ?`, []driver.Value{name})
 		return err
 	})
+	if err != nil && (strings.Contains(err.Error(), "readonly") || strings.Contains(err.Error(), "read-only")) {
+		return existed, ErrReadOnly
+	}
 	return existed, err
 }
 

@@ -12,7 +12,7 @@ import (
 
 // Functions is the catalog's SQL surface.
 var Functions = []core.Function{
-	{Name: "ml_drop", Signature: "ml_drop(model)",
+	{Name: "ml_drop", Writes: true, Signature: "ml_drop(model)",
 		Summary: "drop a model and all its rows from the catalog; 1 if it existed, else 0",
 		Scalar:  drop},
 }

@@ -242,8 +242,13 @@ type Function struct {
 	// whose result depends on a stored model is not, since retraining
 	// would leave such stored values stale.
 	Deterministic bool
-	Scalar        ScalarFunc
-	Table         *TableFunc
+	// Writes marks a function that changes the database (training,
+	// dropping a model). SQLite then allows it only in top-level SQL, never
+	// in a view, trigger or schema, where whoever wrote a database file
+	// could make it run when someone else merely reads that file.
+	Writes bool
+	Scalar ScalarFunc
+	Table  *TableFunc
 }
 
 // Doc returns the function's documentation.
@@ -301,6 +306,9 @@ func registerScalar(c *Conn, f *Function) error {
 	var flags sqlext.Flags
 	if f.Deterministic {
 		flags |= sqlext.Deterministic
+	}
+	if f.Writes {
+		flags |= sqlext.DirectOnly
 	}
 	return c.SQL.CreateFunction(name, -1, flags, impl)
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/seed-a084b42d/marketsql/udf/sqlext"
 )
@@ -30,6 +31,7 @@ func registerTable(c *Conn, f *Function) error {
 		args = append(args, fmt.Sprintf("_extra_arg%d", i))
 	}
 	name, sig := f.Name, f.Signature
+	sigArgs := signatureArgs(sig)
 	return c.SQL.CreateTable(&sqlext.Table{
 		Name: name, Columns: t.Columns, Args: args, Required: t.MinArgs,
 		Rows: func(vals []any, given []bool) (rows [][]any, err error) {
@@ -41,10 +43,31 @@ func registerTable(c *Conn, f *Function) error {
 			}
 			for i := 0; i < t.MinArgs; i++ {
 				if !given[i] {
-					return nil, Errorf(name, "missing argument %s; call it as %s", t.Args[i], sig)
+					arg := t.Args[i]
+					if i < len(sigArgs) {
+						arg = sigArgs[i]
+					}
+					return nil, Errorf(name, "missing argument %s; call it as %s", arg, sig)
 				}
 			}
 			return t.Run(c, vals[:len(t.Args)])
 		},
 	})
+}
+
+// signatureArgs returns the argument names of a signature as users read it:
+// "similar_items(model, item [, n])" gives model, item, n. (The hidden
+// columns may be named otherwise, so as not to clash with output columns.)
+func signatureArgs(sig string) []string {
+	open, end := strings.IndexByte(sig, '('), strings.LastIndexByte(sig, ')')
+	if open < 0 || end < open {
+		return nil
+	}
+	var out []string
+	for _, a := range strings.Split(sig[open+1:end], ",") {
+		if a = strings.Trim(a, " []"); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }

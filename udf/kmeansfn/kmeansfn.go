@@ -19,7 +19,7 @@ import (
 
 // Functions is the k-means family's SQL surface.
 var Functions = []core.Function{
-	{Name: "kmeans_train", Signature: "kmeans_train(model, source, options)",
+	{Name: "kmeans_train", Writes: true, Signature: "kmeans_train(model, source, options)",
 		Summary: "cluster the rows of a table or query with k-means and store the model; returns a JSON summary",
 		Scalar:  trainSQL},
 	{Name: "kmeans_assign", Signature: "kmeans_assign(model, x1, ..., xd)",

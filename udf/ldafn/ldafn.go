@@ -38,7 +38,7 @@ import (
 
 // Functions is the LDA family's SQL surface.
 var Functions = []core.Function{
-	{Name: "lda_train", Signature: "lda_train(model, source, options)",
+	{Name: "lda_train", Writes: true, Signature: "lda_train(model, source, options)",
 		Summary: "find topics in (doc_id, text) or (doc_id, term, count) rows with LDA and store the model; returns a JSON summary",
 		Scalar:  trainSQL},
 	{Name: "lda_top_topic", Signature: "lda_top_topic(model, text)",

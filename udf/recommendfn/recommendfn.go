@@ -29,7 +29,7 @@ var recCols = []string{"rank INTEGER", "item", "score REAL", "reason TEXT"}
 
 // Functions is the recommendation family's SQL surface.
 var Functions = []core.Function{
-	{Name: "recommend_train", Signature: "recommend_train(model, source, options)",
+	{Name: "recommend_train", Writes: true, Signature: "recommend_train(model, source, options)",
 		Summary: "learn product recommendations from (user, item[, weight]) rows and store the model; returns a JSON summary",
 		Scalar:  trainSQL},
 	{Name: "recommend", Signature: "recommend(model, user [, n [, options]])",

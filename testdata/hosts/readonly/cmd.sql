@@ -13,5 +13,6 @@ SELECT kmeans_train('seg', 'customers', '{"k": 3}');
 SELECT kmeans_train('new_seg', 'customers', '{"k": 2}');
 SELECT lda_train('topics', 'docs', '{"topics": 3}');
 SELECT recommend_train('recs', 'SELECT id % 2, id FROM customers', '{}');
+SELECT ml_drop('seg');
 SELECT name, kind, version FROM ml_models ORDER BY name;
 SELECT kmeans_assign('seg', 21, 505);

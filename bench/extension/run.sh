@@ -7,7 +7,7 @@
 #      k-means model on 10,000 rows, then time
 #      SELECT sum(kmeans_assign('m', a, b, c, d)) FROM t against
 #      SELECT sum(a + b + c + d) FROM t, alternating, inside one process per
-#      host (.timer); ratio of the medians (target: at most 1.3x);
+#      host (.timer); the median of the paired ratios (target: at most 1.3x);
 #   2. recommendations: the top 10 for every Online Retail customer (4,335)
 #      in one statement, with the demo's model 'recs' (target: 0.25 s);
 #   3. the extension's load time (.load in a fresh sqlite3 process, minus the
@@ -17,7 +17,7 @@
 # bin/marketsql.so first. Prints Markdown tables with the machine's load.
 #
 # Environment:
-#   REPS       timed repetitions of each statement per host (default 15)
+#   REPS       timed repetitions of each statement per host (default 11)
 #   LOADS      process pairs for the load time (default 20)
 #   BENCH_OUT  data directory (default: $TMPDIR/marketsql-bench-extension);
 #              the 1M-row table is kept there between runs, the demo
@@ -30,7 +30,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-REPS=${REPS:-15}
+REPS=${REPS:-11}
 LOADS=${LOADS:-20}
 OUT=${BENCH_OUT:-${TMPDIR:-/tmp}/marketsql-bench-extension}
 MS=${MARKETSQL:-$ROOT/bin/marketsql}
@@ -42,6 +42,12 @@ N=1000000
 [[ -f $SO ]] || { echo "bench-extension: $SO is missing: run make extension" >&2; exit 1; }
 [[ -n $SQ ]] || { echo "bench-extension: the sqlite3 CLI is missing (apt-get install sqlite3)" >&2; exit 1; }
 [[ -z $HARNESS || -x $HARNESS ]] || { echo "bench-extension: HARNESS=$HARNESS is not executable" >&2; exit 1; }
+# Relative paths are taken from where the script was started.
+abs() { if [[ -z $1 || $1 == /* ]]; then echo "$1"; else echo "$PWD/$1"; fi; }
+MS=$(abs "$MS")
+SO=$(abs "$SO")
+HARNESS=$(abs "$HARNESS")
+[[ $SQ == */* ]] && SQ=$(abs "$SQ")
 mkdir -p "$OUT"
 cd "$OUT"
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)

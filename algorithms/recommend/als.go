@@ -295,7 +295,12 @@ func dot32(a, b []float32) float32 { return dot(a, b) }
 // buf is unused (kept for callers' scratch layout).
 func (m *Factors) ALSScores(x []float32, dst []float64, buf []float32) {
 	f := m.F
-	for i := range len(m.Items) / f {
+	n := len(m.Items) / f
+	if useAVX2 && f >= 8 && f%8 == 0 && len(x) >= f && len(dst) >= n && n > 0 {
+		scores8(&m.Items[0], &x[0], f, n, &dst[0])
+		return
+	}
+	for i := range n {
 		dst[i] = float64(dot(m.Items[i*f:i*f+f], x))
 	}
 }

@@ -30,3 +30,6 @@ func axpy(alpha float32, x, y []float32) {
 	}
 	axpyGo(alpha, x, y)
 }
+
+//go:noescape
+func scores8(items, x *float32, f, n int, dst *float64)

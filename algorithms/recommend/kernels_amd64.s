@@ -90,3 +90,51 @@ TEXT ·cpuidAVX2FMA(SB), NOSPLIT, $0-1
 	MOVB $1, ret+0(FP)
 no:
 	RET
+
+// func scores8(items, x *float32, f, n int, dst *float64)
+// dst[i] = float64(dot8(items[i*f:], x, f)) for i < n, same summation order.
+TEXT ·scores8(SB), NOSPLIT, $0-40
+	MOVQ items+0(FP), SI
+	MOVQ x+8(FP), DX
+	MOVQ f+16(FP), R8
+	MOVQ n+24(FP), R9
+	MOVQ dst+32(FP), R10
+	TESTQ R9, R9
+	JLE  sdone
+sitem:
+	MOVQ DX, DI
+	MOVQ R8, CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	CMPQ CX, $16
+	JL   stail8
+sloop16:
+	VMOVUPS     (SI), Y2
+	VMOVUPS     32(SI), Y3
+	VFMADD231PS (DI), Y2, Y0
+	VFMADD231PS 32(DI), Y3, Y1
+	ADDQ        $64, SI
+	ADDQ        $64, DI
+	SUBQ        $16, CX
+	CMPQ        CX, $16
+	JGE         sloop16
+stail8:
+	CMPQ        CX, $8
+	JL          sred
+	VMOVUPS     (SI), Y2
+	VFMADD231PS (DI), Y2, Y0
+	ADDQ        $32, SI
+sred:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VHADDPS      X0, X0, X0
+	VHADDPS      X0, X0, X0
+	VCVTSS2SD    X0, X0, X0
+	VMOVSD       X0, (R10)
+	ADDQ         $8, R10
+	DECQ         R9
+	JNZ          sitem
+sdone:
+	VZEROUPPER
+	RET

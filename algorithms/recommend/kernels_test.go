@@ -36,6 +36,31 @@ func TestKernelsMatchGo(t *testing.T) {
 	t.Logf("AVX2+FMA kernels in use: %v", useAVX2)
 }
 
+// TestALSScoresMatchDot: scoring every item in one assembly loop gives the
+// same bits as one dot product per item, so recommendations do not depend
+// on which path ran.
+func TestALSScoresMatchDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, f := range []int{8, 16, 24, 64, 7, 12} {
+		const n = 37
+		m := &Factors{F: f, Items: make([]float32, n*f)}
+		x := make([]float32, f)
+		for k := range m.Items {
+			m.Items[k] = float32(rng.NormFloat64())
+		}
+		for k := range x {
+			x[k] = float32(rng.NormFloat64())
+		}
+		got := make([]float64, n)
+		m.ALSScores(x, got, nil)
+		for i := range n {
+			if want := float64(dot(m.Items[i*f:i*f+f], x)); got[i] != want {
+				t.Errorf("f=%d item %d: score %v, dot %v", f, i, got[i], want)
+			}
+		}
+	}
+}
+
 func BenchmarkDot64(b *testing.B) {
 	x, y := make([]float32, 64), make([]float32, 64)
 	for k := range x {

@@ -100,6 +100,11 @@ func Top(scores []float64, n int, skip func(i int) bool) ([]int32, []float64) {
 	var t topN
 	t.reset(n)
 	for i, v := range scores {
+		// Full: an item that does not beat the worst kept one cannot enter
+		// (a tie loses on its higher index), so skip is not even asked.
+		if len(t.idx) == n && n > 0 && !(v > t.val[0]) {
+			continue
+		}
 		if v != v || skip != nil && skip(i) {
 			continue
 		}

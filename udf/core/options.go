@@ -34,6 +34,9 @@ func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
 	default:
 		return nil, Errorf(fn, "options must be a JSON object text such as '{\"k\": 4}', got %s", describe(v))
 	}
+	if len(raw) > MaxOptionsBytes {
+		return nil, Errorf(fn, "options are %s of text, more than the %s allowed; options are a small JSON object such as '{\"k\": 4}'", FormatBytes(int64(len(raw))), FormatBytes(MaxOptionsBytes))
+	}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return o, nil

@@ -20,6 +20,13 @@ import (
 // Integers are little-endian. The payload is written and read with Encoder
 // and Decoder, which bound every length by what is left of the input, so a
 // damaged blob is an error and never a huge allocation or a panic.
+//
+// The encoding is canonical: each value has exactly one encoding, and the
+// Decoder accepts exactly what the Encoder writes (a varint padded with
+// zero continuation groups, a boolean other than 0 or 1, or bytes no field
+// claims are damage), so Encode(Decode(blob)) == blob for every blob a
+// family's Decode accepts. Families check the meaning of what they read:
+// shapes, and that parameters are finite (CheckFinite).
 const (
 	magic = "MSQLMODL"
 	// FormatVersion is the envelope version written by this build.
@@ -138,32 +145,33 @@ func (d *Decoder) fail(what string) {
 	d.buf = nil
 }
 
-// Uint reads an unsigned integer.
-func (d *Decoder) Uint() uint64 {
+// varint reads the unsigned varint that both Uint and Int are written as,
+// in its canonical (shortest) form only: a last byte of 0 after other
+// bytes is a zero group the Encoder never writes.
+func (d *Decoder) varint() uint64 {
 	if d.err != nil {
 		return 0
 	}
 	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
+	switch {
+	case n <= 0:
 		d.fail("integer")
+		return 0
+	case n > 1 && d.buf[n-1] == 0:
+		d.fail("integer (padded, non-canonical encoding)")
 		return 0
 	}
 	d.buf = d.buf[n:]
 	return v
 }
 
+// Uint reads an unsigned integer.
+func (d *Decoder) Uint() uint64 { return d.varint() }
+
 // Int reads a signed integer.
 func (d *Decoder) Int() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.buf)
-	if n <= 0 {
-		d.fail("integer")
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
+	u := d.varint()
+	return int64(u>>1) ^ -int64(u&1) // zig-zag, as binary.Varint
 }
 
 // Bool reads a boolean.
@@ -258,4 +266,16 @@ func (d *Decoder) Finish() error {
 		d.err = fmt.Errorf("%w: %d unexpected trailing bytes", ErrDamaged, len(d.buf))
 	}
 	return d.err
+}
+
+// CheckFinite returns an ErrDamaged error when v holds a NaN or an
+// infinity; what names the parameters ("centroids"). Trainers never store
+// such a value, so a blob with one (behind a valid checksum) is damage.
+func CheckFinite[F float32 | float64](what string, v []F) error {
+	for i, x := range v {
+		if x-x != 0 { // NaN for NaN and ±Inf, 0 otherwise
+			return fmt.Errorf("%w: %s: non-finite value %v at position %d", ErrDamaged, what, x, i)
+		}
+	}
+	return nil
 }

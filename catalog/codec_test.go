@@ -2,9 +2,12 @@ package catalog
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -91,6 +94,68 @@ func TestEncoderDecoder(t *testing.T) {
 	}
 }
 
+// TestCanonical: each value has one encoding, and the decoder accepts only
+// that one, so re-encoding what it read gives the input back.
+func TestCanonical(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		data []byte
+		read func(d *Decoder)
+	}{
+		"uint 0 in two bytes":     {[]byte{0x80, 0x00}, func(d *Decoder) { d.Uint() }},
+		"uint 1 in three bytes":   {[]byte{0x81, 0x80, 0x00}, func(d *Decoder) { d.Uint() }},
+		"uint 300 padded":         {[]byte{0xac, 0x82, 0x00}, func(d *Decoder) { d.Uint() }},
+		"int -1 in two bytes":     {[]byte{0x81, 0x00}, func(d *Decoder) { d.Int() }},
+		"bool 1 in two bytes":     {[]byte{0x81, 0x00}, func(d *Decoder) { d.Bool() }},
+		"length padded":           {[]byte{0x81, 0x00, 'a'}, func(d *Decoder) { _ = d.String() }},
+		"ten-byte uint overflows": {[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02}, func(d *Decoder) { d.Uint() }},
+	} {
+		d := NewDecoder(tc.data)
+		tc.read(d)
+		if err := d.Finish(); !errors.Is(err, ErrDamaged) {
+			t.Errorf("%s: accepted (%v)", name, err)
+		}
+	}
+	// The extremes still round-trip.
+	var e Encoder
+	e.Uint(0)
+	e.Uint(math.MaxUint64)
+	e.Int(math.MinInt64)
+	e.Int(math.MaxInt64)
+	e.Int(0)
+	d := NewDecoder(e.Data())
+	if d.Uint() != 0 || d.Uint() != math.MaxUint64 || d.Int() != math.MinInt64 || d.Int() != math.MaxInt64 || d.Int() != 0 || d.Finish() != nil {
+		t.Errorf("extremes did not round-trip: %v", d.Err())
+	}
+	// A padded length in the envelope, behind a valid checksum.
+	body := append([]byte(magic), 1, 0, 0x86, 0x00)
+	body = append(body, "kmeans"...)
+	body = append(body, 0)
+	blob := binary.LittleEndian.AppendUint32(body, crc32.Checksum(body, crcTable))
+	if _, _, err := Open(blob); !errors.Is(err, ErrDamaged) {
+		t.Errorf("padded kind length: Open = %v, want ErrDamaged", err)
+	}
+}
+
+func TestCheckFinite(t *testing.T) {
+	t.Parallel()
+	if err := CheckFinite("centroids", []float64{0, -1, math.MaxFloat64, math.SmallestNonzeroFloat64}); err != nil {
+		t.Error(err)
+	}
+	if err := CheckFinite[float32]("factors", nil); err != nil {
+		t.Error(err)
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		err := CheckFinite("centroids", []float64{1, v})
+		if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "centroids") || !strings.Contains(err.Error(), "position 1") {
+			t.Errorf("%v: %v", v, err)
+		}
+		if err := CheckFinite("factors", []float32{float32(v)}); !errors.Is(err, ErrDamaged) {
+			t.Errorf("float32 %v: %v", v, err)
+		}
+	}
+}
+
 func FuzzOpen(f *testing.F) {
 	f.Add(Seal("kmeans", []byte{1, 2, 3}))
 	f.Add(Seal("", nil))
@@ -117,42 +182,50 @@ func FuzzOpen(f *testing.F) {
 }
 
 // FuzzDecoder reads arbitrary bytes with a sequence of reads chosen by the
-// fuzzer: never a panic, never an allocation out of proportion to the input.
+// fuzzer: never a panic, never an allocation out of proportion to the input,
+// and when every read succeeds and no byte is left, writing the values read
+// with the same sequence gives the input back (the encoding is canonical).
 func FuzzDecoder(f *testing.F) {
 	var e Encoder
 	e.Uint(3)
 	e.Floats([]float64{1, 2})
 	e.Strings([]string{"a", "bc"})
+	f.Add(e.Data(), []byte{0, 4, 6})
 	f.Add(e.Data(), []byte{0, 4, 6, 5, 3})
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, []byte{4, 6, 7})
+	f.Add([]byte{0x80, 0x00}, []byte{0})
 	f.Fuzz(func(t *testing.T, data, ops []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		d := NewDecoder(data)
+		var again Encoder
 		for _, op := range ops {
 			switch op % 8 {
 			case 0:
-				d.Uint()
+				again.Uint(d.Uint())
 			case 1:
-				d.Int()
+				again.Int(d.Int())
 			case 2:
-				d.Bool()
+				again.Bool(d.Bool())
 			case 3:
-				d.Float()
+				again.Float(d.Float())
 			case 4:
-				d.Floats()
+				again.Floats(d.Floats())
 			case 5:
-				d.Bytes()
+				again.Bytes(d.Bytes())
 			case 6:
-				d.Strings()
+				again.Strings(d.Strings())
 			case 7:
-				d.Len(int(op / 8))
+				again.Uint(uint64(d.Len(int(op / 8))))
 			}
 		}
-		d.Finish()
+		err := d.Finish()
 		runtime.ReadMemStats(&after)
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(64*(len(data)+len(ops))+1<<16) {
 			t.Fatalf("decoding %d bytes allocated %d bytes", len(data), alloc)
+		}
+		if err == nil && !bytes.Equal(again.Data(), data) {
+			t.Fatalf("re-encoding what was read gives %x, not %x", again.Data(), data)
 		}
 	})
 }

@@ -50,18 +50,49 @@ func TestEncodeDecode(t *testing.T) {
 	}
 	// Inconsistent shapes inside a valid envelope.
 	for name, mutate := range map[string]func(m *Model){
-		"k 0":            func(m *Model) { m.K = 0 },
-		"k 3":            func(m *Model) { m.K = 3 },
-		"short sizes":    func(m *Model) { m.Sizes = m.Sizes[:1] },
-		"short std":      func(m *Model) { m.Std = m.Std[:1] },
-		"zero std":       func(m *Model) { m.Std[1] = 0 },
-		"nan std":        func(m *Model) { m.Std[1] = math.NaN() },
-		"no features":    func(m *Model) { m.Features = nil },
-		"extra centroid": func(m *Model) { m.Centroids = append(m.Centroids, 1) },
+		"k 0":                  func(m *Model) { m.K = 0 },
+		"k 3":                  func(m *Model) { m.K = 3 },
+		"short sizes":          func(m *Model) { m.Sizes = m.Sizes[:1] },
+		"short std":            func(m *Model) { m.Std = m.Std[:1] },
+		"zero std":             func(m *Model) { m.Std[1] = 0 },
+		"nan std":              func(m *Model) { m.Std[1] = math.NaN() },
+		"no features":          func(m *Model) { m.Features = nil },
+		"extra centroid":       func(m *Model) { m.Centroids = append(m.Centroids, 1) },
+		"nan centroid":         func(m *Model) { m.Centroids[2] = math.NaN() },
+		"inf centroid":         func(m *Model) { m.Centroids[0] = math.Inf(1) },
+		"inf mean":             func(m *Model) { m.Mean[0] = math.Inf(-1) },
+		"inf std":              func(m *Model) { m.Std[0] = math.Inf(1) },
+		"nan weight":           func(m *Model) { m.Weights[1] = math.NaN() },
+		"negative size":        func(m *Model) { m.Sizes[1] = -3 },
+		"negative weight":      func(m *Model) { m.Weights[0] = -1 },
+		"nan overall":          func(m *Model) { m.OverallMean[1] = math.NaN() },
+		"inf overall std":      func(m *Model) { m.OverallStd[1] = math.Inf(1) },
+		"negative overall std": func(m *Model) { m.OverallStd[0] = -1 },
 	} {
 		m := sampleModel()
 		mutate(m)
 		if _, err := Decode(m.Encode()); !errors.Is(err, catalog.ErrDamaged) {
+			t.Errorf("%s: Decode = %v, want ErrDamaged", name, err)
+		}
+	}
+}
+
+// TestDecodeCanonical: a payload whose fields are right but one of whose
+// integers is padded (a zero continuation group the encoder never writes)
+// is damage, so that every accepted blob re-encodes to itself.
+func TestDecodeCanonical(t *testing.T) {
+	t.Parallel()
+	_, payload, err := catalog.Open(sampleModel().Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The payload starts with the version (1) and the key column's length.
+	for name, p := range map[string][]byte{
+		"padded version":    append([]byte{0x81, 0x00}, payload[1:]...),
+		"padded key length": append([]byte{payload[0], payload[1] | 0x80, 0x00}, payload[2:]...),
+		"trailing byte":     append(append([]byte(nil), payload...), 0),
+	} {
+		if _, err := Decode(catalog.Seal(Kind, p)); !errors.Is(err, catalog.ErrDamaged) {
 			t.Errorf("%s: Decode = %v, want ErrDamaged", name, err)
 		}
 	}

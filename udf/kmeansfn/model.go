@@ -86,8 +86,10 @@ func (m *Model) Encode() []byte {
 	return catalog.Seal(Kind, e.Data())
 }
 
-// Decode reads a params blob written by Encode, checking every shape, so a
-// damaged or foreign blob is an error and never a panic later.
+// Decode reads a params blob written by Encode, checking every shape and
+// that every parameter is finite, so a damaged or foreign blob is an error
+// and never a panic or a NaN later. It accepts exactly what Encode writes:
+// Encode(Decode(blob)) == blob.
 func Decode(blob []byte) (*Model, error) {
 	kind, payload, err := catalog.Open(blob)
 	if err != nil {
@@ -106,7 +108,7 @@ func Decode(blob []byte) (*Model, error) {
 	m.Standardize = d.Bool()
 	m.Mean = d.Floats()
 	m.Std = d.Floats()
-	m.K = int(d.Uint())
+	k := d.Uint()
 	m.Centroids = d.Floats()
 	n := d.Len(1)
 	m.Sizes = make([]int64, n)
@@ -123,15 +125,37 @@ func Decode(blob []byte) (*Model, error) {
 	switch {
 	case dim == 0:
 		return nil, fmt.Errorf("%w: no features", catalog.ErrDamaged)
-	case m.K < 1 || m.K > len(m.Centroids):
-		return nil, fmt.Errorf("%w: bad cluster count %d", catalog.ErrDamaged, m.K)
+	case k < 1 || k > uint64(len(m.Centroids)):
+		return nil, fmt.Errorf("%w: bad cluster count %d", catalog.ErrDamaged, k)
+	}
+	m.K = int(k)
+	switch {
 	case len(m.Centroids) != m.K*dim, len(m.Sizes) != m.K, len(m.Weights) != m.K,
 		len(m.Mean) != dim, len(m.Std) != dim, len(m.OverallMean) != dim, len(m.OverallStd) != dim:
 		return nil, fmt.Errorf("%w: inconsistent shapes", catalog.ErrDamaged)
 	}
+	for _, c := range []struct {
+		what string
+		v    []float64
+	}{{"centroids", m.Centroids}, {"feature means", m.Mean}, {"feature scales", m.Std},
+		{"cluster weights", m.Weights}, {"overall means", m.OverallMean}, {"overall deviations", m.OverallStd}} {
+		if err := catalog.CheckFinite(c.what, c.v); err != nil {
+			return nil, err
+		}
+	}
 	for _, s := range m.Std {
-		if !(s > 0) || math.IsInf(s, 0) {
+		if !(s > 0) {
 			return nil, fmt.Errorf("%w: bad feature scale %g", catalog.ErrDamaged, s)
+		}
+	}
+	for j, s := range m.OverallStd {
+		if s < 0 {
+			return nil, fmt.Errorf("%w: negative overall deviation %g of feature %d", catalog.ErrDamaged, s, j+1)
+		}
+	}
+	for c := range m.K {
+		if m.Sizes[c] < 0 || m.Weights[c] < 0 {
+			return nil, fmt.Errorf("%w: cluster %d has a negative size (%d) or weight (%g)", catalog.ErrDamaged, c+1, m.Sizes[c], m.Weights[c])
 		}
 	}
 	return m, nil

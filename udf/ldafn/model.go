@@ -51,8 +51,9 @@ func (m *Model) Encode() []byte {
 	return catalog.Seal(Kind, e.Data())
 }
 
-// Decode reads a params blob written by Encode, checking every shape, and
-// prepares the model for inference.
+// Decode reads a params blob written by Encode, checking every shape and
+// that every parameter is finite, and prepares the model for inference. It
+// accepts exactly what Encode writes: Encode(Decode(blob)) == blob.
 func Decode(blob []byte) (*Model, error) {
 	kind, payload, err := catalog.Open(blob)
 	if err != nil {
@@ -86,11 +87,35 @@ func Decode(blob []byte) (*Model, error) {
 		return nil, err
 	}
 	m.LDA.V = len(m.Vocab)
-	if m.LDA.K < 1 || m.LDA.V < 1 || m.LDA.K > len(m.LDA.Lambda) || m.LDA.Iterations > 1<<30 || math.IsNaN(m.LDA.GammaThreshold) {
+	if m.LDA.K < 1 || m.LDA.V < 1 || m.LDA.K > len(m.LDA.Lambda) {
 		return nil, fmt.Errorf("%w: bad shapes", catalog.ErrDamaged)
+	}
+	// Training stores positive settings; Init would replace others by its
+	// defaults, and the blob would no longer be what Encode writes.
+	if m.LDA.Iterations < 1 || m.LDA.Iterations > 1<<30 || !(m.LDA.GammaThreshold > 0) || math.IsInf(m.LDA.GammaThreshold, 0) {
+		return nil, fmt.Errorf("%w: bad inference settings (iterations %d, gamma threshold %g)", catalog.ErrDamaged, m.LDA.Iterations, m.LDA.GammaThreshold)
+	}
+	if m.Tok.MinLength < 0 || m.Tok.MinLength > 1<<20 || m.Tok.MinLengthCJK < 0 || m.Tok.MinLengthCJK > 1<<20 {
+		return nil, fmt.Errorf("%w: bad token lengths %d, %d", catalog.ErrDamaged, m.Tok.MinLength, m.Tok.MinLengthCJK)
+	}
+	for _, c := range []struct {
+		what string
+		v    []float64
+	}{{"topic-word parameters (lambda)", m.LDA.Lambda}, {"document-topic prior (alpha)", m.LDA.Alpha}, {"topic-word prior (eta)", m.LDA.Eta}} {
+		if err := catalog.CheckFinite(c.what, c.v); err != nil {
+			return nil, err
+		}
+		for i, v := range c.v {
+			if !(v > 0) {
+				return nil, fmt.Errorf("%w: %s: %g at position %d is not positive", catalog.ErrDamaged, c.what, v, i)
+			}
+		}
 	}
 	if err := m.prepare(); err != nil {
 		return nil, err
+	}
+	if len(m.ids) != len(m.Vocab) {
+		return nil, fmt.Errorf("%w: the vocabulary holds a word twice", catalog.ErrDamaged)
 	}
 	return m, nil
 }

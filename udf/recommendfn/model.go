@@ -179,12 +179,18 @@ func decodeCSR(d *catalog.Decoder, users, items int) *recommend.CSR {
 		return nil
 	}
 	x.Data = make([]float64, nnz)
+	ones := true
 	for k := range x.Data {
 		if binary {
 			x.Data[k] = 1
 		} else {
 			x.Data[k] = d.Float()
+			ones = ones && x.Data[k] == 1
 		}
+	}
+	if !binary && ones {
+		d.Len(1 << 62) // encodeCSR writes a matrix of ones as binary: not canonical
+		return nil
 	}
 	return x
 }
@@ -221,8 +227,10 @@ func (m *Model) Encode() []byte {
 	return catalog.Seal(Kind, e.Data())
 }
 
-// Decode reads a params blob written by Encode, checking every shape, so a
-// damaged or foreign blob is an error and never a panic later.
+// Decode reads a params blob written by Encode, checking every shape and
+// that every number is finite, so a damaged or foreign blob is an error and
+// never a panic or a NaN score later. It accepts exactly what Encode
+// writes: Encode(Decode(blob)) == blob.
 func Decode(blob []byte) (*Model, error) {
 	kind, payload, err := catalog.Open(blob)
 	if err != nil {
@@ -246,16 +254,36 @@ func Decode(blob []byte) (*Model, error) {
 	if rm.Train == nil || rm.Train.Rows != len(users) || rm.Train.Cols != len(items) {
 		return nil, fmt.Errorf("%w: inconsistent shapes", catalog.ErrDamaged)
 	}
+	if err := catalog.CheckFinite("training values", rm.Train.Data); err != nil {
+		return nil, err
+	}
+	for _, v := range rm.Train.Data {
+		if v < 0 {
+			return nil, fmt.Errorf("%w: training values: negative value %g", catalog.ErrDamaged, v)
+		}
+	}
 	ni := len(items)
 	switch rm.Method {
 	case recommend.MethodALS:
 		rm.Alpha, rm.Reg = d.Float(), d.Float()
-		f := int(d.Uint())
+		f := d.Uint()
 		us, is := d.Bytes(), d.Bytes()
-		if d.Err() == nil && (f < 1 || f > 1024 || len(us) != 4*f*len(users) || len(is) != 4*f*ni) {
+		if d.Err() != nil {
+			return nil, d.Err()
+		}
+		if f < 1 || f > 1024 || uint64(len(us)) != 4*f*uint64(len(users)) || uint64(len(is)) != 4*f*uint64(ni) {
 			return nil, fmt.Errorf("%w: inconsistent factor shapes", catalog.ErrDamaged)
 		}
-		rm.Factors = &recommend.Factors{F: f, Users: bytesFloat32(us), Items: bytesFloat32(is)}
+		rm.Factors = &recommend.Factors{F: int(f), Users: bytesFloat32(us), Items: bytesFloat32(is)}
+		if err := catalog.CheckFinite("ALS settings (alpha, regularization)", []float64{rm.Alpha, rm.Reg}); err != nil {
+			return nil, err
+		}
+		if err := catalog.CheckFinite("user factors", rm.Factors.Users); err != nil {
+			return nil, err
+		}
+		if err := catalog.CheckFinite("item factors", rm.Factors.Items); err != nil {
+			return nil, err
+		}
 	case recommend.MethodItemKNN:
 		nb := &recommend.Neighbors{Indptr: make([]int, ni+1)}
 		for i := 0; i < ni; i++ {
@@ -276,9 +304,16 @@ func Decode(blob []byte) (*Model, error) {
 		if d.Err() == nil && len(nb.Scores) != nb.Indptr[ni] {
 			return nil, fmt.Errorf("%w: inconsistent neighbour shapes", catalog.ErrDamaged)
 		}
+		if err := catalog.CheckFinite("item similarities", nb.Scores); err != nil {
+			return nil, err
+		}
 		rm.Neighbors = nb
 	case recommend.MethodUserKNN:
-		rm.UserK = int(d.Uint())
+		k := d.Uint()
+		if k > math.MaxInt32 {
+			return nil, fmt.Errorf("%w: bad neighbour count %d", catalog.ErrDamaged, k)
+		}
+		rm.UserK = int(k)
 	case recommend.MethodPopular:
 	default:
 		return nil, fmt.Errorf("%w: unknown method %d", catalog.ErrDamaged, rm.Method)
@@ -288,5 +323,9 @@ func Decode(blob []byte) (*Model, error) {
 	}
 	rm.Popularity = rm.Train.ColumnCounts()
 	rm.Prepare()
-	return newModel(rm, userCol, itemCol, users, items), nil
+	md := newModel(rm, userCol, itemCol, users, items)
+	if len(md.userIndex) != len(users) || len(md.itemIndex) != len(items) {
+		return nil, fmt.Errorf("%w: a user or item key appears twice", catalog.ErrDamaged)
+	}
+	return md, nil
 }

@@ -58,6 +58,9 @@ const metricPollRows = 1 << 14
 // repetition's a(i) is (W_C−w_i)/(W_C−1) times this one (W_C the cluster's total
 // weight). Rows whose cluster has no other weight score 0, like singletons.
 //
+// A distance that overflows (values beyond about 1e154) makes the result
+// NaN, where scikit-learn's nan_to_num would give a finite number.
+//
 // The work is O(n²·d) and runs on threads goroutines (0 means GOMAXPROCS); the
 // result does not depend on threads. ctx.Err() is polled between units of
 // work, on the calling goroutine only, and its error returned. Silhouette returns an error when fewer than 2 or more
@@ -247,15 +250,20 @@ func silhouetteRow(xs []float64, d, p int, start []int, ws, wc, sums []float64) 
 	}
 	a := sums[own] / rest
 	b := math.Inf(1)
+	other := false
 	for c := 0; c < k; c++ {
 		if c == own || !(wc[c] > 0) {
 			continue
 		}
+		other = true
 		b = min(b, sums[c]/wc[c])
 	}
 	den := max(a, b)
-	if den == 0 || math.IsInf(b, 1) {
+	switch {
+	case !other || den == 0:
 		return 0 // scikit-learn's nan_to_num of 0/0
+	case math.IsInf(den, 1):
+		return math.NaN() // a distance overflowed: the silhouette is NaN, not a number that looks right
 	}
 	return (b - a) / den
 }

@@ -582,3 +582,21 @@ func BenchmarkSilhouette(b *testing.B) {
 		}
 	}
 }
+
+// Distances that overflow make the silhouette NaN (not 0, which
+// scikit-learn's nan_to_num would give): two pairs of points whose
+// difference, squared and summed over two columns, exceeds the float64
+// range.
+func TestSilhouetteOverflow(t *testing.T) {
+	t.Parallel()
+	const c = 6.5e153
+	x := mat.NewDense(4, 2, []float64{c, c, c, c, -c, -c, -c, -c})
+	s, err := Silhouette(context.Background(), x, []int{0, 0, 1, 1}, 2, nil, 0, 0, 1)
+	if err != nil || !math.IsNaN(s) {
+		t.Errorf("Silhouette = %v, %v; want NaN", s, err)
+	}
+	x.Scale(1e-150, x)
+	if s, err := Silhouette(context.Background(), x, []int{0, 0, 1, 1}, 2, nil, 0, 0, 1); err != nil || s != 1 {
+		t.Errorf("scaled: Silhouette = %v, %v; want 1", s, err)
+	}
+}

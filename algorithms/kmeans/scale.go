@@ -1,6 +1,7 @@
 package kmeans
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -22,12 +23,27 @@ type Scaler struct {
 // transforming it gives zeros rather than dividing by zero. It panics when x
 // has no rows.
 func FitScaler(x *mat.Dense) Scaler {
+	s, _ := FitScalerContext(context.Background(), x)
+	return s
+}
+
+// scalePollRows is how many rows the scaler reads between two polls of ctx.
+const scalePollRows = 1 << 15
+
+// FitScalerContext is FitScaler polling ctx.Err() every few thousand rows;
+// it returns that error when ctx ends.
+func FitScalerContext(ctx context.Context, x *mat.Dense) (Scaler, error) {
 	n, d := x.Dims()
 	if n == 0 {
 		panic("kmeans: FitScaler of a matrix with no rows")
 	}
 	mean := make([]float64, d)
 	for i := range n {
+		if i%scalePollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return Scaler{}, err
+			}
+		}
 		for j, v := range x.RawRowView(i) {
 			mean[j] += v
 		}
@@ -39,6 +55,11 @@ func FitScaler(x *mat.Dense) Scaler {
 	sq := make([]float64, d)
 	corr := make([]float64, d)
 	for i := range n {
+		if i%scalePollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return Scaler{}, err
+			}
+		}
 		for j, v := range x.RawRowView(i) {
 			t := v - mean[j]
 			corr[j] += t
@@ -57,7 +78,25 @@ func FitScaler(x *mat.Dense) Scaler {
 			std[j] = math.Sqrt(v)
 		}
 	}
-	return Scaler{Mean: mean, Std: std}
+	return Scaler{Mean: mean, Std: std}, nil
+}
+
+// TransformContext is Transform polling ctx.Err() every few thousand rows;
+// it returns that error, with dst partly written, when ctx ends.
+func (s Scaler) TransformContext(ctx context.Context, dst, x *mat.Dense) error {
+	n, d := x.Dims()
+	if r, c := dst.Dims(); r != n || c != d || d != len(s.Mean) {
+		panic(fmt.Sprintf("kmeans: Scaler.Transform: dst %d×%d, x %d×%d, scaler of %d columns", r, c, n, d, len(s.Mean)))
+	}
+	for i := range n {
+		if i%scalePollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		s.TransformRow(dst.RawRowView(i), x.RawRowView(i))
+	}
+	return nil
 }
 
 // Transform writes the standardized rows of x into dst, which must have the

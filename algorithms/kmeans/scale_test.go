@@ -1,6 +1,8 @@
 package kmeans
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -95,5 +97,29 @@ func TestScalerAllocs(t *testing.T) {
 		s.InverseRow(dst, dst)
 	}); a != 0 {
 		t.Errorf("%v allocations per call", a)
+	}
+}
+
+// The context variants give the same numbers and stop when ctx ends.
+func TestScalerContext(t *testing.T) {
+	t.Parallel()
+	x := blobs(70000, 3, 4, 2, 1)
+	want := FitScaler(x)
+	got, err := FitScalerContext(context.Background(), x)
+	if err != nil || !mat.Equal(mat.NewVecDense(3, got.Mean), mat.NewVecDense(3, want.Mean)) || !mat.Equal(mat.NewVecDense(3, got.Std), mat.NewVecDense(3, want.Std)) {
+		t.Errorf("FitScalerContext = %+v, %v; FitScaler %+v", got, err, want)
+	}
+	a, b := mat.DenseCopyOf(x), mat.DenseCopyOf(x)
+	want.Transform(a, a)
+	if err := want.TransformContext(context.Background(), b, b); err != nil || !mat.Equal(a, b) {
+		t.Errorf("TransformContext differs from Transform (%v)", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := FitScalerContext(ctx, x); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled FitScalerContext: %v", err)
+	}
+	if err := want.TransformContext(ctx, b, b); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled TransformContext: %v", err)
 	}
 }

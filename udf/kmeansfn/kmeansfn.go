@@ -166,10 +166,17 @@ func selectK(c *core.Conn, args []any) ([][]any, error) {
 	if int(kmax) > m.Rows() {
 		return nil, core.Errorf(fn, "k_max (%d) is larger than the number of rows (%d)", kmax, m.Rows())
 	}
+	if err := checkMemory(fn, m, opt, int(kmax), true); err != nil {
+		return nil, err
+	}
 	ctx := c.Context()
+	p, err := prepare(ctx, fn, m, opt)
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]any
 	for k := int(kmin); k <= int(kmax); k++ {
-		f, err := fit(ctx, c, fn, "", m, opt, k, true)
+		f, err := fit(ctx, c, fn, "", p, opt, k)
 		if err != nil {
 			return nil, err
 		}

@@ -47,9 +47,14 @@ type Options struct {
 	// Threads bounds worker goroutines ("threads"); 0 means all cores.
 	Threads int
 	// SilhouetteSample is the number of rows the silhouette is computed on
-	// ("silhouette_sample"); above it a seeded sample is used. 0 means
-	// 10000.
+	// ("silhouette_sample", an integer from 1 to 2^31-1 in JSON); above it
+	// a seeded sample is used. 0 (the Go zero value) means 10000.
 	SilhouetteSample int
+	// MaxMemory is the memory budget of the call in bytes ("max_memory", a
+	// number of bytes or a size such as "2GB"): a training whose estimated
+	// peak memory is above it fails before it allocates. 0 means the
+	// default, core.DefaultMemoryShare of the memory the process may use.
+	MaxMemory int64
 	// NumPyRandom draws the k-means++ choices as scikit-learn 1.2.1 does for
 	// random_state=Seed ("rng": "numpy"; the default is "pcg"), so a model
 	// can be reproduced run for run from a scikit-learn notebook. k-means++
@@ -61,7 +66,7 @@ type Options struct {
 }
 
 var trainKeys = []string{"k", "init", "weight", "n_init", "max_iter", "tol", "seed", "standardize",
-	"algorithm", "batch_size", "on_null", "threads", "silhouette_sample", "rng"}
+	"algorithm", "batch_size", "on_null", "threads", "silhouette_sample", "rng", core.MemoryOption}
 
 // selectKeys are the options of kmeans_select_k: those of training, less k.
 var selectKeys = trainKeys[1:]
@@ -107,8 +112,13 @@ func parseOptions(fn string, text any, requireK bool) (Options, error) {
 	opt.BatchSize = o.Int("batch_size", 1024, 1, math.MaxInt32)
 	opt.SkipBad = o.Enum("on_null", "error", "error", "skip") == "skip"
 	opt.Threads = o.Int("threads", 0, 0, 1024)
-	opt.SilhouetteSample = o.Int("silhouette_sample", 10000, 0, math.MaxInt32)
+	// An explicit 0 is refused rather than read as the default: the
+	// silhouette is computed on at least one row.
+	opt.SilhouetteSample = o.Int("silhouette_sample", 10000, 1, math.MaxInt32)
 	opt.NumPyRandom = o.Enum("rng", "pcg", "pcg", "numpy") == "numpy"
+	if b := o.MemoryBudget(); b.Given {
+		opt.MaxMemory = b.Bytes
+	}
 	return opt, o.Err()
 }
 
@@ -152,10 +162,22 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	if o.SilhouetteSample <= 0 {
 		o.SilhouetteSample = 10000
 	}
+	if o.MaxMemory < 0 {
+		return o, core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
+	}
 	return o, nil
 }
 
-// json returns the options as stored in ml_models.options.
+// budget returns the memory budget of the call.
+func (o Options) budget() core.Budget {
+	if o.MaxMemory > 0 {
+		return core.Budget{Bytes: o.MaxMemory, Given: true}
+	}
+	return (&core.Options{}).MemoryBudget() // the default
+}
+
+// json returns the options as stored in ml_models.options (the memory
+// budget and the thread count are not: they do not change the model).
 func (o Options) json() string {
 	tol := o.Tol
 	if tol == math.SmallestNonzeroFloat64 {

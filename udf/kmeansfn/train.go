@@ -78,11 +78,18 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if opt.K > m.Rows() {
 		return nil, core.Errorf(fn, "k must be between 1 and the number of rows (%d), got %d", m.Rows(), opt.K)
 	}
-	f, err := fit(c.Context(), c, fn, name, m, opt, opt.K, true)
+	if err := checkMemory(fn, m, opt, opt.K, false); err != nil {
+		return nil, err
+	}
+	ctx := c.Context()
+	p, err := prepare(ctx, fn, m, opt)
 	if err != nil {
 		return nil, err
 	}
-	progress(c, fn, name, "write", 0, float64(m.Rows()), "")
+	f, err := fit(ctx, c, fn, name, p, opt, opt.K)
+	if err != nil {
+		return nil, err
+	}
 	summary := &Summary{
 		Model: name, K: opt.K, Rows: m.Rows(), Skipped: m.Skipped, Features: m.Features,
 		Iterations: f.iterations, Inertia: f.inertia,
@@ -97,8 +104,25 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	for cl := 0; cl < opt.K; cl++ {
 		summary.Centroids = append(summary.Centroids, f.model.CentroidUnits(cl)...)
 	}
+	if err := finiteValues(fn, p, "the centroids in feature units", summary.Centroids); err != nil {
+		return nil, err
+	}
+	// Everything that is written or returned is built, and checked, before
+	// anything is written: the stored model must load back.
+	params := f.model.Encode()
+	if _, err := Decode(params); err != nil {
+		return nil, core.Errorf(fn, "the trained model does not load back (%v); nothing was stored", err)
+	}
+	metricsJSON, err := buildMetrics(f, m, summary)
+	if err != nil {
+		return nil, core.Errorf(fn, "cannot write the metrics (%v); nothing was stored", err)
+	}
+	if _, err := json.Marshal(summary); err != nil {
+		return nil, core.Errorf(fn, "cannot write the summary (%v); nothing was stored", err)
+	}
 	summary.Seconds = time.Since(start).Seconds()
-	if err := store(c, fn, name, query, source, m, f, opt, summary); err != nil {
+	progress(c, fn, name, "write", 0, float64(m.Rows()), "")
+	if err := store(c, fn, name, source, m, f, opt, params, metricsJSON, summary.Seconds); err != nil {
 		return nil, err
 	}
 	summary.Seconds = time.Since(start).Seconds()
@@ -129,41 +153,71 @@ func readSource(c *core.Conn, fn, query string, opt Options) (*core.Matrix, erro
 		if !(total > 0) {
 			return nil, core.Errorf(fn, "the weights in column %q sum to zero; at least one row needs a positive weight", opt.Weight)
 		}
+		if math.IsInf(total, 0) {
+			return nil, core.Errorf(fn, "the weights in column %q sum to more than the largest number; scale them down in the source query", opt.Weight)
+		}
 	}
 	return m, nil
 }
 
-// fit standardizes the matrix as the options say, clusters it with k
-// clusters, orders clusters by size and computes the metrics. ctx is c's
-// Context: the clustering and the metrics stop when the call is
-// interrupted or its Go context ends.
-func fit(ctx context.Context, c *core.Conn, fn, name string, m *core.Matrix, opt Options, k int, withMetrics bool) (*fitted, error) {
+// prepared is a source in model space, ready to cluster with any k.
+type prepared struct {
+	m      *core.Matrix
+	x      *mat.Dense // model space: standardized (in place over m.X) unless KeepScale
+	base   Model      // KeyColumn, Features, Standardize, Mean, Std, OverallMean, OverallStd
+	maxAbs float64    // the largest |value| of the source, for overflow messages
+	keep   bool       // KeepScale
+}
+
+// prepare standardizes the matrix as the options say, in place: m.X then
+// holds the model-space values. It polls ctx.
+func prepare(ctx context.Context, fn string, m *core.Matrix, opt Options) (*prepared, error) {
 	n, d := m.Rows(), len(m.Features)
-	x := mat.NewDense(n, d, append([]float64(nil), m.X...))
-	model := &Model{KeyColumn: m.KeyColumn, Features: m.Features, Standardize: !opt.KeepScale, K: k}
-	model.OverallMean, model.OverallStd = weightedMoments(m.X, n, d, m.Weights)
+	p := &prepared{m: m, x: mat.NewDense(n, d, m.X), keep: opt.KeepScale,
+		base: Model{KeyColumn: m.KeyColumn, Features: m.Features, Standardize: !opt.KeepScale}}
+	var err error
+	p.base.OverallMean, p.base.OverallStd, p.maxAbs, err = weightedMoments(ctx, m.X, n, d, m.Weights)
+	if err != nil {
+		return nil, fitError(fn, err)
+	}
 	for j := range d {
-		if math.IsInf(model.OverallMean[j], 0) || math.IsInf(model.OverallStd[j], 0) || math.IsNaN(model.OverallStd[j]) {
+		if math.IsInf(p.base.OverallMean[j], 0) || math.IsInf(p.base.OverallStd[j], 0) || math.IsNaN(p.base.OverallStd[j]) {
+			if m.Weights != nil {
+				return nil, core.Errorf(fn, "column %q holds values too large to cluster (their weighted mean or spread overflows); scale it or the weights down in the source query", m.Features[j])
+			}
 			return nil, core.Errorf(fn, "column %q holds values too large to cluster (their mean or spread overflows); scale it down in the source query", m.Features[j])
 		}
 	}
 	if opt.KeepScale {
-		model.Mean = make([]float64, d)
-		model.Std = make([]float64, d)
-		for j := range model.Std {
-			model.Std[j] = 1
+		p.base.Mean = make([]float64, d)
+		p.base.Std = make([]float64, d)
+		for j := range p.base.Std {
+			p.base.Std[j] = 1
 		}
-	} else {
-		sc := kmeans.FitScaler(x)
-		if m.Weights != nil {
-			// Standardize with the weighted moments, so that a row of weight w
-			// is the same as w copies of the row and a row of weight 0 has no
-			// effect at all.
-			sc = weightedScaler(model.OverallMean, model.OverallStd)
-		}
-		model.Mean, model.Std = sc.Mean, sc.Std
-		sc.Transform(x, x)
+		return p, nil
 	}
+	var sc kmeans.Scaler
+	if m.Weights != nil {
+		// Standardize with the weighted moments, so that a row of weight w
+		// is the same as w copies of the row and a row of weight 0 has no
+		// effect at all.
+		sc = weightedScaler(p.base.OverallMean, p.base.OverallStd)
+	} else if sc, err = kmeans.FitScalerContext(ctx, p.x); err != nil {
+		return nil, fitError(fn, err)
+	}
+	if err := finiteValues(fn, p, "the feature means and scales", append(append([]float64(nil), sc.Mean...), sc.Std...)); err != nil {
+		return nil, err
+	}
+	p.base.Mean, p.base.Std = sc.Mean, sc.Std
+	if err := sc.TransformContext(ctx, p.x, p.x); err != nil {
+		return nil, fitError(fn, err)
+	}
+	return p, nil
+}
+
+// kmeansOptions are the algorithm's options for k clusters, without
+// explicit initial centroids.
+func kmeansOptions(opt Options, k int) kmeans.Options {
 	ko := kmeans.Options{
 		K: k, NInit: opt.NInit, MaxIter: opt.MaxIter, Tol: opt.Tol, Seed: opt.Seed,
 		BatchSize: opt.BatchSize, Threads: opt.Threads, NumPyRandom: opt.NumPyRandom,
@@ -181,6 +235,19 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, m *core.Matrix, opt
 	case "minibatch":
 		ko.Algorithm = kmeans.MiniBatch
 	}
+	return ko
+}
+
+// fit clusters a prepared source with k clusters, orders clusters by size
+// and computes the metrics; the model and the metrics it returns are
+// finite, or it fails saying why. ctx is c's Context: every phase stops
+// when the call is interrupted or its Go context ends.
+func fit(ctx context.Context, c *core.Conn, fn, name string, p *prepared, opt Options, k int) (*fitted, error) {
+	m, x := p.m, p.x
+	n, d := m.Rows(), len(m.Features)
+	model := p.base
+	model.K = k
+	ko := kmeansOptions(opt, k)
 	if opt.InitCentroids != nil {
 		if len(opt.InitCentroids) != k {
 			return nil, core.Errorf(fn, "option \"init\" has %d centroids but k is %d", len(opt.InitCentroids), k)
@@ -194,7 +261,11 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, m *core.Matrix, opt
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, core.Errorf(fn, "option \"init\": centroid %d has a non-finite value", i+1)
 				}
-				init.Set(i, j, (v-model.Mean[j])/model.Std[j])
+				z := (v - model.Mean[j]) / model.Std[j]
+				if math.IsNaN(z) || math.IsInf(z, 0) {
+					return nil, core.Errorf(fn, "option \"init\": centroid %d has a value too large for the features' scale (%g)", i+1, v)
+				}
+				init.Set(i, j, z)
 			}
 		}
 		ko.Centroids = init
@@ -211,22 +282,33 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, m *core.Matrix, opt
 	if err != nil {
 		return nil, fitError(fn, err)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fitError(fn, err)
+	}
 	sizes := res.OrderBySize()
-	model.Centroids = append([]float64(nil), res.Centroids.RawMatrix().Data...)
-	if rm := res.Centroids.RawMatrix(); rm.Stride != d {
-		model.Centroids = model.Centroids[:0]
-		for i := 0; i < k; i++ {
-			model.Centroids = append(model.Centroids, res.Centroids.RawRowView(i)...)
-		}
+	model.Centroids = make([]float64, 0, k*d)
+	for i := 0; i < k; i++ {
+		model.Centroids = append(model.Centroids, res.Centroids.RawRowView(i)...)
+	}
+	if err := finiteValues(fn, p, "the centroids", model.Centroids); err != nil {
+		return nil, err
+	}
+	if err := finiteValues(fn, p, "the inertia (the sum of squared distances)", []float64{res.Inertia}); err != nil {
+		return nil, err
 	}
 	model.Sizes = make([]int64, k)
 	model.Weights = make([]float64, k)
 	for i, s := range sizes {
 		model.Sizes[i] = int64(s)
 	}
-	f := &fitted{model: model, labels: res.Labels, inertia: res.Inertia, iterations: res.Iterations,
+	f := &fitted{model: &model, labels: res.Labels, inertia: res.Inertia, iterations: res.Iterations,
 		distances: make([]float64, n)}
 	for i, l := range res.Labels {
+		if i%pollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fitError(fn, err)
+			}
+		}
 		w := 1.0
 		if m.Weights != nil {
 			w = m.Weights[i]
@@ -241,22 +323,45 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, m *core.Matrix, opt
 		}
 		f.distances[i] = math.Sqrt(s)
 	}
-	if withMetrics && k >= 2 {
+	if err := finiteValues(fn, p, "the distances to the centroids", f.distances); err != nil {
+		return nil, err
+	}
+	if err := finiteValues(fn, p, "the cluster weights", model.Weights); err != nil {
+		return nil, err
+	}
+	if k >= 2 {
 		progress(c, fn, name, "metrics", 0, 0, "")
+		// A metric is NaN by definition for some labellings (fewer than 2
+		// clusters with rows, or as many clusters as rows): it is then
+		// left out. Any other NaN, and any infinity, is an overflow.
+		live, total := 0, 0.0
+		for _, w := range model.Weights {
+			total += w
+			if w > 0 {
+				live++
+			}
+		}
 		db, err := kmeans.DaviesBouldin(ctx, x, res.Labels, k, m.Weights)
 		if err != nil {
 			return nil, fitError(fn, err)
+		}
+		if f.metrics.DaviesBouldin, err = metric(fn, p, "the Davies-Bouldin index", db, live >= 2 && live <= n-1); err != nil {
+			return nil, err
 		}
 		ch, err := kmeans.CalinskiHarabasz(ctx, x, res.Labels, k, m.Weights)
 		if err != nil {
 			return nil, fitError(fn, err)
 		}
-		f.metrics.DaviesBouldin, f.metrics.CalinskiHarabasz = finite(db), finite(ch)
+		if f.metrics.CalinskiHarabasz, err = metric(fn, p, "the Calinski-Harabasz index", ch, live >= 2 && float64(live) < total); err != nil {
+			return nil, err
+		}
 		if k <= n-1 {
 			sil, err := kmeans.Silhouette(ctx, x, res.Labels, k, m.Weights, opt.SilhouetteSample, opt.Seed, opt.Threads)
 			switch {
 			case err == nil:
-				f.metrics.Silhouette = finite(sil)
+				if f.metrics.Silhouette, err = metric(fn, p, "the silhouette", sil, true); err != nil {
+					return nil, err
+				}
 			case core.Stopped(err):
 				return nil, fitError(fn, err)
 			}
@@ -265,6 +370,49 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, m *core.Matrix, opt
 		}
 	}
 	return f, nil
+}
+
+// pollRows is how many rows a pass of the trainer reads between two polls
+// of the call's context.
+const pollRows = 1 << 15
+
+// metric returns a metric's value, nil when it is undefined (NaN where
+// defined says it may be), or the overflow error.
+func metric(fn string, p *prepared, what string, v float64, defined bool) (*float64, error) {
+	if math.IsNaN(v) && !defined {
+		return nil, nil
+	}
+	if err := finiteValues(fn, p, what, []float64{v}); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// finiteValues returns the error of a training whose numbers overflowed:
+// what they are, the values that caused it and what to do.
+func finiteValues(fn string, p *prepared, what string, v []float64) error {
+	bad := -1
+	for i, x := range v {
+		if x-x != 0 { // NaN for NaN and ±Inf
+			bad = i
+			break
+		}
+	}
+	if bad < 0 {
+		return nil
+	}
+	scale := "the features"
+	if p.m.Weights != nil {
+		scale = "the features or the weights"
+	}
+	fix := "scale " + scale + " down in the source query"
+	if p.keep {
+		fix += " or keep \"standardize\" on"
+	}
+	if fn != "kmeans_select_k" {
+		fix += "; the previous model, if any, is unchanged"
+	}
+	return core.Errorf(fn, "%s overflowed to %v: values up to %.3g overflow squared distances; %s", what, v[bad], p.maxAbs, fix)
 }
 
 func progressDetail(k int, p kmeans.Progress) string {
@@ -282,13 +430,6 @@ func countEmpty(sizes []int64) int {
 		}
 	}
 	return n
-}
-
-func finite(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
 }
 
 func fitError(fn string, err error) error {
@@ -309,24 +450,36 @@ func weightedScaler(mean, std []float64) kmeans.Scaler {
 }
 
 // weightedMoments returns the (weighted) mean and population standard
-// deviation of each column.
-func weightedMoments(x []float64, n, d int, w []float64) (mean, std []float64) {
+// deviation of each column, and the largest absolute value. It polls ctx.
+func weightedMoments(ctx context.Context, x []float64, n, d int, w []float64) (mean, std []float64, maxAbs float64, err error) {
 	mean, std = make([]float64, d), make([]float64, d)
 	total := 0.0
 	for i := 0; i < n; i++ {
+		if i%pollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, 0, err
+			}
+		}
 		wi := 1.0
 		if w != nil {
 			wi = w[i]
 		}
 		total += wi
 		for j := 0; j < d; j++ {
-			mean[j] += wi * x[i*d+j]
+			v := x[i*d+j]
+			mean[j] += wi * v
+			maxAbs = math.Max(maxAbs, math.Abs(v))
 		}
 	}
 	for j := range mean {
 		mean[j] /= total
 	}
 	for i := 0; i < n; i++ {
+		if i%pollRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, 0, err
+			}
+		}
 		wi := 1.0
 		if w != nil {
 			wi = w[i]
@@ -339,14 +492,11 @@ func weightedMoments(x []float64, n, d int, w []float64) (mean, std []float64) {
 	for j := range std {
 		std[j] = math.Sqrt(std[j] / total)
 	}
-	return mean, std
+	return mean, std, maxAbs, nil
 }
 
-// store writes the model, its centroids and its assignments in one savepoint.
-func store(c *core.Conn, fn, name, query string, source any, m *core.Matrix, f *fitted, opt Options, s *Summary) error {
-	if err := catalog.Migrate(c.SQL); err != nil {
-		return core.Errorf(fn, "%w", err)
-	}
+// buildMetrics returns ml_models.metrics of a fit.
+func buildMetrics(f *fitted, m *core.Matrix, s *Summary) ([]byte, error) {
 	metrics := map[string]any{
 		"inertia": f.inertia, "iterations": f.iterations, "silhouette": f.metrics.Silhouette,
 		"davies_bouldin": f.metrics.DaviesBouldin, "calinski_harabasz": f.metrics.CalinskiHarabasz,
@@ -355,7 +505,18 @@ func store(c *core.Conn, fn, name, query string, source any, m *core.Matrix, f *
 	if len(s.Warnings) > 0 {
 		metrics["warnings"] = s.Warnings
 	}
-	metricsJSON, _ := json.Marshal(metrics)
+	return json.Marshal(metrics)
+}
+
+// assignBatch is how many assignment rows are built at a time: the
+// assignments are never all in memory as SQL values at once.
+const assignBatch = 1 << 14
+
+// store writes the model, its centroids and its assignments in one savepoint.
+func store(c *core.Conn, fn, name string, source any, m *core.Matrix, f *fitted, opt Options, params, metricsJSON []byte, seconds float64) error {
+	if err := catalog.Migrate(c.SQL); err != nil {
+		return core.Errorf(fn, "%w", err)
+	}
 	src, _ := source.(string)
 	err := catalog.InTx(c.SQL, "kmeans_train", func() error {
 		if err := catalog.DeleteSideRows(c.SQL, name); err != nil {
@@ -363,7 +524,7 @@ func store(c *core.Conn, fn, name, query string, source any, m *core.Matrix, f *
 		}
 		if err := catalog.Put(c.SQL, &catalog.Model{
 			Name: name, Kind: Kind, CreatedAt: c.Env.Clock(), Source: src, Options: opt.json(),
-			Metrics: string(metricsJSON), NRows: int64(m.Rows()), TrainSeconds: s.Seconds, Params: f.model.Encode(),
+			Metrics: string(metricsJSON), NRows: int64(m.Rows()), TrainSeconds: seconds, Params: params,
 		}); err != nil {
 			return err
 		}
@@ -378,11 +539,23 @@ func store(c *core.Conn, fn, name, query string, source any, m *core.Matrix, f *
 		if err := core.InsertRows(c, "ml_kmeans_centroids", 4, rows, nil); err != nil {
 			return err
 		}
-		rows = rows[:0]
-		for i, key := range m.Keys {
-			rows = append(rows, []driver.Value{name, key, int64(f.labels[i] + 1), f.distances[i]})
+		vals := make([]driver.Value, 4*min(assignBatch, len(m.Keys)))
+		rows = make([][]driver.Value, 0, min(assignBatch, len(m.Keys)))
+		for lo := 0; lo < len(m.Keys); lo += assignBatch {
+			if err := c.Check(); err != nil {
+				return err
+			}
+			rows = rows[:0]
+			for i := lo; i < min(lo+assignBatch, len(m.Keys)); i++ {
+				v := vals[4*(i-lo) : 4*(i-lo)+4 : 4*(i-lo)+4]
+				v[0], v[1], v[2], v[3] = name, m.Keys[i], int64(f.labels[i]+1), f.distances[i]
+				rows = append(rows, v)
+			}
+			if err := core.InsertRows(c, "ml_kmeans_assignments", 4, rows, c.Check); err != nil {
+				return err
+			}
 		}
-		return core.InsertRows(c, "ml_kmeans_assignments", 4, rows, c.Check)
+		return nil
 	})
 	if err != nil {
 		return fitError(fn, fmt.Errorf("save model %q: %w", name, err))

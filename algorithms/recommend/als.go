@@ -77,7 +77,8 @@ func (f *Factors) Item(i int) []float32 { return f.Items[i*f.F : (i+1)*f.F] }
 // parallel; each row's update is independent of the others, so the result
 // depends only on the seed, not on the number of threads. ALS polls
 // ctx.Err() every few milliseconds of work, on the calling goroutine only,
-// and returns its error.
+// and returns its error. Confidences beyond the float32 range, and a sweep
+// that leaves a factor NaN or infinite, are a *RangeError.
 func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 	opt.defaults()
 	f := opt.Factors
@@ -88,7 +89,21 @@ func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 		}
 		rng = NewNumPyRNG(uint32(opt.Seed))
 	}
-	m := &Factors{F: f, Users: uniformFactors(rng, x.Rows, f), Items: uniformFactors(rng, x.Cols, f)}
+	// Confidences beyond float32's range cannot be trained: say so before
+	// allocating anything.
+	if maxV, _ := x.ValueRange(); !(opt.Alpha*maxV <= math.MaxFloat32) {
+		return nil, rangeError(MethodALS, "the confidences 1 + alpha·value reach %.3g, beyond the float32 range of %.3g", 1+opt.Alpha*maxV, math.MaxFloat32)
+	}
+	p := &poller{ctx: ctx}
+	users, err := uniformFactors(p, rng, x.Rows, f)
+	if err != nil {
+		return nil, err
+	}
+	items, err := uniformFactors(p, rng, x.Cols, f)
+	if err != nil {
+		return nil, err
+	}
+	m := &Factors{F: f, Users: users, Items: items}
 	if opt.InitUsers != nil || opt.InitItems != nil {
 		if len(opt.InitUsers) != len(m.Users) || len(opt.InitItems) != len(m.Items) {
 			return nil, fmt.Errorf("recommend: initial factors of %d and %d values, want %d×%d and %d×%d",
@@ -97,8 +112,15 @@ func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 		copy(m.Users, opt.InitUsers)
 		copy(m.Items, opt.InitItems)
 	}
+	xt, err := x.transpose(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cu := confidences(x, opt.Alpha)
-	ci := confidences(x.Transpose(), opt.Alpha)
+	ci := confidences(xt, opt.Alpha)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	threads := threadsOr(opt.Threads)
 	yty := make([]float32, f*f)
 	work := make([]*cgScratch, threads)
@@ -128,6 +150,11 @@ func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
 			if err != nil {
 				return nil, err
 			}
+		}
+		// A sweep that overflowed leaves NaN or infinite factors, and
+		// every later sweep spreads them: stop at the first.
+		if !allFinite32(m.Users) || !allFinite32(m.Items) {
+			return nil, rangeError(MethodALS, "ALS diverged, the factors are not finite after iteration %d", it)
 		}
 		if opt.Progress != nil {
 			opt.Progress(it)

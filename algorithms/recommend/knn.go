@@ -65,13 +65,21 @@ func Weight(x *CSR, w Weighting, k1, b float64) *CSR {
 	if b == 0 {
 		b = 0.75
 	}
-	return weight(x, w, k1, b)
+	out, _ := weight(context.Background(), x, w, k1, b)
+	return out
 }
 
-// weight is Weight with k1 and b used as given.
-func weight(x *CSR, w Weighting, k1, b float64) *CSR {
+// weight is Weight with k1 and b used as given. Its error says when the
+// weighting left the floating-point range: values so large that an item's
+// sum (BM25) or sum of squares (cosine, TF-IDF) overflows, or so small that
+// a sum of squares underflows to 0 (the column would not be normalized).
+// It polls ctx.Err() between its passes over the matrix.
+func weight(ctx context.Context, x *CSR, w Weighting, k1, b float64) (*CSR, error) {
 	out := &CSR{Rows: x.Rows, Cols: x.Cols, Indptr: x.Indptr, Indices: x.Indices, Data: make([]float64, len(x.Data))}
 	copy(out.Data, x.Data)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	switch w {
 	case BM25, TFIDF:
 		// implicit weights item_users (items as rows, users as columns):
@@ -99,16 +107,32 @@ func weight(x *CSR, w Weighting, k1, b float64) *CSR {
 				}
 			}
 		}
+		if w == BM25 && !allFinite(out.Data) {
+			return out, rangeError(MethodItemKNN, "the BM25 weights are not finite: an item's values sum to %.3g, their mean is %.3g", maxOf(itemLen), avg)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
 	if w == Cosine || w == TFIDF {
 		norm := make([]float64, x.Cols)
+		nonzero := make([]bool, x.Cols)
 		for k, c := range out.Indices {
-			norm[c] += out.Data[k] * out.Data[k]
+			v := out.Data[k]
+			norm[c] += v * v
+			nonzero[c] = nonzero[c] || v != 0
 		}
 		for c, s := range norm {
-			if s == 0 {
+			switch {
+			case math.IsInf(s, 0) || s != s:
+				return out, rangeError(MethodItemKNN, "the squares of an item's values overflow in the cosine normalization")
+			case s == 0 && nonzero[c]:
+				e := rangeError(MethodItemKNN, "the squares of an item's values underflow to 0 in the cosine normalization")
+				e.Small = true
+				return out, e
+			case s == 0:
 				norm[c] = 1
-			} else {
+			default:
 				norm[c] = 1 / math.Sqrt(s)
 			}
 		}
@@ -116,22 +140,36 @@ func weight(x *CSR, w Weighting, k1, b float64) *CSR {
 			out.Data[k] *= norm[c]
 		}
 	}
-	return out
+	return out, nil
+}
+
+func maxOf(v []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range v {
+		m = math.Max(m, x)
+	}
+	return m
 }
 
 // ItemKNN returns each item's most similar items: similarities are the dot
 // products of the weighted item columns (XᵀX with the diagonal left out),
 // so with Cosine they are cosines. It polls ctx.Err() between blocks of
 // items (at most 512, and a few milliseconds of work), on the calling
-// goroutine only, and returns its error.
+// goroutine only, and returns its error. Values whose weighting leaves the
+// floating-point range are a *RangeError.
 func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
-	var xw *CSR
-	if opt.Exact {
-		xw = weight(x, opt.Weighting, opt.K1, opt.B)
-	} else {
-		xw = Weight(x, opt.Weighting, opt.K1, opt.B)
+	k1, b := opt.K1, opt.B
+	if !opt.Exact {
+		k1, b = orDefault(k1, 1.2), orDefault(b, 0.75)
 	}
-	xt := xw.Transpose()
+	xw, err := weight(ctx, x, opt.Weighting, k1, b)
+	if err != nil {
+		return nil, err
+	}
+	xt, err := xw.transpose(ctx)
+	if err != nil {
+		return nil, err
+	}
 	ni := x.Cols
 	threads := threadsOr(opt.Threads)
 	type scratch struct {
@@ -156,7 +194,7 @@ func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
 		}
 		return c
 	}
-	err := segments(ctx, 0, ni, segmentWork*threads, block, cost, func(lo, hi int) {
+	err = segments(ctx, 0, ni, segmentWork*threads, block, cost, func(lo, hi int) {
 		if opt.Progress != nil {
 			opt.Progress(lo, ni)
 		}
@@ -285,12 +323,36 @@ func UserKNNScores(xn, xt *CSR, items []int32, weights []float64, k, exclude int
 
 // NormalizeRows returns a copy of x with every row scaled to unit length.
 func NormalizeRows(x *CSR) *CSR {
+	out, _ := normalizeRows(context.Background(), x)
+	return out
+}
+
+// normalizeRows is NormalizeRows; its error says when a row's sum of
+// squares overflows, or underflows to 0 although the row has a non-zero
+// value (the row would not be normalized); it polls ctx.Err() every
+// million or so entries and returns its error.
+func normalizeRows(ctx context.Context, x *CSR) (*CSR, error) {
 	out := &CSR{Rows: x.Rows, Cols: x.Cols, Indptr: x.Indptr, Indices: x.Indices, Data: make([]float64, len(x.Data))}
+	var bad error
+	p := poller{ctx: ctx}
 	for r := 0; r < x.Rows; r++ {
 		a, b := x.Indptr[r], x.Indptr[r+1]
-		s := 0.0
+		if err := p.tick(b - a + 1); err != nil {
+			return nil, err
+		}
+		s, nonzero := 0.0, false
 		for k := a; k < b; k++ {
 			s += x.Data[k] * x.Data[k]
+			nonzero = nonzero || x.Data[k] != 0
+		}
+		switch {
+		case bad != nil:
+		case math.IsInf(s, 0) || s != s:
+			bad = rangeError(MethodUserKNN, "the squares of a user's values overflow in the cosine normalization")
+		case s == 0 && nonzero:
+			e := rangeError(MethodUserKNN, "the squares of a user's values underflow to 0 in the cosine normalization")
+			e.Small = true
+			bad = e
 		}
 		if s > 0 {
 			s = 1 / math.Sqrt(s)
@@ -299,5 +361,12 @@ func NormalizeRows(x *CSR) *CSR {
 			out.Data[k] = x.Data[k] * s
 		}
 	}
-	return out
+	return out, bad
+}
+
+func orDefault(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
 }

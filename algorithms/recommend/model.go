@@ -62,9 +62,17 @@ type Model struct {
 
 // Fit trains a model of opt.Method on x (users×items, non-negative values).
 // It polls ctx.Err() every few milliseconds of work, on the calling
-// goroutine only, and returns its error.
+// goroutine only, and returns its error. The model it returns is finite
+// (CheckFinite); values that make it leave the floating-point range are a
+// *RangeError.
 func Fit(ctx context.Context, x *CSR, opt Options) (*Model, error) {
+	if err := checkValues(&poller{ctx: ctx}, opt.Method, x); err != nil {
+		return nil, err
+	}
 	m := &Model{Method: opt.Method, Train: x, Popularity: x.ColumnCounts()}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	switch opt.Method {
 	case MethodALS:
 		f, err := ALS(ctx, x, opt.ALS)
@@ -82,31 +90,56 @@ func Fit(ctx context.Context, x *CSR, opt Options) (*Model, error) {
 		m.Neighbors = nb
 	case MethodUserKNN:
 		m.UserK = opt.KNN.Neighbors
+		norm, err := normalizeRows(ctx, x)
+		if err != nil {
+			return nil, err
+		}
+		m.norm = norm
 	case MethodPopular:
 	default:
 		return nil, fmt.Errorf("recommend: unknown method %d", opt.Method)
 	}
+	if err := m.prepare(ctx); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	m.Prepare()
+	if err := m.CheckFinite(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
 // Prepare computes what scoring needs besides the stored fields; call it
-// once after decoding a model. Fit calls it.
+// once after decoding a model. Fit does the same.
 func (m *Model) Prepare() {
+	_ = m.prepare(context.Background()) // fails only when ctx ends
+}
+
+// prepare is Prepare polling ctx.Err() on the calling goroutine.
+func (m *Model) prepare(ctx context.Context) error {
+	var err error
 	switch m.Method {
 	case MethodALS:
 		m.yty = make([]float32, m.Factors.F*m.Factors.F)
-		Gram(m.Factors.Items, m.Factors.F, m.Reg, m.yty)
+		if err := gramPolled(ctx, m.Factors.Items, m.Factors.F, m.Reg, m.yty); err != nil {
+			return err
+		}
 	case MethodUserKNN:
-		m.norm = NormalizeRows(m.Train)
-		m.normT = m.norm.Transpose()
+		if m.norm == nil {
+			m.norm = NormalizeRows(m.Train)
+		}
+		if m.normT, err = m.norm.transpose(ctx); err != nil {
+			return err
+		}
 	}
 	if m.trainT == nil {
-		m.trainT = m.Train.Transpose()
+		if m.trainT, err = m.Train.transpose(ctx); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // Users and Items return the matrix dimensions.
@@ -291,26 +324,31 @@ func (m *Model) Evaluate(ctx context.Context, relevant map[int]map[int32]bool, n
 		users = append(users, u)
 	}
 	sort.Ints(users)
-	recs := make([][]int32, len(users))
 	threads = threadsOr(threads)
 	scratch := make([]*Scratch, threads)
 	for w := range scratch {
 		scratch[w] = m.NewScratch()
 	}
+	// Users are ranked a block at a time and added to the metrics in
+	// order, so memory holds one block's lists (n items each, n up to the
+	// catalogue), not every user's.
+	block := 64 * threads
+	recs := make([][]int32, min(block, len(users)))
+	acc := NewAccumulator(n, m.Items())
 	cost := func(k int) int { return m.scoreCost(users[k]) }
-	err := segments(ctx, 0, len(users), segmentWork*threads, 0, cost, func(lo, hi int) {
+	err := segments(ctx, 0, len(users), segmentWork*threads, block, cost, func(lo, hi int) {
 		parallelRange(lo, hi, threads, func(w, a, b int) {
 			for k := a; k < b; k++ {
-				recs[k], _, _ = m.TopUser(users[k], n, includeSeen, scratch[w])
+				recs[k-lo], _, _ = m.TopUser(users[k], n, includeSeen, scratch[w])
 			}
 		})
+		for k := lo; k < hi; k++ {
+			acc.Add(recs[k-lo], relevant[users[k]])
+			recs[k-lo] = nil
+		}
 	})
 	if err != nil {
 		return Ranking{}, err
-	}
-	acc := NewAccumulator(n, m.Items())
-	for k, u := range users {
-		acc.Add(recs[k], relevant[u])
 	}
 	return acc.Result(), nil
 }

@@ -97,11 +97,14 @@ func (r *NumPyRNG) Uint64() uint64 {
 func (r *NumPyRNG) Float64() float64 { return float64(r.Uint64()>>11) * (1.0 / 9007199254740992.0) }
 
 // uniformFactors returns rng.random((rows, f)) * 0.01 as float32, the
-// initial factors (users, then items, from one stream).
-func uniformFactors(r interface{ Float64() float64 }, rows, f int) []float32 {
+// initial factors (users, then items, from one stream), polling p.
+func uniformFactors(p *poller, r interface{ Float64() float64 }, rows, f int) ([]float32, error) {
 	out := make([]float32, rows*f)
 	for k := range out {
 		out[k] = float32(r.Float64() * 0.01)
+		if err := p.tick(1); err != nil {
+			return nil, err
+		}
 	}
-	return out
+	return out, nil
 }

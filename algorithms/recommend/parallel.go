@@ -77,3 +77,25 @@ func segments(ctx context.Context, lo, hi, budget, maxLen int, cost func(i int) 
 }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
+
+// pollEntries is how many matrix entries (or values) a single-threaded
+// pass such as a transpose handles between two polls of its context: a
+// few milliseconds of memory-bound work.
+const pollEntries = 1 << 20
+
+// poller polls ctx.Err() once every pollEntries units of work.
+type poller struct {
+	ctx  context.Context
+	work int
+}
+
+// tick counts units of work done and polls the context when a period is
+// over.
+func (p *poller) tick(units int) error {
+	p.work += units
+	if p.work < pollEntries {
+		return nil
+	}
+	p.work = 0
+	return p.ctx.Err()
+}

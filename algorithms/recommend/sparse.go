@@ -9,6 +9,7 @@
 package recommend
 
 import (
+	"context"
 	"fmt"
 	"sort"
 )
@@ -39,6 +40,14 @@ func (m *CSR) RowLen(r int) int { return m.Indptr[r+1] - m.Indptr[r] }
 // values of duplicate (row, col) pairs. It panics on an index out of range
 // or slices of different lengths (programmer errors).
 func NewCSR(rows, cols int, r, c []int32, v []float64) *CSR {
+	m, _ := NewCSRContext(context.Background(), rows, cols, r, c, v)
+	return m
+}
+
+// NewCSRContext is NewCSR polling ctx.Err() every million or so entries,
+// on the calling goroutine, and returning its error.
+func NewCSRContext(ctx context.Context, rows, cols int, r, c []int32, v []float64) (*CSR, error) {
+	p := poller{ctx: ctx}
 	if len(r) != len(c) || len(r) != len(v) {
 		panic("recommend: NewCSR: triples of different lengths")
 	}
@@ -48,6 +57,9 @@ func NewCSR(rows, cols int, r, c []int32, v []float64) *CSR {
 			panic(fmt.Sprintf("recommend: NewCSR: entry (%d, %d) outside %d×%d", ri, c[k], rows, cols))
 		}
 		count[ri+1]++
+		if err := p.tick(1); err != nil {
+			return nil, err
+		}
 	}
 	for i := 0; i < rows; i++ {
 		count[i+1] += count[i]
@@ -56,9 +68,12 @@ func NewCSR(rows, cols int, r, c []int32, v []float64) *CSR {
 	val := make([]float64, len(r))
 	next := append([]int(nil), count[:rows]...)
 	for k, ri := range r {
-		p := next[ri]
-		idx[p], val[p] = c[k], v[k]
+		at := next[ri]
+		idx[at], val[at] = c[k], v[k]
 		next[ri]++
+		if err := p.tick(1); err != nil {
+			return nil, err
+		}
 	}
 	m := &CSR{Rows: rows, Cols: cols, Indptr: make([]int, rows+1)}
 	m.Indices = idx[:0]
@@ -66,6 +81,9 @@ func NewCSR(rows, cols int, r, c []int32, v []float64) *CSR {
 	w := 0
 	for i := 0; i < rows; i++ {
 		a, b := count[i], count[i+1]
+		if err := p.tick(b - a + 1); err != nil {
+			return nil, err
+		}
 		sortPairs(idx[a:b], val[a:b])
 		start := w
 		for k := a; k < b; k++ {
@@ -79,7 +97,7 @@ func NewCSR(rows, cols int, r, c []int32, v []float64) *CSR {
 		m.Indptr[i+1] = w
 	}
 	m.Indices, m.Data = idx[:w:w], val[:w:w]
-	return m
+	return m, nil
 }
 
 type pairSorter struct {
@@ -111,6 +129,13 @@ func sortPairs(idx []int32, val []float64) {
 
 // Transpose returns the transposed matrix (the CSC form of m).
 func (m *CSR) Transpose() *CSR {
+	t, _ := m.transpose(context.Background())
+	return t
+}
+
+// transpose is Transpose polling ctx.Err() every million or so entries.
+func (m *CSR) transpose(ctx context.Context) (*CSR, error) {
+	p := poller{ctx: ctx}
 	t := &CSR{Rows: m.Cols, Cols: m.Rows, Indptr: make([]int, m.Cols+1),
 		Indices: make([]int32, len(m.Indices)), Data: make([]float64, len(m.Data))}
 	for _, c := range m.Indices {
@@ -121,14 +146,17 @@ func (m *CSR) Transpose() *CSR {
 	}
 	next := append([]int(nil), t.Indptr[:m.Cols]...)
 	for r := 0; r < m.Rows; r++ {
+		if err := p.tick(m.RowLen(r) + 1); err != nil {
+			return nil, err
+		}
 		for k := m.Indptr[r]; k < m.Indptr[r+1]; k++ {
 			c := m.Indices[k]
-			p := next[c]
-			t.Indices[p], t.Data[p] = int32(r), m.Data[k]
+			at := next[c]
+			t.Indices[at], t.Data[at] = int32(r), m.Data[k]
 			next[c]++
 		}
 	}
-	return t
+	return t, nil
 }
 
 // Binarized returns a copy of m with every stored value set to 1.

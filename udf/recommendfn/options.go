@@ -64,13 +64,19 @@ type Options struct {
 	SkipBad bool
 	// Threads bounds worker goroutines ("threads"); 0 means all cores.
 	Threads int
+	// MaxMemory is the memory budget of the training in bytes ("max_memory":
+	// a number of bytes or text such as "512MB" or "2GB"); 0 means the
+	// default budget, core.DefaultMemoryShare of the memory the process may
+	// use. A training whose estimated peak is above it is refused before it
+	// allocates.
+	MaxMemory int64
 	// Progress, for Go callers (the SQL functions report through the
 	// engine's hook), receives the progress events of this call.
 	Progress func(core.ProgressEvent) `json:"-"`
 }
 
 var trainKeys = []string{"method", "factors", "regularization", "alpha", "iterations", "cg_steps", "seed",
-	"neighbors", "weighting", "bm25_k1", "bm25_b", "binarize", "on_null", "threads", "rng"}
+	"neighbors", "weighting", "bm25_k1", "bm25_b", "binarize", "on_null", "threads", "rng", core.MemoryOption}
 
 func parseOptions(fn string, text any) (Options, error) {
 	o, err := core.ParseOptions(fn, text, trainKeys)
@@ -100,6 +106,9 @@ func parseOptions(fn string, text any) (Options, error) {
 	opt.Threads = o.Int("threads", 0, 0, 1024)
 	opt.ZeroRegularization = o.Has("regularization") && opt.Regularization == 0
 	opt.ZeroAlpha = o.Has("alpha") && opt.Alpha == 0
+	if b := o.MemoryBudget(); b.Given {
+		opt.MaxMemory = b.Bytes
+	}
 	return opt, o.Err()
 }
 
@@ -162,6 +171,9 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	if o.BM25B > 1 {
 		return o, core.Errorf(fn, "option \"bm25_b\" must be a number from 0 to 1, got %g", o.BM25B)
 	}
+	if o.MaxMemory < 0 {
+		return o, core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
+	}
 	if o.Threads <= 0 {
 		o.Threads = env.Threads
 	}
@@ -171,7 +183,21 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	return o, nil
 }
 
-// json returns the options as stored in ml_models.options.
+// budget returns the memory budget of a training: MaxMemory, or the
+// default of the "max_memory" option.
+func (o Options) budget(fn string) core.Budget {
+	if o.MaxMemory > 0 {
+		return core.Budget{Bytes: o.MaxMemory, Given: true}
+	}
+	def, err := core.ParseOptions(fn, nil, nil)
+	if err != nil {
+		panic(fmt.Sprintf("recommend options: %v", err)) // no text: cannot fail
+	}
+	return def.MemoryBudget()
+}
+
+// json returns the options as stored in ml_models.options (the budget and
+// the threads, which do not change the model, are not stored).
 func (o Options) json() string {
 	m := map[string]any{"method": o.Method, "binarize": !o.KeepWeights, "on_null": "error"}
 	if o.SkipBad {

@@ -2,7 +2,10 @@ package recommendfn
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
@@ -26,7 +29,11 @@ type Summary struct {
 
 // Train reads source on c, fits a recommender and stores the model called
 // name, replacing an earlier one atomically. It is the one trainer behind
-// the SQL function recommend_train and the Go API.
+// the SQL function recommend_train and the Go API. Before it allocates the
+// model it estimates the memory the training needs and refuses above the
+// budget; a fit whose numbers leave the floating-point range is an error;
+// nothing is written unless the model, its metrics and the summary are
+// complete and finite.
 func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, error) {
 	start := time.Now()
 	if err := c.CheckWrite(fn); err != nil {
@@ -46,6 +53,9 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err != nil {
 		return nil, err
 	}
+	// ctx stops the training when the call is interrupted or its Go
+	// context ends; it is polled on this goroutine only.
+	ctx := c.Context()
 	progress(c, fn, name, "read", 0, 0, "")
 	in, err := c.ReadInteractions(fn, query, opt.SkipBad)
 	if err != nil {
@@ -61,9 +71,18 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	case len(in.Items) < 2:
 		return nil, core.Errorf(fn, "the source has a single item (%s=%s); recommendations need at least 2 items", abbreviate(in.ItemColumn), core.KeyText(in.Items[0]))
 	}
-	x := recommend.NewCSR(len(in.Users), len(in.Items), in.U, in.I, in.W)
+	x, err := recommend.NewCSRContext(ctx, len(in.Users), len(in.Items), in.U, in.I, in.W)
+	if err != nil {
+		return nil, fitError(fn, err)
+	}
+	in.U, in.I, in.W = nil, nil, nil // the matrix holds them now
 	if !opt.KeepWeights {
 		x = x.Binarized()
+	} else if err := checkSums(fn, in, x); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fitError(fn, err)
 	}
 	method, _ := recommend.ParseMethod(opt.Method)
 	ro := recommend.Options{Method: method}
@@ -88,12 +107,17 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	case "tfidf":
 		ro.KNN.Weighting = recommend.TFIDF
 	}
+	need, how, lower := estimateMemory(in, x, ro, opt)
+	if err := opt.budget(fn).Check(fn, need, how, lower); err != nil {
+		return nil, err
+	}
 	progress(c, fn, name, "fit", 0, 0, opt.Method)
-	// ctx stops the fit and the loss when the call is interrupted or its
-	// Go context ends; it is polled on this goroutine only.
-	ctx := c.Context()
 	rm, err := recommend.Fit(ctx, x, ro)
 	if err != nil {
+		var re *recommend.RangeError
+		if errors.As(err, &re) {
+			return nil, rangeError(fn, re, x, opt)
+		}
 		return nil, fitError(fn, err)
 	}
 	m := newModel(rm, in.UserColumn, in.ItemColumn, in.Users, in.Items)
@@ -104,11 +128,28 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		if err != nil {
 			return nil, fitError(fn, err)
 		}
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return nil, rangeError(fn, &recommend.RangeError{Method: recommend.MethodALS,
+				What: fmt.Sprintf("the factors are finite, but the loss is %g", l)}, x, opt)
+		}
 		s.Loss = &l
+	}
+	// Everything that is written, and the summary returned after, is
+	// built (and checked) before the write: a failure leaves the previous
+	// model as it was.
+	metrics, err := metricsJSON(m, s)
+	if err != nil {
+		return nil, core.Errorf(fn, "metrics: %w", err)
+	}
+	if _, err := json.Marshal(s); err != nil {
+		return nil, core.Errorf(fn, "summary: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fitError(fn, err)
 	}
 	progress(c, fn, name, "write", 0, 0, "")
 	s.Seconds = time.Since(start).Seconds()
-	if err := store(c, fn, name, source, m, opt, s); err != nil {
+	if err := store(c, fn, name, source, m, opt, s, metrics); err != nil {
 		return nil, err
 	}
 	s.Seconds = time.Since(start).Seconds()
@@ -118,16 +159,64 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 
 func fitError(fn string, err error) error { return core.TrainError(fn, err, true) }
 
-func store(c *core.Conn, fn, name string, source any, m *Model, opt Options, s *Summary) error {
-	if err := catalog.Migrate(c.SQL); err != nil {
-		return core.Errorf(fn, "%w", err)
+// checkSums finds a (user, item) pair whose weights, each finite, sum to
+// infinity: the source's rows are checked one by one, their sum here.
+func checkSums(fn string, in *core.Interactions, x *recommend.CSR) error {
+	for u := 0; u < x.Rows; u++ {
+		is, vs := x.Row(u)
+		for k, v := range vs {
+			if math.IsInf(v, 0) {
+				return core.Errorf(fn, "the weights of user %s and item %s add up to %g, beyond the largest number (%.3g); scale them down or leave \"binarize\" on",
+					core.KeyText(in.Users[u]), core.KeyText(in.Items[is[k]]), v, math.MaxFloat64)
+			}
+		}
 	}
+	return nil
+}
+
+// rangeError explains a fit whose numbers left the floating-point range:
+// which weights (or alpha) cause it and what to change.
+func rangeError(fn string, e *recommend.RangeError, x *recommend.CSR, opt Options) error {
+	largest, smallest := x.ValueRange()
+	if e.Method == recommend.MethodALS {
+		conf := num(1 + opt.Alpha*largest)
+		if !opt.KeepWeights {
+			return core.Errorf(fn, "alpha %s gives confidences 1 + alpha·weight of %s, too large for ALS in float32 (%s); lower \"alpha\"",
+				num(opt.Alpha), conf, e.What)
+		}
+		return core.Errorf(fn, "weights up to %s with alpha %s give confidences 1 + alpha·weight up to %s, too large for ALS in float32 (%s); "+
+			"scale the weights down (e.g. ln(1 + weight)), lower \"alpha\", or leave \"binarize\" on", num(largest), num(opt.Alpha), conf, e.What)
+	}
+	if e.Small {
+		return core.Errorf(fn, "weights as small as %s are too small for %s (%s); scale them up or leave \"binarize\" on", num(smallest), e.Method, e.What)
+	}
+	return core.Errorf(fn, "weights up to %s are too large for %s (%s); scale them down (e.g. ln(1 + weight)) or leave \"binarize\" on", num(largest), e.Method, e.What)
+}
+
+// num writes a number for a message: whole numbers below a million in
+// full, others to three significant digits.
+func num(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e6 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
+// metricsJSON is the ml_models.metrics of a model.
+func metricsJSON(m *Model, s *Summary) (string, error) {
 	metrics := map[string]any{"users": s.Users, "items": s.Items, "interactions": s.Interactions,
 		"skipped": s.Skipped, "zero_weight": s.ZeroWeight, "user_column": m.UserColumn, "item_column": m.ItemColumn}
 	if s.Loss != nil {
 		metrics["loss"] = *s.Loss
 	}
-	metricsJSON, _ := json.Marshal(metrics)
+	b, err := json.Marshal(metrics)
+	return string(b), err
+}
+
+func store(c *core.Conn, fn, name string, source any, m *Model, opt Options, s *Summary, metrics string) error {
+	if err := catalog.Migrate(c.SQL); err != nil {
+		return core.Errorf(fn, "%w", err)
+	}
 	src, _ := source.(string)
 	params := m.Encode()
 	err := catalog.InTx(c.SQL, "recommend_train", func() error {
@@ -136,7 +225,7 @@ func store(c *core.Conn, fn, name string, source any, m *Model, opt Options, s *
 		}
 		return catalog.Put(c.SQL, &catalog.Model{
 			Name: name, Kind: Kind, CreatedAt: c.Env.Clock(), Source: src, Options: opt.json(),
-			Metrics: string(metricsJSON), NRows: int64(s.Rows), TrainSeconds: s.Seconds, Params: params,
+			Metrics: metrics, NRows: int64(s.Rows), TrainSeconds: s.Seconds, Params: params,
 		})
 	})
 	if err != nil {

@@ -34,10 +34,13 @@ extension: deps
 	$(GO) build -buildmode=c-shared -trimpath -ldflags "-s -w" -o bin/marketsql.so ./extension
 	@rm -f bin/marketsql.h
 
-# vet + every test.
+# vet + every test, then a short run of every fuzz target (FUZZTIME_TEST
+# each, about a minute and a half in all).
+FUZZTIME_TEST ?= 3s
 test: deps
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	GO=$(GO) bash internal/fuzz.sh $(FUZZTIME_TEST)
 
 # Loads the bundled Online Retail data, segments customers and prints the result;
 # then recommends products (examples/recommend.sql).
@@ -70,13 +73,14 @@ bench-shell: build
 bench-lda: build
 	bash bench/lda/run.sh
 
-# A short run of every fuzz target.
-fuzz:
-	@for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
-	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
-	  done; \
-	done
+# Every fuzz target of every package for FUZZTIME each, minimization off,
+# with a table of executions per target; fails on a crash, whose input Go
+# writes to the package's testdata/fuzz/ as a regression seed (commit it).
+# FUZZPKG narrows it to some packages: make fuzz FUZZPKG=./shell FUZZTIME=10s
+FUZZTIME ?= 60s
+FUZZPKG  ?= ./...
+fuzz: deps
+	GO=$(GO) bash internal/fuzz.sh $(FUZZTIME) $(FUZZPKG)
 
 clean:
 	rm -rf bin demo.db demo.db-wal demo.db-shm

@@ -84,6 +84,17 @@ func (s *Shell) execSQL(text string) *execError {
 }
 
 func (s *Shell) execOn(db dbHandle, text string) *execError {
+	return eachStatement(db, text, s.runStmt)
+}
+
+// eachStatement prepares the statements of text one after the other, where
+// sqlite3_prepare_v2's tail divides them, passes each to run and finalizes
+// it; it stops at the first error. A NUL byte ends the text, as it ends
+// SQLite's reading of it.
+func eachStatement(db dbHandle, text string, run func(*stmt)) *execError {
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		text = text[:i]
+	}
 	c := newCSQL(text)
 	defer c.free()
 	off := skipSpace(text, 0)
@@ -95,10 +106,13 @@ func (s *Shell) execOn(db dbHandle, text string) *execError {
 				context: errorContext(text[off:], db.errorOffset())}
 		}
 		if st != nil {
-			s.runStmt(st)
+			run(st)
 			if rc := st.finalize(); rc != sqliteOK {
 				return &execError{phase: phaseStep, msg: db.errmsg(), code: rc & 0xff}
 			}
+		}
+		if next <= off {
+			break // SQLite read nothing more: never loop in place
 		}
 		off = skipSpace(text, next)
 	}

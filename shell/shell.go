@@ -364,26 +364,16 @@ func (s *Shell) processInput(r io.Reader) {
 	s.process(scanReader{sc}, false, nil)
 }
 
-// process runs the statements and dot-commands that lr gives: a
-// dot-command is a line starting with '.', a line starting with '#' is a
-// comment, and SQL lines accumulate until they form complete statements
-// (as SQLite's sqlite3_complete decides). interactive keeps going after
-// errors and interrupts, and reports errors without line numbers; entered,
-// if set, receives each command once complete, as one line (for history).
+// process runs the statements and dot-commands that lr gives, as the
+// splitter groups them. interactive keeps going after errors and
+// interrupts, and reports errors without line numbers; entered, if set,
+// receives each command once complete, as one line (for history).
 func (s *Shell) process(lr lineReader, interactive bool, entered func(string)) {
-	var buf strings.Builder
-	var lines []string // the lines of buf, for history
-	var scan quickScan
-	lineno, startline := 0, 0
-	reset := func() {
-		buf.Reset()
-		lines = lines[:0]
-		scan = quickScan{}
-	}
+	var sp splitter
 	for !s.quit && (interactive || !s.stopped()) {
-		line, err := lr.readLine(buf.Len() > 0)
+		line, err := lr.readLine(sp.pending())
 		if err == errAborted {
-			reset()
+			sp.reset()
 			continue
 		}
 		if err == io.EOF {
@@ -393,53 +383,109 @@ func (s *Shell) process(lr lineReader, interactive bool, entered func(string)) {
 			s.fail("Error: reading input: %v", err)
 			return
 		}
-		line = strings.TrimSuffix(line, "\r")
-		lineno++
-		white := scan.line(line)
-		if buf.Len() == 0 {
-			if white && !scan.inComment {
-				scan = quickScan{}
-				continue // blank or comment-only lines between statements
-			}
-			if line[0] == '.' {
-				if entered != nil {
-					entered(line)
-				}
-				s.runDot(line)
-				scan = quickScan{}
-				if s.afterInterrupt(interactive) {
-					return
-				}
-				continue
-			}
-			if line[0] == '#' {
-				scan = quickScan{}
-				continue
-			}
-			buf.WriteString(strings.TrimLeft(line, " \t\n\v\f\r"))
-			startline = lineno
+		c, ok := sp.add(line)
+		if !ok {
+			continue
+		}
+		if entered != nil {
+			entered(c.history)
+		}
+		if c.dot {
+			s.runDot(c.text)
 		} else {
-			buf.WriteByte('\n')
-			buf.WriteString(line)
+			s.runLines(c.text, c.line, interactive)
 		}
-		lines = append(lines, strings.TrimSpace(line))
-		switch {
-		case scan.endsWithSemi && sqliteComplete(buf.String()+"\n"):
-			if entered != nil {
-				entered(strings.Join(lines, " "))
-			}
-			s.runLines(buf.String(), startline, interactive)
-			reset()
-			if s.afterInterrupt(interactive) {
-				return
-			}
-		case white && !scan.inComment:
-			reset() // only comments so far
+		if s.afterInterrupt(interactive) {
+			return
 		}
 	}
-	if buf.Len() > 0 && !s.stopped() && strings.TrimSpace(buf.String()) != "" {
-		s.runLines(buf.String(), startline, interactive)
+	if c, ok := sp.end(); ok && !s.stopped() {
+		s.runLines(c.text, c.line, interactive)
 	}
+}
+
+// command is one unit of input: a dot-command line, or SQL text holding
+// one or more complete statements (at the end of input, whatever is left).
+type command struct {
+	dot     bool
+	text    string
+	line    int    // the input line it starts on
+	history string // the command as one line, for the history
+}
+
+// splitter groups lines of input into commands as sqlite3's shell does: a
+// line starting with '.' is a dot-command and one starting with '#' a
+// comment (both only between statements); SQL lines accumulate until they
+// form complete statements, as SQLite's sqlite3_complete decides, asked
+// only when a line ends in ';' outside strings and comments (quickScan);
+// blank and comment-only lines between statements are dropped. A NUL
+// byte ends its line, as it ends the C string sqlite3 reads a line into.
+type splitter struct {
+	buf       strings.Builder
+	lines     []string // the lines of buf, for history
+	scan      quickScan
+	lineno    int
+	startline int
+}
+
+// add takes the next line of input (without its "\n") and returns the
+// command it completes, if any.
+func (sp *splitter) add(line string) (command, bool) {
+	if i := strings.IndexByte(line, 0); i >= 0 {
+		line = line[:i]
+	}
+	line = strings.TrimSuffix(line, "\r")
+	sp.lineno++
+	white := sp.scan.line(line)
+	if sp.buf.Len() == 0 {
+		if white && !sp.scan.inComment {
+			sp.scan = quickScan{}
+			return command{}, false // blank or comment-only lines between statements
+		}
+		switch line[0] {
+		case '.':
+			sp.scan = quickScan{}
+			return command{dot: true, text: line, line: sp.lineno, history: line}, true
+		case '#':
+			sp.scan = quickScan{}
+			return command{}, false
+		}
+		sp.buf.WriteString(strings.TrimLeft(line, " \t\n\v\f\r"))
+		sp.startline = sp.lineno
+	} else {
+		sp.buf.WriteByte('\n')
+		sp.buf.WriteString(line)
+	}
+	sp.lines = append(sp.lines, strings.TrimSpace(line))
+	switch {
+	case sp.scan.endsWithSemi && sqliteComplete(sp.buf.String()+"\n"):
+		c := command{text: sp.buf.String(), line: sp.startline, history: strings.Join(sp.lines, " ")}
+		sp.reset()
+		return c, true
+	case white && !sp.scan.inComment:
+		sp.reset() // only comments so far
+	}
+	return command{}, false
+}
+
+// pending reports whether an incomplete statement waits for more lines (a
+// terminal then shows the continuation prompt).
+func (sp *splitter) pending() bool { return sp.buf.Len() > 0 }
+
+// reset forgets the incomplete statement, if any.
+func (sp *splitter) reset() {
+	sp.buf.Reset()
+	sp.lines = sp.lines[:0]
+	sp.scan = quickScan{}
+}
+
+// end returns, at the end of input, the incomplete statement left over
+// unless it is only whitespace (sqlite3 runs it, and reports the error).
+func (sp *splitter) end() (command, bool) {
+	text := sp.buf.String()
+	c := command{text: text, line: sp.startline, history: strings.Join(sp.lines, " ")}
+	sp.reset()
+	return c, strings.TrimSpace(text) != ""
 }
 
 // afterInterrupt reports, after a command, whether a script must stop

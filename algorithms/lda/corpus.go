@@ -144,6 +144,9 @@ func (b *Vocabulary) Add(terms []string, counts []float64) {
 // Docs is the number of documents added.
 func (b *Vocabulary) Docs() int { return b.docs.Docs() }
 
+// Terms is the number of distinct terms added, before pruning.
+func (b *Vocabulary) Terms() int { return len(b.terms) }
+
 // Prune keeps the terms in at least minDF documents and in at most maxDF
 // (a fraction of the documents, 1 keeps all), then the maxVocab most
 // frequent of them (0: no limit; ties by term). Kept terms are numbered in

@@ -28,6 +28,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -214,6 +215,7 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 	numUpdates := 0.0
 	other := make([]float64, V*K)
 	e := newEstep(m, c, opt.Threads)
+	var err error
 	for pass := 0; pass < opt.Passes; pass++ {
 		done := 0
 		for ci := 0; ci < chunks; ci++ {
@@ -221,31 +223,41 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 				return nil, err
 			}
 			lo, hi := ci*chunk, min((ci+1)*chunk, n)
-			converged, iters, err := e.run(ctx, lo, hi, uint64(pass)<<40, true)
+			var converged, iters int
+			converged, iters, err = e.run(ctx, lo, hi, uint64(pass)<<40, true)
 			if err != nil {
 				return nil, err
 			}
 			rho := math.Pow(opt.Offset+float64(pass)+numUpdates/float64(chunk), -opt.Decay)
 			if opt.Alpha.Kind == Auto {
-				m.updateAlpha(e.gamma[:(hi-lo)*K], hi-lo, rho)
+				if err := m.updateAlpha(ctx, e.gamma[:(hi-lo)*K], hi-lo, rho); err != nil {
+					return nil, err
+				}
 			}
-			e.accumulate(other, lo, hi)
+			if err := e.accumulate(ctx, other, lo, hi); err != nil {
+				return nil, err
+			}
 			// Blend: λ - η = (1-ρ)(λ - η) + ρ (n/|chunk|) sstats, as gensim's LdaState.blend.
 			scale := float64(n) / float64(hi-lo)
 			if hi-lo == n {
 				scale = 1
 			}
-			parallelRange(V, opt.Threads, func(a, b int) {
+			err = parallelPolled(ctx, V, opt.Threads, K, func(a, b int) {
 				for i := a * K; i < b*K; i++ {
 					ss[i] = (1-rho)*ss[i] + rho*scale*other[i]*m.expElogbeta[i]
 					other[i] = 0
 				}
 			})
+			if err != nil {
+				return nil, err
+			}
 			if err := setExpElogbeta(ctx, m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true); err != nil {
 				return nil, err
 			}
 			if opt.Eta.Kind == Auto {
-				m.updateEta(ss, rho)
+				if err := m.updateEta(ctx, ss, rho); err != nil {
+					return nil, err
+				}
 				if err := setExpElogbeta(ctx, m.expElogbeta, ss, m.Eta, K, V, opt.Threads, true); err != nil {
 					return nil, err
 				}
@@ -260,12 +272,19 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 			}
 		}
 	}
-	m.Lambda = make([]float64, V*K)
-	for w := 0; w < V; w++ {
-		for k := 0; k < K; k++ {
-			m.Lambda[w*K+k] = m.Eta[w] + ss[w*K+k]
+	// λ = η + sstats, in place: the statistics are not needed any more,
+	// and the model holds two V×K arrays rather than four.
+	err = parallelPolled(ctx, V, opt.Threads, K, func(a, b int) {
+		for w := a; w < b; w++ {
+			for k := 0; k < K; k++ {
+				ss[w*K+k] += m.Eta[w]
+			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
+	m.Lambda = ss
 	return m, nil
 }
 
@@ -273,15 +292,20 @@ func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
 // polling ctx between segments of terms.
 func setExpElogbeta(ctx context.Context, dst, ss, eta []float64, K, V, threads int, withEta bool) error {
 	sums := make([]float64, K)
-	for w := 0; w < V; w++ {
-		e := 0.0
-		if withEta {
-			e = eta[w]
+	err := rowsPolled(ctx, V, K, func(a, b int) {
+		for w := a; w < b; w++ {
+			e := 0.0
+			if withEta {
+				e = eta[w]
+			}
+			row := ss[w*K : w*K+K]
+			for k, v := range row {
+				sums[k] += v + e
+			}
 		}
-		row := ss[w*K : w*K+K]
-		for k, v := range row {
-			sums[k] += v + e
-		}
+	})
+	if err != nil {
+		return err
 	}
 	scale := make([]float64, K) // exp(-ψ(Σ_w λ_kw))
 	for k, s := range sums {
@@ -302,27 +326,77 @@ func setExpElogbeta(ctx context.Context, dst, ss, eta []float64, K, V, threads i
 }
 
 // Init prepares a decoded model (Lambda, Alpha, Eta set) for inference.
-func (m *Model) Init(threads int) error {
+// It refuses a model whose parameters are not all positive finite numbers.
+func (m *Model) Init(threads int) error { return m.InitContext(context.Background(), threads) }
+
+// InitContext is Init polling ctx.Err() every few milliseconds of work; it
+// reuses the inference table of a model it prepared before.
+func (m *Model) InitContext(ctx context.Context, threads int) error {
 	if m.K < 1 || m.V < 1 || len(m.Lambda) != m.K*m.V || len(m.Alpha) != m.K || len(m.Eta) != m.V {
 		return fmt.Errorf("inconsistent model shapes")
 	}
-	for _, v := range m.Lambda {
-		if !(v > 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("bad topic parameter %g", v)
-		}
+	if err := m.CheckFinite(); err != nil {
+		return err
+	}
+	if math.IsInf(m.GammaThreshold, 0) {
+		return fmt.Errorf("bad gamma threshold %g", m.GammaThreshold)
 	}
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	m.expElogbeta = make([]float64, m.V*m.K)
+	if len(m.expElogbeta) != m.V*m.K {
+		m.expElogbeta = make([]float64, m.V*m.K)
+	}
 	zero := make([]float64, m.V)
-	// The work is one pass over the model, as decoding it is.
-	_ = setExpElogbeta(context.Background(), m.expElogbeta, m.Lambda, zero, m.K, m.V, threads, false)
+	if err := setExpElogbeta(ctx, m.expElogbeta, m.Lambda, zero, m.K, m.V, threads, false); err != nil {
+		return err
+	}
 	if m.Iterations < 1 {
 		m.Iterations = 50
 	}
 	if !(m.GammaThreshold > 0) {
 		m.GammaThreshold = 0.001
+	}
+	return nil
+}
+
+// NotFiniteError reports a model parameter that is not a positive finite
+// number: a fit that diverged, or a damaged model.
+type NotFiniteError struct {
+	What  string // "lambda", "alpha" or "eta"
+	Topic int    // 0-based; -1 for eta
+	Term  int    // 0-based; -1 for alpha
+	Value float64
+}
+
+func (e *NotFiniteError) Error() string {
+	switch e.What {
+	case "alpha":
+		return fmt.Sprintf("alpha[%d] is %g, not a positive finite number", e.Topic, e.Value)
+	case "eta":
+		return fmt.Sprintf("eta[%d] is %g, not a positive finite number", e.Term, e.Value)
+	}
+	return fmt.Sprintf("lambda of term %d, topic %d is %g, not a positive finite number", e.Term, e.Topic, e.Value)
+}
+
+// CheckFinite returns a *NotFiniteError for the first parameter (λ, α, η)
+// that is NaN, infinite, zero or negative, or nil.
+func (m *Model) CheckFinite() error {
+	ok := func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
+	for k, v := range m.Alpha {
+		if !ok(v) {
+			return &NotFiniteError{What: "alpha", Topic: k, Term: -1, Value: v}
+		}
+	}
+	for w, v := range m.Eta {
+		if !ok(v) {
+			return &NotFiniteError{What: "eta", Topic: -1, Term: w, Value: v}
+		}
+	}
+	for i, v := range m.Lambda {
+		if !ok(v) {
+			return &NotFiniteError{What: "lambda", Topic: i % max(1, m.K), Term: i / max(1, m.K), Value: v}
+		}
 	}
 	return nil
 }
@@ -348,13 +422,56 @@ func (m *Model) Topics() []float64 {
 // TopTerms returns the n most probable term ids of every topic, most
 // probable first (ties by term id).
 func (m *Model) TopTerms(n int) [][]int32 {
-	phi := m.Topics()
-	n = min(n, m.V)
-	out := make([][]int32, m.K)
-	for k := 0; k < m.K; k++ {
-		out[k] = topN(phi[k*m.V:(k+1)*m.V], n)
+	top, _, _ := m.TopTermWeights(context.Background(), n)
+	return top
+}
+
+// topicBlock is how many topics TopTermWeights handles at once.
+const topicBlock = 64
+
+// TopTermWeights returns the n most probable term ids of every topic, most
+// probable first (ties by term id), and their probabilities: the values of
+// Topics, without its K×V table (topics are done a block at a time). It
+// polls ctx.Err() between blocks.
+func (m *Model) TopTermWeights(ctx context.Context, n int) ([][]int32, [][]float64, error) {
+	K, V := m.K, m.V
+	n = min(n, V)
+	sums := make([]float64, K)
+	err := rowsPolled(ctx, V, K, func(a, b int) {
+		for w := a; w < b; w++ {
+			for k := 0; k < K; k++ {
+				sums[k] += m.Lambda[w*K+k]
+			}
+		}
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	return out
+	top := make([][]int32, K)
+	weights := make([][]float64, K)
+	B := min(K, topicBlock)
+	phi := make([]float64, B*V) // topic-major, as in Topics
+	for k0 := 0; k0 < K; k0 += B {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		k1 := min(k0+B, K)
+		for w := 0; w < V; w++ {
+			row := m.Lambda[w*K : w*K+K]
+			for k := k0; k < k1; k++ {
+				phi[(k-k0)*V+w] = row[k] / sums[k]
+			}
+		}
+		for k := k0; k < k1; k++ {
+			p := phi[(k-k0)*V : (k-k0+1)*V]
+			top[k] = topN(p, n)
+			weights[k] = make([]float64, len(top[k]))
+			for r, id := range top[k] {
+				weights[k][r] = p[id]
+			}
+		}
+	}
+	return top, weights, nil
 }
 
 func topN(v []float64, n int) []int32 {
@@ -405,11 +522,17 @@ func (m *Model) Infer(ctx context.Context, c *Corpus, threads int, base uint64) 
 
 // updateAlpha is gensim's update_alpha: one Newton step towards the
 // maximum-likelihood Dirichlet of the chunk's γ, damped by ρ.
-func (m *Model) updateAlpha(gamma []float64, n int, rho float64) {
+func (m *Model) updateAlpha(ctx context.Context, gamma []float64, n int, rho float64) error {
 	K := m.K
 	logphat := make([]float64, K)
 	el := make([]float64, K)
+	poll := max(1, segmentWork/(K*digammaWork))
 	for d := 0; d < n; d++ {
+		if d%poll == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		dirichletExpectation(el, gamma[d*K:(d+1)*K])
 		for k := range logphat {
 			logphat[k] += el[k]
@@ -419,15 +542,22 @@ func (m *Model) updateAlpha(gamma []float64, n int, rho float64) {
 		logphat[k] /= float64(n)
 	}
 	m.Alpha = updateDirPrior(m.Alpha, float64(n), logphat, rho)
+	return nil
 }
 
 // updateEta is gensim's update_eta over the topics' λ.
-func (m *Model) updateEta(ss []float64, rho float64) {
+func (m *Model) updateEta(ctx context.Context, ss []float64, rho float64) error {
 	K, V := m.K, m.V
 	logphat := make([]float64, V)
 	lam := make([]float64, V)
 	el := make([]float64, V)
+	poll := max(1, segmentWork/(V*digammaWork))
 	for k := 0; k < K; k++ {
+		if k%poll == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		for w := 0; w < V; w++ {
 			lam[w] = m.Eta[w] + ss[w*K+k]
 		}
@@ -437,6 +567,7 @@ func (m *Model) updateEta(ss []float64, rho float64) {
 		}
 	}
 	m.Eta = updateDirPrior(m.Eta, float64(K), logphat, rho)
+	return nil
 }
 
 func updateDirPrior(prior []float64, n float64, logphat []float64, rho float64) []float64 {
@@ -492,6 +623,55 @@ func parallelPolled(ctx context.Context, n, threads, cost int, fn func(a, b int)
 		parallelRange(b-a, threads, func(x, y int) { fn(a+x, a+y) })
 	}
 	return nil
+}
+
+// rowsPolled runs fn over [0, n) on the calling goroutine, in consecutive
+// segments of about segmentWork units of work (cost units per index), with
+// ctx.Err() polled before each: for loops whose order matters (sums).
+func rowsPolled(ctx context.Context, n, cost int, fn func(a, b int)) error {
+	seg := max(1, segmentWork/max(1, cost))
+	for a := 0; a < n; a += seg {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fn(a, min(a+seg, n))
+	}
+	return nil
+}
+
+// longWait is how long the calling goroutine waits for its workers before
+// it polls the context while they run, and pollEvery how often it then
+// polls: a segment takes a few milliseconds, so only a segment made long
+// by one very large document (thousands of terms, many topics) is polled
+// while it runs.
+const (
+	longWait  = 200 * time.Millisecond
+	pollEvery = 10 * time.Millisecond
+)
+
+// waitPolled waits until workers goroutines have each sent once on
+// finished. When that takes longer than longWait, it polls ctx on the
+// calling goroutine every pollEvery; once ctx ends it sets stop, which the
+// workers check between γ iterations, waits for them and returns ctx's
+// error. It starts no goroutine of its own.
+func waitPolled(ctx context.Context, finished <-chan struct{}, workers int, stop *atomic.Bool) error {
+	timer := time.NewTimer(longWait)
+	defer timer.Stop()
+	var err error
+	for workers > 0 {
+		select {
+		case <-finished:
+			workers--
+		case <-timer.C:
+			if err == nil {
+				if err = ctx.Err(); err != nil {
+					stop.Store(true)
+				}
+			}
+			timer.Reset(pollEvery)
+		}
+	}
+	return err
 }
 
 // parallelRange splits [0, n) into contiguous parts, one per thread.
@@ -560,7 +740,10 @@ func (e *estep) run(ctx context.Context, lo, hi int, stream uint64, collect bool
 			work += (e.c.Ptr[b+1] - e.c.Ptr[b] + 1) * perTerm
 			b++
 		}
-		c, it := e.runSegment(lo, a, b, stream, collect, &sc)
+		c, it, err := e.runSegment(ctx, lo, a, b, stream, collect, &sc)
+		if err != nil {
+			return 0, 0, err
+		}
 		conv += c
 		iters += it
 		a = b
@@ -569,24 +752,26 @@ func (e *estep) run(ctx context.Context, lo, hi int, stream uint64, collect bool
 }
 
 // runSegment infers documents [a, b) of the range that starts at lo, in
-// parallel; sc holds the workers' scratch, grown as needed.
-func (e *estep) runSegment(lo, a, b int, stream uint64, collect bool, sc *[]*scratch) (int, int) {
+// parallel; sc holds the workers' scratch, grown as needed. A segment that
+// runs long is stopped when ctx ends (see waitPolled).
+func (e *estep) runSegment(ctx context.Context, lo, a, b int, stream uint64, collect bool, sc *[]*scratch) (int, int, error) {
 	K := e.m.K
 	n := b - a
 	var next, conv, iters atomic.Int64
+	var stop atomic.Bool
 	const block = 8
-	var wg sync.WaitGroup
 	workers := max(1, min(e.threads, (n+block-1)/block))
+	finished := make(chan struct{}, workers)
 	for len(*sc) < workers {
 		*sc = append(*sc, newScratch(e.m))
 	}
 	for t := 0; t < workers; t++ {
-		wg.Add(1)
+		(*sc)[t].stop = &stop
 		go func(s *scratch) {
-			defer wg.Done()
+			defer func() { finished <- struct{}{} }()
 			for {
 				first := int(next.Add(block)) - block
-				if first >= n {
+				if first >= n || stop.Load() {
 					return
 				}
 				for doc := a + first; doc < a+min(first+block, n); doc++ {
@@ -612,18 +797,42 @@ func (e *estep) runSegment(lo, a, b int, stream uint64, collect bool, sc *[]*scr
 			}
 		}((*sc)[t])
 	}
-	wg.Wait()
-	return int(conv.Load()), int(iters.Load())
+	if err := waitPolled(ctx, finished, workers, &stop); err != nil {
+		return 0, 0, err
+	}
+	return int(conv.Load()), int(iters.Load()), nil
 }
 
 // accumulate adds the sufficient statistics of documents [lo, hi) (from the
 // last run) into dst (V×K, before the multiplication by exp(E[log β])).
-// Every entry is summed in document order, whatever the thread split.
-func (e *estep) accumulate(dst []float64, lo, hi int) {
+// Every entry is summed in document order, whatever the thread split; the
+// documents go in segments of a few milliseconds of work, with ctx.Err()
+// polled before each.
+func (e *estep) accumulate(ctx context.Context, dst []float64, lo, hi int) error {
+	K := e.m.K
+	budget := segmentWork * max(1, e.threads)
+	for s := lo; s < hi; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t, work := s, 0
+		for t < hi && (t == s || work < budget) {
+			work += (e.c.Ptr[t+1] - e.c.Ptr[t] + 1) * K
+			t++
+		}
+		e.accumulateDocs(dst, lo, s, t)
+		s = t
+	}
+	return nil
+}
+
+// accumulateDocs is accumulate's work for documents [s, t) of the range
+// that starts at lo.
+func (e *estep) accumulateDocs(dst []float64, lo, s, t int) {
 	K := e.m.K
 	base := e.c.Ptr[lo]
 	parallelRange(e.m.V, e.threads, func(a, b int) {
-		for d := lo; d < hi; d++ {
+		for d := s; d < t; d++ {
 			ids, _ := e.c.Doc(d)
 			et := e.etheta[(d-lo)*K : (d-lo+1)*K]
 			p := e.c.Ptr[d] - base
@@ -651,7 +860,8 @@ func grow(s []float64, n int) []float64 {
 type scratch struct {
 	elog, etheta, acc, next []float64
 	phinorm, rows, ratio    []float64
-	expAlpha                []float64 // exp(ψ(α_k))
+	expAlpha                []float64    // exp(ψ(α_k))
+	stop                    *atomic.Bool // set: give up (the result is not used)
 }
 
 func newScratch(m *Model) *scratch {
@@ -732,6 +942,9 @@ func (m *Model) inferDoc(ids []int32, cts []float64, g, et, ratio []float64, s *
 	converged := false
 	it := 0
 	for it < m.Iterations {
+		if s.stop != nil && s.stop.Load() {
+			break
+		}
 		it++
 		change := 0.0
 		for k := range next {

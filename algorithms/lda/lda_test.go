@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // synthetic draws documents from three well separated topics over 30 terms.
@@ -317,5 +318,200 @@ func TestCoherence(t *testing.T) {
 	// expected: log((2/4 + 1e-12) / (2/4)) = 0
 	if math.Abs(um[0]) > 1e-9 {
 		t.Errorf("u_mass %g, want 0", um[0])
+	}
+}
+
+// TestCoherenceOfUnseenTerm: a top term that occurs in no window (a term of
+// held-out documents only) makes its pairs -1, not an infinite coherence.
+func TestCoherenceOfUnseenTerm(t *testing.T) {
+	t.Parallel()
+	texts := [][]int32{{0, 1}, {0, 1}, {1}}
+	npmi, err := NPMIContext(context.Background(), [][]int32{{0, 1, 5}, {5, 6}}, texts, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range npmi {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < -1 || v > 1 {
+			t.Errorf("topic %d: c_npmi %g, want a number in [-1, 1]", k, v)
+		}
+	}
+	if npmi[1] != -1 {
+		t.Errorf("topic of unseen terms: c_npmi %g, want -1", npmi[1])
+	}
+}
+
+// TestTopTermWeights: the blocked top terms are those of Topics, with the
+// same probabilities bit for bit, for several block splits.
+func TestTopTermWeights(t *testing.T) {
+	t.Parallel()
+	c := synthetic(300, 8)
+	for _, K := range []int{1, 3, topicBlock + 5} {
+		m, err := Fit(context.Background(), c, Options{Topics: K, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		phi := m.Topics()
+		top, weights, err := m.TopTermWeights(context.Background(), 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range top {
+			want := topN(phi[k*m.V:(k+1)*m.V], 7)
+			if !slices.Equal(top[k], want) {
+				t.Errorf("K %d topic %d: top %v, want %v", K, k, top[k], want)
+			}
+			for r, id := range top[k] {
+				if weights[k][r] != phi[k*m.V+int(id)] {
+					t.Errorf("K %d topic %d rank %d: weight %v, want %v", K, k, r, weights[k][r], phi[k*m.V+int(id)])
+				}
+			}
+		}
+	}
+}
+
+// TestCheckFinite: a parameter that is NaN, infinite or not positive is
+// named by CheckFinite, and Init refuses the model.
+func TestCheckFinite(t *testing.T) {
+	t.Parallel()
+	good := func() *Model {
+		return &Model{K: 2, V: 3, Alpha: []float64{0.5, 0.5}, Eta: []float64{0.5, 0.5, 0.5}, Lambda: []float64{1, 2, 3, 4, 5, 6}}
+	}
+	if err := good().Init(1); err != nil {
+		t.Fatalf("good model: %v", err)
+	}
+	cases := []struct {
+		name  string
+		spoil func(m *Model)
+		want  NotFiniteError
+	}{
+		{"NaN lambda", func(m *Model) { m.Lambda[3] = math.NaN() }, NotFiniteError{What: "lambda", Topic: 1, Term: 1}},
+		{"Inf lambda", func(m *Model) { m.Lambda[4] = math.Inf(1) }, NotFiniteError{What: "lambda", Topic: 0, Term: 2}},
+		{"zero lambda", func(m *Model) { m.Lambda[0] = 0 }, NotFiniteError{What: "lambda", Topic: 0, Term: 0}},
+		{"NaN alpha", func(m *Model) { m.Alpha[1] = math.NaN() }, NotFiniteError{What: "alpha", Topic: 1, Term: -1}},
+		{"Inf eta", func(m *Model) { m.Eta[2] = math.Inf(1) }, NotFiniteError{What: "eta", Topic: -1, Term: 2}},
+		{"negative eta", func(m *Model) { m.Eta[0] = -1 }, NotFiniteError{What: "eta", Topic: -1, Term: 0}},
+	}
+	for _, c := range cases {
+		m := good()
+		c.spoil(m)
+		err := m.CheckFinite()
+		var nf *NotFiniteError
+		if !errors.As(err, &nf) || nf.What != c.want.What || nf.Topic != c.want.Topic || nf.Term != c.want.Term {
+			t.Errorf("%s: %v (%+v), want %+v", c.name, err, nf, c.want)
+			continue
+		}
+		if err := m.Init(1); err == nil || !strings.Contains(err.Error(), c.want.What) {
+			t.Errorf("%s: Init: %v", c.name, err)
+		}
+	}
+	m := good()
+	m.GammaThreshold = math.Inf(1)
+	if err := m.Init(1); err == nil {
+		t.Errorf("infinite gamma threshold: Init accepted it")
+	}
+}
+
+// TestMemoryEstimate: the estimate grows with topics and terms, names the
+// step that needs the most, and counts what the formula says.
+func TestMemoryEstimate(t *testing.T) {
+	t.Parallel()
+	s := Shape{Topics: 100000, Terms: 1824, Docs: 3898, Held: 433, Inferred: 4331, Positions: 400000, LongestDoc: 1500, Chunksize: 2000, Threads: 2, TopN: 10}
+	m := s.Memory()
+	// The largest of the steps' formulas (in 8-byte words), scratch being
+	// every thread's rows of the longest document and its vectors.
+	K, V := 100000.0, 1824.0
+	scratch := 2 * (1500*K + 3*1500 + 6*K)
+	R := V // min(V, K·topN)
+	steps := map[string]float64{
+		"fit":        3*V*K + V + 2*2000*K + 400000 + scratch,
+		"perplexity": 3*V*K + 2*433*K + 433 + scratch,
+		"coherence":  2*V*K + V*topicBlock + 2*R*R,
+		"infer":      2*V*K + (4331+2000)*K + scratch,
+	}
+	want, step := 0.0, ""
+	for name, words := range steps {
+		if 8*words > want {
+			want, step = 8*words, name
+		}
+	}
+	if m.Step != step || float64(m.Bytes) != want {
+		t.Errorf("estimate %d bytes for %s, want %.0f for %s", m.Bytes, m.Step, want, step)
+	}
+	if !strings.Contains(m.How, "100000 topics × (2 × 1824 terms + 4331 documents") {
+		t.Errorf("how: %s", m.How)
+	}
+	s.Inferred = 0
+	if m := s.Memory(); m.Step != "fit" || float64(m.Bytes) != 8*steps["fit"] || !strings.Contains(m.How, "100000 topics × (3 × 1824 terms + 2 × 2000 documents of a chunk + 2 threads × 1500 terms") {
+		t.Errorf("nothing inferred: %d bytes for %s (%s), want %.0f for fit", m.Bytes, m.Step, m.How, 8*steps["fit"])
+	}
+	prev := int64(0)
+	for _, k := range []int{1, 10, 100, 1000, 10000} {
+		s.Topics = k
+		if b := s.Memory().Bytes; b <= prev {
+			t.Errorf("topics %d: %d bytes, not more than %d", k, b, prev)
+		} else {
+			prev = b
+		}
+	}
+	// Many documents inferred: the infer step is the largest.
+	s = Shape{Topics: 100, Terms: 1000, Docs: 2000, Inferred: 1000000, Positions: 10000, LongestDoc: 50, Threads: 1, TopN: 10}
+	if m := s.Memory(); m.Step != "infer" {
+		t.Errorf("a million documents inferred: largest step %s", m.Step)
+	}
+	// Huge: saturates rather than overflowing.
+	s = Shape{Topics: 1 << 40, Terms: 1 << 40, Docs: 1, Threads: 1}
+	if m := s.Memory(); m.Bytes <= 0 {
+		t.Errorf("huge shape: %d bytes", m.Bytes)
+	}
+}
+
+// TestStopsInsideALongDocument: a segment made long by one large document
+// (thousands of terms, many topics, many iterations) is stopped while it
+// runs once the context ends, rather than when the document is done.
+func TestStopsInsideALongDocument(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a document for about a second")
+	}
+	const K, V = 2000, 2000
+	m := &Model{K: K, V: V, Alpha: make([]float64, K), Eta: make([]float64, V), Lambda: make([]float64, K*V),
+		Iterations: 100, GammaThreshold: 1e-300}
+	r := rand.New(rand.NewPCG(1, 2))
+	for k := range m.Alpha {
+		m.Alpha[k] = 1.0 / K
+	}
+	for w := range m.Eta {
+		m.Eta[w] = 1.0 / K
+	}
+	for i := range m.Lambda {
+		m.Lambda[i] = 0.5 + r.Float64()
+	}
+	if err := m.Init(1); err != nil {
+		t.Fatal(err)
+	}
+	c := &Corpus{V: V}
+	terms, counts := make([]int32, V), make([]float64, V)
+	for w := range terms {
+		terms[w], counts[w] = int32(w), float64(1+w%3)
+	}
+	c.Append(terms, counts)
+	run := func(ctx context.Context) (time.Duration, error) {
+		start := time.Now()
+		_, _, err := newEstep(m, c, 1).run(ctx, 0, 1, 0, true)
+		return time.Since(start), err
+	}
+	full, err := run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full < 2*longWait {
+		t.Skipf("the document took %v, too little to stop inside it", full)
+	}
+	// Poll 1 is before the segment; poll 2 is the first while it runs.
+	stopped, err := run(newPollCtx(t, 2))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if stopped > full/2 {
+		t.Errorf("stopped after %v; the whole document takes %v", stopped, full)
 	}
 }

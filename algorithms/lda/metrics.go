@@ -193,8 +193,10 @@ func NPMI(top [][]int32, texts [][]int32, window int) []float64 {
 // one window. This is gensim's CoherenceModel(coherence="c_npmi"), except
 // that a window counts a term present while any of its positions is in the
 // window (gensim's accumulator can drop a term still in the window when
-// another copy of it slides out). It polls ctx.Err() between texts, every
-// few milliseconds of work, and returns its error.
+// another copy of it slides out), and that a pair with a term in no window
+// (a term of held-out documents only) counts -1, the value of terms never
+// seen together, where gensim's would be infinite. It polls ctx.Err()
+// between texts, every few milliseconds of work, and returns its error.
 func NPMIContext(ctx context.Context, top [][]int32, texts [][]int32, window int) ([]float64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -296,6 +298,11 @@ func NPMIContext(ctx context.Context, top [][]int32, texts [][]int32, window int
 					continue
 				}
 				ra, rb := idx[a], idx[b]
+				if occ[ra] == 0 || occ[rb] == 0 {
+					s--
+					n++
+					continue
+				}
 				lo, hi := min(ra, rb), max(ra, rb)
 				c := co[lo*R+hi]
 				if ra == rb {

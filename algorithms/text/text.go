@@ -10,6 +10,10 @@
 // segmented with the dictionary, everything else by UAX #29 word boundaries.
 // Language "en" turns the dictionary off (each Han character is then a word
 // of its own, shorter than the Chinese minimum length by default).
+//
+// A token longer than Options.MaxTokenBytes is skipped before it is copied
+// or lower-cased, and counted (AppendCount), so a text made of one huge
+// "word" costs no more than its own bytes.
 package text
 
 import (
@@ -60,7 +64,17 @@ type Options struct {
 	// UserWords are Chinese words the segmenter must keep whole (domain
 	// words and brand names the dictionary lacks).
 	UserWords []string
+	// MaxTokenBytes skips tokens longer than this many bytes of UTF-8, as
+	// written in the text (before lower-casing); 0 means no limit.
+	// DefaultMaxTokenBytes is the limit training uses by default.
+	MaxTokenBytes int
 }
+
+// DefaultMaxTokenBytes is the token length limit of training by default:
+// 64 bytes is 64 Latin letters or 21 Chinese characters, longer than the
+// words of any dictionary, and short enough that a vocabulary of 100000
+// terms stays small.
+const DefaultMaxTokenBytes = 64
 
 // Tokenizer splits text into terms. It is safe for concurrent use.
 type Tokenizer struct {
@@ -77,8 +91,8 @@ func New(opt Options) (*Tokenizer, error) {
 	default:
 		return nil, fmt.Errorf("language must be \"auto\", \"en\" or \"zh\", got %q", abbreviate(opt.Language))
 	}
-	if opt.MinLength < 0 || opt.MinLengthCJK < 0 {
-		return nil, fmt.Errorf("minimum token lengths must not be negative")
+	if opt.MinLength < 0 || opt.MinLengthCJK < 0 || opt.MaxTokenBytes < 0 {
+		return nil, fmt.Errorf("token lengths must not be negative")
 	}
 	if opt.MinLength == 0 {
 		opt.MinLength = 3
@@ -128,11 +142,19 @@ func (t *Tokenizer) Tokens(s string) []string { return t.Append(nil, s) }
 
 // Append appends the terms of s to dst.
 func (t *Tokenizer) Append(dst []string, s string) []string {
+	dst, _ = t.AppendCount(dst, s)
+	return dst
+}
+
+// AppendCount is Append that also returns how many tokens of s it skipped
+// for being longer than MaxTokenBytes.
+func (t *Tokenizer) AppendCount(dst []string, s string) ([]string, int) {
+	long := 0
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
 	}
 	if !t.chinese {
-		return t.appendWords(dst, s)
+		return t.appendWords(dst, s, &long), long
 	}
 	start := 0
 	for i := 0; i < len(s); {
@@ -149,17 +171,21 @@ func (t *Tokenizer) Append(dst []string, s string) []string {
 			}
 			j += size
 		}
-		dst = t.appendWords(dst, s[start:i])
-		dst = t.appendChinese(dst, s[i:j])
+		dst = t.appendWords(dst, s[start:i], &long)
+		dst = t.appendChinese(dst, s[i:j], &long)
 		start, i = j, j
 	}
-	return t.appendWords(dst, s[start:])
+	return t.appendWords(dst, s[start:], &long), long
 }
+
+// tooLong reports whether a token of n bytes is over the limit.
+func (t *Tokenizer) tooLong(n int) bool { return t.opt.MaxTokenBytes > 0 && n > t.opt.MaxTokenBytes }
 
 func isHan(r rune) bool { return r >= 0x2E80 && unicode.Is(unicode.Han, r) }
 
-// appendWords tokenizes non-Chinese text by UAX #29 word boundaries.
-func (t *Tokenizer) appendWords(dst []string, s string) []string {
+// appendWords tokenizes non-Chinese text by UAX #29 word boundaries,
+// counting in *long the tokens over the length limit.
+func (t *Tokenizer) appendWords(dst []string, s string, long *int) []string {
 	if s == "" {
 		return dst
 	}
@@ -179,6 +205,18 @@ func (t *Tokenizer) appendWords(dst []string, s string) []string {
 		if !letters || other {
 			continue
 		}
+		if t.tooLong(len(w)) {
+			// Never lower-case (copy) an over-long token; its short
+			// dot-separated parts (a.very.long.host.name) are words.
+			for _, part := range strings.Split(w, ".") {
+				if t.tooLong(len(part)) {
+					*long++
+				} else if part != "" {
+					dst = t.appendWords(dst, part, long)
+				}
+			}
+			continue
+		}
 		w = strings.ToLower(w)
 		w = strings.ReplaceAll(w, "\u2019", "'")
 		w = strings.TrimSuffix(w, "'s")
@@ -186,13 +224,17 @@ func (t *Tokenizer) appendWords(dst []string, s string) []string {
 			continue // contractions (don't, i'm) are function words
 		}
 		for _, part := range strings.Split(w, ".") { // u.s, example.com
-			dst = t.appendWord(dst, part)
+			dst = t.appendWord(dst, part, long)
 		}
 	}
 	return dst
 }
 
-func (t *Tokenizer) appendWord(dst []string, w string) []string {
+func (t *Tokenizer) appendWord(dst []string, w string, long *int) []string {
+	if t.tooLong(len(w)) { // lower-casing can lengthen a word
+		*long++
+		return dst
+	}
 	if utf8.RuneCountInString(w) < t.opt.MinLength || t.stop[w] {
 		return dst
 	}
@@ -206,7 +248,7 @@ func (t *Tokenizer) appendWord(dst []string, w string) []string {
 }
 
 // appendChinese segments a run of Han characters into dictionary words.
-func (t *Tokenizer) appendChinese(dst []string, s string) []string {
+func (t *Tokenizer) appendChinese(dst []string, s string, long *int) []string {
 	if t.userWords != nil {
 		start := 0
 		for i := 0; i < len(s); {
@@ -222,19 +264,21 @@ func (t *Tokenizer) appendChinese(dst []string, s string) []string {
 				i += size
 				continue
 			}
-			dst = t.appendSegments(dst, s[start:i])
-			if !t.stop[matched] {
+			dst = t.appendSegments(dst, s[start:i], long)
+			if t.tooLong(len(matched)) {
+				*long++
+			} else if !t.stop[matched] {
 				dst = append(dst, matched)
 			}
 			i += len(matched)
 			start = i
 		}
-		return t.appendSegments(dst, s[start:])
+		return t.appendSegments(dst, s[start:], long)
 	}
-	return t.appendSegments(dst, s)
+	return t.appendSegments(dst, s, long)
 }
 
-func (t *Tokenizer) appendSegments(dst []string, s string) []string {
+func (t *Tokenizer) appendSegments(dst []string, s string, long *int) []string {
 	if s == "" {
 		return dst
 	}
@@ -243,6 +287,10 @@ func (t *Tokenizer) appendSegments(dst []string, s string) []string {
 		panic(err) // the embedded dictionary is part of the build
 	}
 	for _, w := range seg.Cut(s, false) {
+		if t.tooLong(len(w)) {
+			*long++
+			continue
+		}
 		if utf8.RuneCountInString(w) < t.opt.MinLengthCJK || t.stop[w] || (!t.opt.KeepStopWords && isNumeralWord(w)) {
 			continue
 		}

@@ -121,12 +121,17 @@ func FuzzTokens(f *testing.F) {
 	f.Add("The U.S. company's shares rose 3.5 pct")
 	f.Add("送餐速度太慢了，米饭都凉了 abc")
 	f.Add("\xff\xfe\x00 Ω≈ç√ 🍕 ١٢٣")
-	tk, _ := New(Options{UserWords: []string{"送餐"}})
+	f.Add(strings.Repeat("Ab.", 40) + " " + strings.Repeat("z", 70))
+	tk, _ := New(Options{UserWords: []string{"送餐"}, MaxTokenBytes: 16})
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, w := range tk.Tokens(s) {
-			if w == "" || strings.ContainsAny(w, "0123456789 \t\n") {
+		toks, long := tk.AppendCount(nil, s)
+		for _, w := range toks {
+			if w == "" || strings.ContainsAny(w, "0123456789 \t\n") || len(w) > 16 {
 				t.Fatalf("bad token %q from %q", w, s)
 			}
+		}
+		if long < 0 || long > len(s)/8 { // a long token has at least 11 bytes (lower-casing grows a word by at most half)
+			t.Fatalf("%d long tokens in %d bytes", long, len(s))
 		}
 	})
 }
@@ -142,5 +147,44 @@ func TestChineseNumbersAreDropped(t *testing.T) {
 		if isNumeralWord(w) != want {
 			t.Errorf("isNumeralWord(%q) = %v", w, !want)
 		}
+	}
+}
+
+// TestLongTokens: a token longer than MaxTokenBytes is skipped and counted,
+// whatever its script; shorter dot-separated parts of a long run are words.
+func TestLongTokens(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("x", 20<<20) // a 20 MB "word"
+	long := strings.Repeat("chocolate", 8)
+	tk, err := New(Options{MaxTokenBytes: DefaultMaxTokenBytes, UserWords: []string{strings.Repeat("送餐", 11)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		in   string
+		want string
+		long int
+	}{
+		{"sweet " + huge + " cookies", "sweet cookies", 1},
+		{long + " coffee " + strings.ToUpper(long), "coffee", 2},
+		{strings.Repeat("a", 64) + " " + strings.Repeat("b", 65), strings.Repeat("a", 64), 1},
+		{"www." + long + ".example.com", "www example com", 1},
+		{"送餐速度 " + strings.Repeat("送餐", 11) + " 米饭", "速度 米饭", 1},
+		{"the 1234 and", "", 0},
+		{strings.Repeat(" ", 200) + strings.Repeat("!", 200), "", 0}, // long runs of spaces and punctuation are not tokens
+	}
+	for _, c := range cases {
+		got, n := tk.AppendCount(nil, c.in)
+		if g := strings.Join(got, " "); g != c.want || n != c.long {
+			t.Errorf("%.40q: got %.80q and %d long, want %q and %d", c.in, g, n, c.want, c.long)
+		}
+	}
+	// No limit: the long word is kept (lower-cased), as before.
+	all, _ := New(Options{})
+	if got, n := all.AppendCount(nil, long); len(got) != 1 || got[0] != long || n != 0 {
+		t.Errorf("no limit: got %q, %d long", got, n)
+	}
+	if _, err := New(Options{MaxTokenBytes: -1}); err == nil {
+		t.Error("MaxTokenBytes -1: want an error")
 	}
 }

@@ -156,6 +156,18 @@ INSERT INTO bow SELECT i / 20, 'w' || ((i * 7919) % 3000), 1 FROM s`)
 			}
 		})
 	}
+	// Many topics: most of the time goes to allocating and initializing
+	// the topic-word arrays (3000 topics × 3000 words) and to documents
+	// of 3000 topics each.
+	for _, delay := range []time.Duration{20 * time.Millisecond, 200 * time.Millisecond, 800 * time.Millisecond} {
+		t.Run("allocation/"+delay.String(), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), delay)
+			defer cancel()
+			start := time.Now()
+			err := sqltest.QueryErrCtx(ctx, db, `SELECT lda_train('m', 'SELECT doc, term, n FROM bow', '{"topics": 3000, "min_df": 1, "max_df": 1}')`)
+			check(t, err, time.Since(start)-delay, "lda_train: ", true)
+		})
+	}
 	sqltest.Exec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 3, "max_df": 0.9}')`)
 	if v := sqltest.One[int](t, db, `SELECT version FROM ml_models WHERE name = 'm'`); v != 2 {
 		t.Errorf("version after retraining %d, want 2", v)

@@ -21,12 +21,23 @@
 //
 // What is skipped, and counted in the summary's "skipped": rows with NULL
 // text or term (null_text), documents with no word once tokenized: empty,
-// only numbers, punctuation or stop words (empty), and documents whose words
-// were all pruned from the vocabulary (pruned). Invalid UTF-8 bytes are read
-// as spaces and such documents are counted (invalid_utf8). A wrong number of
-// columns, a NULL document id, a non-positive count, "topics" below 1 or an
+// only numbers, punctuation or stop words (empty), documents whose words
+// were all pruned from the vocabulary (pruned), and words (or terms) longer
+// than "max_token_bytes", 64 bytes by default (long_tokens, counting words,
+// not documents). Invalid UTF-8 bytes are read as spaces and such documents
+// are counted (invalid_utf8). A wrong number of columns, a NULL document id,
+// a non-positive count, a text value over 16 MB (MaxTextBytes; a longer
+// document is several rows with the same doc_id), "topics" below 1 or an
 // empty vocabulary after pruning are errors, and an interrupted training
 // keeps the previous model.
+//
+// Limits: before it allocates the model, lda_train estimates its peak
+// memory from the corpus and the options (lda.Shape.Memory and the writing
+// step, see checkMemory) and refuses above "max_memory" (by default half of
+// the memory the process may use), naming the estimate and the options to
+// lower; a model larger than SQLite stores in one value (1 GB by default)
+// is refused too. A fit whose parameters are not finite, or that learned
+// nothing (far too many topics), is an error and nothing is written.
 package ldafn
 
 import (
@@ -84,12 +95,14 @@ func topics(c *core.Conn, args []any) ([][]any, error) {
 			return nil, core.Errorf(fn, "top_n must be at least 1, got %d", n)
 		}
 	}
-	phi := m.LDA.Topics()
-	V := m.LDA.V
+	top, weights, err := m.LDA.TopTermWeights(c.Context(), int(min(n, int64(m.LDA.V))))
+	if err != nil {
+		return nil, core.TrainError(fn, err, false)
+	}
 	var rows [][]any
-	for k, top := range m.LDA.TopTerms(int(min(n, int64(V)))) {
-		for r, id := range top {
-			rows = append(rows, []any{int64(k + 1), int64(r + 1), m.Vocab[id], phi[k*V+int(id)]})
+	for k, ids := range top {
+		for r, id := range ids {
+			rows = append(rows, []any{int64(k + 1), int64(r + 1), m.Vocab[id], weights[k][r]})
 		}
 	}
 	return rows, nil
@@ -168,6 +181,9 @@ func textArg(fn string, v any) (string, bool, error) {
 		if x == nil {
 			return "", false, nil
 		}
+	}
+	if n := valueSize(v); n > MaxTextBytes {
+		return "", false, core.Errorf(fn, "the text is %s, more than the %s a text value may have; infer the topics of a shorter text", core.FormatBytes(int64(n)), core.FormatBytes(MaxTextBytes))
 	}
 	s, err := core.Text(fn, "text", v)
 	return s, err == nil, err

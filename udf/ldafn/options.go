@@ -61,6 +61,16 @@ type Options struct {
 	MinLength, MinLengthCJK int
 	Stem, KeepStopWords     bool
 	StopWords, UserWords    []string
+	// MaxTokenBytes skips, and counts in the summary's skipped.long_tokens,
+	// tokens (and terms of (doc_id, term, count) sources) longer than this
+	// many bytes when training ("max_token_bytes"); 0 means 64.
+	MaxTokenBytes int
+	// MaxMemory is the memory training may plan to use, in bytes
+	// ("max_memory": a number of bytes or a size such as "2GB"); 0 means
+	// half of what the process may use (physical memory, cgroup limit or
+	// ulimit -v). Training estimates its peak before it allocates the
+	// model and refuses above it.
+	MaxMemory int64
 	// Progress, for Go callers (the SQL functions report through the
 	// engine's hook), receives the progress events of this call.
 	Progress func(core.ProgressEvent) `json:"-"`
@@ -68,10 +78,19 @@ type Options struct {
 
 var trainKeys = []string{"topics", "alpha", "eta", "passes", "iterations", "chunksize", "decay", "offset",
 	"gamma_threshold", "seed", "threads", "min_df", "max_df", "max_vocab", "holdout", "minimum_probability",
-	"language", "min_length", "min_length_cjk", "stem", "keep_stop_words", "stop_words", "user_words"}
+	"language", "min_length", "min_length_cjk", "stem", "keep_stop_words", "stop_words", "user_words",
+	"max_token_bytes", core.MemoryOption}
 
-func parseOptions(fn string, text any) (Options, error) {
-	o, err := core.ParseOptions(fn, text, trainKeys)
+// maxTokenBytesLimit is the largest "max_token_bytes".
+const maxTokenBytesLimit = 1 << 20
+
+// MaxTextBytes is the largest text value of a source (16 MB): a larger one
+// is an error naming its row. Rows with the same doc_id make one document,
+// so a longer document is several rows.
+const MaxTextBytes = 16_000_000
+
+func parseOptions(fn string, raw any) (Options, error) {
+	o, err := core.ParseOptions(fn, raw, trainKeys)
 	if err != nil {
 		return Options{}, err
 	}
@@ -110,6 +129,10 @@ func parseOptions(fn string, text any) (Options, error) {
 	opt.MinLengthCJK = o.Int("min_length_cjk", 2, 1, 1000)
 	opt.Stem = o.Bool("stem", false)
 	opt.KeepStopWords = o.Bool("keep_stop_words", false)
+	opt.MaxTokenBytes = o.Int("max_token_bytes", text.DefaultMaxTokenBytes, 1, maxTokenBytesLimit)
+	if b := o.MemoryBudget(); b.Given {
+		opt.MaxMemory = b.Bytes
+	}
 	for _, k := range []string{"stop_words", "user_words"} {
 		if raw := o.Raw(k); raw != nil {
 			var ws []string
@@ -199,8 +222,15 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	def(&o.MaxVocab, 100000)
 	def(&o.MinLength, 3)
 	def(&o.MinLengthCJK, 2)
+	def(&o.MaxTokenBytes, text.DefaultMaxTokenBytes)
 	if o.MinDF < 0 || o.MaxVocab < 0 || o.MinLength < 0 || o.MinLengthCJK < 0 {
 		return o, core.Errorf(fn, "min_df, max_vocab and the minimum lengths must be positive")
+	}
+	if o.MaxTokenBytes < 0 || o.MaxTokenBytes > maxTokenBytesLimit {
+		return o, core.Errorf(fn, "option \"max_token_bytes\" must be an integer from 1 to %d, got %d", maxTokenBytesLimit, o.MaxTokenBytes)
+	}
+	if o.MaxMemory < 0 {
+		return o, core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
 	}
 	if o.MaxDF == 0 {
 		o.MaxDF = 0.5
@@ -233,9 +263,28 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 	return o, nil
 }
 
+// tokenizer is the tokenizer of lda_infer and lda_top_topic: no length
+// limit, since a word too long for training is in no vocabulary.
 func (o Options) tokenizer() (*text.Tokenizer, error) {
 	return text.New(text.Options{Language: o.Language, MinLength: o.MinLength, MinLengthCJK: o.MinLengthCJK,
 		Stem: o.Stem, KeepStopWords: o.KeepStopWords, StopWords: o.StopWords, UserWords: o.UserWords})
+}
+
+// trainTokenizer is the tokenizer of training: tokens longer than
+// MaxTokenBytes are skipped and counted.
+func (o Options) trainTokenizer() (*text.Tokenizer, error) {
+	return text.New(text.Options{Language: o.Language, MinLength: o.MinLength, MinLengthCJK: o.MinLengthCJK,
+		Stem: o.Stem, KeepStopWords: o.KeepStopWords, StopWords: o.StopWords, UserWords: o.UserWords,
+		MaxTokenBytes: o.MaxTokenBytes})
+}
+
+// budget is the memory training may plan to use.
+func (o Options) budget(fn string) core.Budget {
+	if o.MaxMemory > 0 {
+		return core.Budget{Bytes: o.MaxMemory, Given: true}
+	}
+	def, _ := core.ParseOptions(fn, nil, nil) // no options: the default budget
+	return def.MemoryBudget()
 }
 
 func (o Options) fitOptions() lda.Options {
@@ -266,6 +315,10 @@ func (o Options) json() string {
 		"min_df": o.MinDF, "max_df": o.MaxDF, "max_vocab": o.MaxVocab, "holdout": math.Max(o.Holdout, 0),
 		"minimum_probability": math.Max(o.MinimumProbability, 0), "language": o.Language,
 		"min_length": o.MinLength, "min_length_cjk": o.MinLengthCJK, "stem": o.Stem, "keep_stop_words": o.KeepStopWords,
+		"max_token_bytes": o.MaxTokenBytes,
+	}
+	if o.MaxMemory > 0 {
+		m[core.MemoryOption] = o.MaxMemory
 	}
 	if o.AlphaValue > 0 {
 		m["alpha"] = o.AlphaValue

@@ -3,6 +3,7 @@ package ldafn_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -19,6 +20,8 @@ func TestErrorsQuoteAbbreviatedValues(t *testing.T) {
 	sqltest.Exec(t, db, `CREATE TABLE bad(id INTEGER, body TEXT)`)
 	sqltest.Exec(t, db, `INSERT INTO bad VALUES (1003, ?)`, big)
 	long := strings.Repeat("a", 200)
+	// Option values are under the 1 MB limit of an options text.
+	mid := strings.Repeat("chocolate ", 60000) // 600 kB
 	cases := []struct {
 		name, q   string
 		prefix    string
@@ -33,11 +36,17 @@ func TestErrorsQuoteAbbreviatedValues(t *testing.T) {
 		{"long model name", `SELECT lda_train(?, 'bad', '{}')`, "lda_train: ", []string{"invalid model name"}},
 		{"long stop_words", `SELECT lda_train('x', 'bad', json_object('stop_words', ?))`, "lda_train: ", []string{`"stop_words"`, "array"}},
 		{"long alpha", `SELECT lda_train('x', 'bad', json_object('alpha', ?))`, "lda_train: ", []string{`"alpha"`}},
+		{"options over 1 MB", `SELECT lda_train('x', 'bad', json_object('alpha', ?))`, "lda_train: ", []string{"options are", "1 MB"}},
 	}
 	for _, c := range cases {
 		var args []any
 		if strings.Contains(c.q, "?") {
-			args = append(args, big)
+			switch {
+			case strings.Contains(c.name, "over 1 MB"), !strings.Contains(c.q, "json_object"):
+				args = append(args, big)
+			default:
+				args = append(args, mid)
+			}
 		}
 		err := sqltest.QueryErrCtx(context.Background(), db, c.q, args...)
 		if err == nil {
@@ -106,35 +115,29 @@ func TestMetricsNamesMatchSummary(t *testing.T) {
 	}
 }
 
-// TestPerplexityNullSaysWhy: with far more topics than documents the
-// held-out bound is not a number (or 2^-bound overflows); the summary and
-// the metrics say why perplexity is null instead of failing or staying
-// silent.
+// TestPerplexityNullSaysWhy: without a hold-out the summary and the metrics
+// say why perplexity is null. With far more topics than the documents
+// support, the fit learns nothing (every topic stays at the prior, and the
+// held-out bound is not a number): that is an error naming "topics", and
+// the previous model stays.
 func TestPerplexityNullSaysWhy(t *testing.T) {
 	t.Parallel()
 	_, db := openMem(t)
+	sqltest.Exec(t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
+	before := snapshot(t, db)
 	for _, k := range []int{1000, 10000} {
-		var raw string
-		if err := db.QueryRow(`SELECT lda_train('m', 'reviews', json_object('topics', ?, 'max_df', 0.9))`, k).Scan(&raw); err != nil {
-			t.Fatalf("topics %d: %v", k, err)
-		}
-		var s struct {
-			Perplexity *float64 `json:"perplexity"`
-			Note       string   `json:"perplexity_note"`
-		}
-		if err := json.Unmarshal([]byte(raw), &s); err != nil {
-			t.Fatal(err)
-		}
-		if s.Perplexity == nil && !strings.Contains(s.Note, "fewer topics") {
-			t.Errorf("topics %d: perplexity null without a reason: %s", k, raw)
-		}
-		if note := sqltest.One[string](t, db, `SELECT coalesce(json_extract(metrics, '$.perplexity_note'), '') FROM ml_models WHERE name = 'm'`); note != s.Note {
-			t.Errorf("topics %d: metrics perplexity_note %q, summary %q", k, note, s.Note)
-		}
+		err := sqltest.QueryErrCtx(context.Background(), db, `SELECT lda_train('m', 'reviews', json_object('topics', ?, 'max_df', 0.9))`, k)
+		sqltest.WantErr(t, err, "lda_train: ", "learned nothing", fmt.Sprintf("%d topics", k), `fewer "topics"`, "nothing was saved")
+	}
+	if after := snapshot(t, db); after != before {
+		t.Errorf("a fit that learned nothing changed the catalog")
 	}
 	raw := sqltest.One[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9, "holdout": 0}')`)
 	if !strings.Contains(raw, `"perplexity":null`) || !strings.Contains(raw, `"perplexity_note":"no document was held out`) {
 		t.Errorf("holdout 0: %s", raw)
+	}
+	if note := sqltest.One[string](t, db, `SELECT coalesce(json_extract(metrics, '$.perplexity_note'), '') FROM ml_models WHERE name = 'm'`); !strings.HasPrefix(note, "no document was held out") {
+		t.Errorf("holdout 0: metrics perplexity_note %q", note)
 	}
 	raw = sqltest.One[string](t, db, `SELECT lda_train('m', 'reviews', '{"topics": 2, "max_df": 0.9}')`)
 	if strings.Contains(raw, `"perplexity":null`) || strings.Contains(raw, "perplexity_note") {

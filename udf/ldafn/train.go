@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -12,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
@@ -25,6 +28,8 @@ type Skipped struct {
 }
 
 // Summary is what training returns (as JSON in SQL).
+//
+// In JSON, LongTokens is skipped.long_tokens.
 type Summary struct {
 	Model         string   `json:"model"`
 	Topics        int      `json:"topics"`
@@ -33,6 +38,7 @@ type Summary struct {
 	Tokens        float64  `json:"tokens"`         // in-vocabulary tokens trained on
 	Vocabulary    int      `json:"vocabulary"`     // terms kept
 	Skipped       Skipped  `json:"skipped"`        // documents or rows left out
+	LongTokens    int      `json:"-"`              // tokens (or terms) longer than "max_token_bytes", left out
 	Perplexity    *float64 `json:"perplexity"`     // 2^-bound on the held-out documents (gensim's estimate)
 	LogPerplexity *float64 `json:"log_perplexity"` // gensim's per-word bound
 	// PerplexityNote says why Perplexity is null, when it is.
@@ -42,6 +48,21 @@ type Summary struct {
 	TopWords       [][]string  `json:"-"` // top 10 words per topic, for the Go API
 	TopicShare     []float64   `json:"-"` // share of tokens per topic
 	topicCoh       [][]float64 // per topic: c_npmi, u_mass
+}
+
+// MarshalJSON writes the summary with the long-token count inside
+// "skipped" (Skipped keeps its four fields for the Go API's conversion).
+func (s *Summary) MarshalJSON() ([]byte, error) {
+	type plain Summary
+	return json.Marshal(struct {
+		*plain
+		Skipped skippedJSON `json:"skipped"`
+	}{(*plain)(s), skippedJSON{s.Skipped, s.LongTokens}})
+}
+
+type skippedJSON struct {
+	Skipped
+	LongTokens int `json:"long_tokens"` // tokens longer than max_token_bytes
 }
 
 // Coherence is the mean coherence of the topics' top 10 words.
@@ -63,6 +84,16 @@ type doc struct {
 	text   bool      // a row with non-NULL text or term seen
 }
 
+// read is what reading the source gives.
+type read struct {
+	docs       []*doc
+	termSource bool
+	nullRows   int
+	longTokens int   // tokens or terms over max_token_bytes, skipped
+	tokens     int   // tokens or terms kept
+	bytes      int64 // memory of the kept tokens or terms (estimate)
+}
+
 // Train reads source on c, fits a topic model and stores the model called
 // name, replacing an earlier one atomically. It is the one trainer behind the
 // SQL function lda_train and the Go API.
@@ -82,7 +113,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err != nil {
 		return nil, err
 	}
-	tok, err := opt.tokenizer()
+	tok, err := opt.trainTokenizer()
 	if err != nil {
 		return nil, core.Errorf(fn, "%v", err)
 	}
@@ -90,12 +121,14 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err != nil {
 		return nil, err
 	}
+	budget := opt.budget(fn)
 	progress(c, fn, name, "read", 0, 0, "")
-	docs, termSource, nullRows, err := readSource(c, fn, query, opt, tok)
+	rd, err := readSource(c, fn, query, opt, tok, budget)
 	if err != nil {
 		return nil, err
 	}
-	s := &Summary{Model: name, Topics: opt.Topics}
+	docs, termSource, nullRows := rd.docs, rd.termSource, rd.nullRows
+	s := &Summary{Model: name, Topics: opt.Topics, LongTokens: rd.longTokens}
 	s.Skipped.NullText = nullRows
 	// ctx stops every step below when the call is interrupted or its Go
 	// context ends; it is polled on this goroutine only.
@@ -125,7 +158,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		kept = append(kept, d)
 	}
 	if len(kept) == 0 {
-		return nil, core.Errorf(fn, "no document has any word (%d read: %d empty or only numbers, punctuation and stop words, %d NULL); check the source's text column", len(docs), s.Skipped.Empty, nullRows)
+		return nil, core.Errorf(fn, "no document has any word (%d read: %d empty or only numbers, punctuation and stop words, %d NULL%s); check the source's text column", len(docs), s.Skipped.Empty, nullRows, longNote(rd.longTokens, opt.MaxTokenBytes))
 	}
 	vocab, all := vb.Prune(opt.MinDF, opt.MaxDF, opt.MaxVocab)
 	if err := ctx.Err(); err != nil {
@@ -165,6 +198,15 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	tc := all.Subset(train)
 	s.Docs, s.HoldoutDocs, s.Tokens, s.Vocabulary = tc.Docs(), len(held), tc.Tokens(), len(vocab)
 
+	// Refuse before the model's arrays are allocated when they would not
+	// fit in the memory budget, or the model in one SQLite value.
+	if err := checkMemory(fn, budget, opt, rd, vb, all, tc, use, held, vocab); err != nil {
+		return nil, err
+	}
+	if err := checkValueSize(c, fn, opt, vocab); err != nil {
+		return nil, err
+	}
+
 	fo := opt.fitOptions()
 	started := time.Now()
 	fo.Progress = func(p lda.Progress) {
@@ -176,7 +218,17 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err != nil {
 		return nil, fitError(fn, err)
 	}
-	share := orderTopics(m, opt.Threads)
+	if err := m.CheckFinite(); err != nil {
+		return nil, notFinite(fn, err, opt, vocab)
+	}
+	share, err := orderTopics(ctx, m, opt.Threads)
+	if errors.Is(err, errNothingLearned) {
+		return nil, core.Errorf(fn, "%v: every topic's word weights stayed at the prior (%d topics for %d training documents of %g tokens); use fewer \"topics\"; nothing was saved",
+			err, opt.Topics, tc.Docs(), tc.Tokens())
+	}
+	if err != nil {
+		return nil, fitError(fn, err)
+	}
 	s.TopicShare = share
 
 	progress(c, fn, name, "metrics", 0, 0, "")
@@ -200,7 +252,10 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	} else {
 		s.PerplexityNote = fmt.Sprintf("no document was held out: %d documents, fewer than 10", len(use))
 	}
-	top := m.TopTerms(10)
+	top, _, err := m.TopTermWeights(ctx, 10)
+	if err != nil {
+		return nil, fitError(fn, err)
+	}
 	var npmi []float64
 	if termSource {
 		// No word order: each document is one window.
@@ -259,8 +314,11 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	}
 	model := &Model{Vocab: vocab, LDA: m, TermSource: termSource, Tok: opt}
 	s.Seconds = time.Since(start).Seconds()
+	if err := checkSummary(fn, s, gamma); err != nil {
+		return nil, err
+	}
 	progress(c, fn, name, "write", 0, 0, "")
-	if err := store(c, fn, name, source, model, s, opt, kept, use, gamma); err != nil {
+	if err := store(c, ctx, fn, name, source, model, s, opt, kept, use, gamma); err != nil {
 		return nil, err
 	}
 	s.Seconds = time.Since(start).Seconds()
@@ -286,11 +344,15 @@ func bag(tokens []string) ([]string, []float64) {
 }
 
 // orderTopics renumbers topics by their share of the corpus's tokens,
-// largest first, so labels are stable; it returns the shares.
-func orderTopics(m *lda.Model, threads int) []float64 {
+// largest first, so labels are stable; it returns the shares. It permutes
+// λ in place, one term's row at a time, polling ctx between segments.
+func orderTopics(ctx context.Context, m *lda.Model, threads int) ([]float64, error) {
 	K, V := m.K, m.V
 	size := make([]float64, K)
 	for w := 0; w < V; w++ {
+		if err := pollRows(ctx, w, K); err != nil {
+			return nil, err
+		}
 		for k := 0; k < K; k++ {
 			size[k] += m.Lambda[w*K+k] - m.Eta[w]
 		}
@@ -300,32 +362,58 @@ func orderTopics(m *lda.Model, threads int) []float64 {
 		order[k] = k
 	}
 	sort.SliceStable(order, func(a, b int) bool { return size[order[a]] > size[order[b]] })
-	lam := make([]float64, V*K)
 	alpha := make([]float64, K)
 	total := 0.0
 	for _, v := range size {
 		total += v
 	}
+	if !(total > 0) || math.IsInf(total, 0) {
+		return nil, errNothingLearned
+	}
 	share := make([]float64, K)
 	for nk, ok := range order {
 		alpha[nk] = m.Alpha[ok]
 		share[nk] = size[ok] / total
-		for w := 0; w < V; w++ {
-			lam[w*K+nk] = m.Lambda[w*K+ok]
+	}
+	row := make([]float64, K)
+	for w := 0; w < V; w++ {
+		if err := pollRows(ctx, w, K); err != nil {
+			return nil, err
+		}
+		lam := m.Lambda[w*K : (w+1)*K]
+		copy(row, lam)
+		for nk, ok := range order {
+			lam[nk] = row[ok]
 		}
 	}
-	m.Lambda, m.Alpha = lam, alpha
-	if err := m.Init(threads); err != nil {
-		panic(err) // a fitted model is consistent
+	m.Alpha = alpha
+	if err := m.InitContext(ctx, threads); err != nil {
+		return nil, err
 	}
-	return share
+	return share, nil
+}
+
+// errNothingLearned reports a fit whose topics all stayed at the prior η
+// (with far more topics than the data supports, exp(E[log β]) underflows
+// and the statistics are all zero).
+var errNothingLearned = errors.New("the fit learned nothing")
+
+// pollRows polls ctx before the rows w of a K-wide loop that start a
+// segment of about a million entries.
+func pollRows(ctx context.Context, w, K int) error {
+	if w%max(1, (1<<20)/max(1, K)) != 0 {
+		return nil
+	}
+	return ctx.Err()
 }
 
 // readSource reads (doc_id, text) or (doc_id, term, count) rows, grouping
-// rows by doc_id in first-seen order.
-func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
-	Append([]string, string) []string
-}) (docs []*doc, termSource bool, nullRows int, err error) {
+// rows by doc_id in first-seen order. A text value over MaxTextBytes is an
+// error naming its row; tokens and terms over MaxTokenBytes are skipped
+// and counted; and reading stops with the budget's error once what it
+// keeps outgrows the budget.
+func readSource(c *core.Conn, fn, query string, opt Options, tok *text.Tokenizer, budget core.Budget) (*read, error) {
+	rd := &read{}
 	at := map[any]*doc{}
 	var cols []string
 	columns := func(names []string) error {
@@ -333,12 +421,13 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		switch len(cols) {
 		case 2:
 		case 3:
-			termSource = true
+			rd.termSource = true
 		default:
 			return core.Errorf(fn, "the source has %d column(s) (%s); it must have (doc_id, text) or (doc_id, term, count)", len(cols), columnList(cols))
 		}
 		return nil
 	}
+	var kept int64 // memory of the tokens or terms kept
 	each := func(n int, vals []driver.Value) error {
 		key, kerr := core.RowKey(vals[0])
 		if kerr != "" {
@@ -348,43 +437,95 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok interface {
 		if d == nil {
 			d = &doc{key: key}
 			at[key] = d
-			docs = append(docs, d)
+			rd.docs = append(rd.docs, d)
+		}
+		if size := valueSize(vals[1]); size > MaxTextBytes {
+			return core.Errorf(fn, "row %d (%s=%s): column %s holds %s of text, more than the %s a value may have; split it into several rows with the same %s (they make one document)",
+				n, short(cols[0]), keyText(key), quote(cols[1]), core.FormatBytes(int64(size)), core.FormatBytes(MaxTextBytes), short(cols[0]))
 		}
 		txt, isNull, terr := textValue(vals[1])
 		if terr != "" {
 			return core.Errorf(fn, "row %d (%s=%s): column %s is %s; it must be text", n, short(cols[0]), keyText(key), quote(cols[1]), terr)
 		}
 		if isNull {
-			nullRows++
+			rd.nullRows++
 			return nil
 		}
 		d.text = true
 		if !utf8.ValidString(txt) {
 			d.bad = true
 		}
-		if !termSource {
-			d.tokens = tok.Append(d.tokens, txt)
-			return nil
+		if !rd.termSource {
+			n := len(d.tokens)
+			var long int
+			d.tokens, long = tok.AppendCount(d.tokens, txt)
+			rd.longTokens += long
+			rd.tokens += len(d.tokens) - n
+			for _, t := range d.tokens[n:] {
+				kept += tokenBytes(t)
+			}
+			return checkRead(fn, budget, kept, len(rd.docs))
 		}
 		cnt, ok := count(vals[2])
 		if !ok {
 			return core.Errorf(fn, "row %d (%s=%s, %s=%s): column %s must be a positive number, got %s", n, short(cols[0]), keyText(key), short(cols[1]), quote(txt), quote(cols[2]), describe(vals[2]))
 		}
 		if txt == "" {
-			nullRows++
+			rd.nullRows++
+			return nil
+		}
+		if len(txt) > opt.MaxTokenBytes {
+			rd.longTokens++
 			return nil
 		}
 		d.terms = append(d.terms, txt)
 		d.counts = append(d.counts, cnt)
-		return nil
+		kept += tokenBytes(txt) + 8
+		rd.tokens++
+		return checkRead(fn, budget, kept, len(rd.docs))
 	}
 	if err := c.ScanSource(fn, query, columns, each); err != nil {
 		if core.Stopped(err) {
 			err = fitError(fn, err)
 		}
-		return nil, false, 0, err
+		return nil, err
 	}
-	return docs, termSource, nullRows, nil
+	rd.bytes = kept
+	return rd, nil
+}
+
+// valueSize is the length of a text or blob value; 0 for other types.
+func valueSize(v driver.Value) int {
+	switch x := v.(type) {
+	case string:
+		return len(x)
+	case []byte:
+		return len(x)
+	}
+	return 0
+}
+
+// tokenBytes is the memory a kept token holds: its string header and bytes.
+func tokenBytes(t string) int64 { return 16 + int64(len(t)) }
+
+// checkRead refuses to read on once the tokens kept so far (bytes) and the
+// corpus that will be built from them (about three times as much) are over
+// the budget.
+func checkRead(fn string, budget core.Budget, bytes int64, docs int) error {
+	if need := 3 * bytes; need > budget.Bytes {
+		return budget.Check(fn, need, fmt.Sprintf("%s of words in the first %d documents read, and the corpus built from them", core.FormatBytes(bytes), docs),
+			"the source's size (fewer or shorter documents)")
+	}
+	return nil
+}
+
+// longNote is ", N longer than max_token_bytes" for a message listing what
+// was skipped, or "".
+func longNote(long, limit int) string {
+	if long == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d words longer than %d bytes (\"max_token_bytes\") skipped", long, limit)
 }
 
 func textValue(v driver.Value) (string, bool, string) {
@@ -432,11 +573,9 @@ func poll(ctx context.Context, i int) error {
 const topicWords = 30
 
 // store writes the model, its topic words and its documents' topics in one
-// savepoint.
-func store(c *core.Conn, fn, name string, source any, model *Model, s *Summary, opt Options, kept []*doc, use []int, gamma []float64) error {
-	if err := catalog.Migrate(c.SQL); err != nil {
-		return core.Errorf(fn, "%w", err)
-	}
+// savepoint. Everything that can fail without the database (the metrics'
+// JSON, the topic words) is done before the first write.
+func store(c *core.Conn, ctx context.Context, fn, name string, source any, model *Model, s *Summary, opt Options, kept []*doc, use []int, gamma []float64) error {
 	npmi := make([]float64, len(s.topicCoh))
 	umass := make([]float64, len(s.topicCoh))
 	for k, v := range s.topicCoh {
@@ -446,11 +585,18 @@ func store(c *core.Conn, fn, name string, source any, model *Model, s *Summary, 
 		"topic_c_npmi": finite(npmi), "topic_u_mass": finite(umass), "topic_share": finite(s.TopicShare), "alpha": finite(model.LDA.Alpha),
 	})
 	if err != nil {
-		return core.Errorf(fn, "metrics: %w", err)
+		return core.Errorf(fn, "the summary cannot be written as JSON (%v); nothing was saved", err)
 	}
 	src, _ := source.(string)
 	m := model.LDA
 	K := m.K
+	top, weights, err := m.TopTermWeights(ctx, topicWords)
+	if err != nil {
+		return fitError(fn, err)
+	}
+	if err := catalog.Migrate(c.SQL); err != nil {
+		return core.Errorf(fn, "%w", err)
+	}
 	err = catalog.InTx(c.SQL, "lda_train", func() error {
 		if err := catalog.DeleteSideRows(c.SQL, name); err != nil {
 			return err
@@ -461,11 +607,10 @@ func store(c *core.Conn, fn, name string, source any, model *Model, s *Summary, 
 		}); err != nil {
 			return err
 		}
-		phi := m.Topics()
 		var rows [][]driver.Value
-		for k, top := range m.TopTerms(topicWords) {
-			for r, id := range top {
-				rows = append(rows, []driver.Value{name, int64(k + 1), int64(r + 1), model.Vocab[id], phi[k*m.V+int(id)]})
+		for k, ids := range top {
+			for r, id := range ids {
+				rows = append(rows, []driver.Value{name, int64(k + 1), int64(r + 1), model.Vocab[id], weights[k][r]})
 			}
 		}
 		if err := core.InsertRows(c, "ml_lda_topic_words", 5, rows, nil); err != nil {
@@ -522,6 +667,128 @@ func finite(xs []float64) []any {
 		}
 	}
 	return out
+}
+
+// checkMemory refuses a training whose estimated peak memory is over the
+// budget, before the model's arrays are allocated. The estimate is the
+// words already read plus the largest of the fitting and measuring steps
+// (lda.Shape.Memory) and the writing step: the model (λ and exp(E[log β]))
+// and the documents' topic weights held while the model is encoded (a
+// blob of 8 bytes per topic and term, copied about four times on its way
+// into SQLite) and while the side tables' rows are built.
+func checkMemory(fn string, budget core.Budget, opt Options, rd *read, vb *lda.Vocabulary, all, tc *lda.Corpus, use, held []int, vocab []string) error {
+	longest := 0
+	for _, d := range use {
+		longest = max(longest, all.Ptr[d+1]-all.Ptr[d])
+	}
+	shape := lda.Shape{Topics: opt.Topics, Terms: len(vocab), Docs: tc.Docs(), Held: len(held), Inferred: len(use),
+		Positions: len(tc.Terms), LongestDoc: longest, Chunksize: opt.Chunksize, Threads: opt.Threads, TopN: 10}
+	est := shape.Memory()
+	K, V, N := float64(opt.Topics), float64(len(vocab)), float64(len(use))
+	blob := modelBytes(opt.Topics, vocab)
+	perDoc := K
+	if opt.MinimumProbability > 0 {
+		perDoc = min(K, math.Floor(1/opt.MinimumProbability))
+	}
+	write := 8*(2*V*K+N*K) + 4*float64(blob) + rowBytes*(K*min(V, topicWords)+N*perDoc)
+	if write > float64(est.Bytes) {
+		est = lda.Memory{Bytes: int64(min(write, 1<<62)), Step: "write",
+			How: fmt.Sprintf("8 bytes × %d topics × (2 × %d terms + %d documents), a model of %s copied 4 times, and %.0f rows of topic words and weights",
+				opt.Topics, len(vocab), len(use), core.FormatBytes(blob), K*min(V, topicWords)+N*perDoc)}
+	}
+	// What is already read: the words, the corpora over the vocabulary (all
+	// documents, the training ones, the ones inferred) and the vocabulary
+	// being built.
+	data := rd.bytes + 4*int64(rd.tokens) + 36*int64(len(all.Terms)) + 64*int64(vb.Terms())
+	need := est.Bytes + data
+	return budget.Check(fn, need, fmt.Sprintf("while it %s: %s; plus %s for the documents read", stepName[est.Step], est.How, core.FormatBytes(data)),
+		fmt.Sprintf("\"topics\" (%d) or \"max_vocab\" (the vocabulary has %d words)", opt.Topics, len(vocab)))
+}
+
+var stepName = map[string]string{"fit": "fits", "perplexity": "measures perplexity", "coherence": "measures coherence",
+	"infer": "infers every document's topics", "write": "writes the model"}
+
+// rowBytes is the memory of one side-table row being written: its values
+// as a []driver.Value and the boxed numbers.
+const rowBytes = 160
+
+// modelBytes is the size of the encoded model: λ, α and η as 8-byte
+// floats, and the vocabulary.
+func modelBytes(topics int, vocab []string) int64 {
+	n := int64(8)*(int64(topics)*int64(len(vocab))+int64(topics)+int64(len(vocab))) + 1024
+	for _, w := range vocab {
+		n += int64(len(w)) + 2
+	}
+	return n
+}
+
+// checkValueSize refuses a model too large for one SQLite value
+// (SQLITE_LIMIT_LENGTH, 1 GB unless the host changed it), asking SQLite
+// with a zero-filled blob that it does not allocate.
+func checkValueSize(c *core.Conn, fn string, opt Options, vocab []string) error {
+	n := modelBytes(opt.Topics, vocab) + 64*int64(opt.Topics) // the metrics' per-topic values share the row
+	rows, err := c.SQL.Query(`SELECT length(zeroblob(?))`, []driver.Value{n})
+	if err != nil {
+		return core.Errorf(fn, "%w", err)
+	}
+	defer rows.Close()
+	vals := make([]driver.Value, 1)
+	if err := rows.Next(vals); err != nil && err != io.EOF {
+		if core.Stopped(err) {
+			return fitError(fn, err)
+		}
+		return core.Errorf(fn, "the model would be %s (%d topics × %d words × 8 bytes), more than SQLite stores in one value (%v); lower \"topics\" or \"max_vocab\"",
+			core.FormatBytes(n), opt.Topics, len(vocab), err)
+	}
+	return nil
+}
+
+// notFinite is the error of a fit whose parameters are not finite.
+func notFinite(fn string, err error, opt Options, vocab []string) error {
+	var nf *lda.NotFiniteError
+	if !errors.As(err, &nf) {
+		return core.Errorf(fn, "%w", err)
+	}
+	word := func(id int) string {
+		if id >= 0 && id < len(vocab) {
+			return quote(vocab[id])
+		}
+		return fmt.Sprint(id + 1)
+	}
+	switch nf.What {
+	case "alpha":
+		return core.Errorf(fn, "the fit diverged: the prior alpha of topic %d is %g; use a fixed \"alpha\" (\"symmetric\" or a number) rather than %q; nothing was saved", nf.Topic+1, nf.Value, opt.Alpha)
+	case "eta":
+		return core.Errorf(fn, "the fit diverged: the prior eta of the word %s is %g; use a fixed \"eta\" rather than %q; nothing was saved", word(nf.Term), nf.Value, opt.Eta)
+	}
+	return core.Errorf(fn, "the fit diverged: the weight of the word %s in topic %d is %g; the term counts are too large or too uneven (scale them down), or fewer \"topics\" suit the data; nothing was saved",
+		word(nf.Term), nf.Topic+1, nf.Value)
+}
+
+// checkSummary refuses non-finite numbers in what training writes: the
+// summary's metrics (which must be JSON), the topic shares and the
+// documents' topic weights.
+func checkSummary(fn string, s *Summary, gamma []float64) error {
+	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+	for name, v := range map[string]float64{"tokens": s.Tokens, "coherence c_npmi": s.Coherence.CNPMI, "coherence u_mass": s.Coherence.UMass} {
+		if bad(v) {
+			return core.Errorf(fn, "the metric %s is %g, not a finite number; nothing was saved", name, v)
+		}
+	}
+	for k, v := range s.TopicShare {
+		if bad(v) {
+			return core.Errorf(fn, "the share of tokens of topic %d is %g, not a finite number; nothing was saved", k+1, v)
+		}
+	}
+	for i, v := range gamma {
+		if bad(v) || v <= 0 {
+			return core.Errorf(fn, "the topic weight of document %d, topic %d is %g, not a positive finite number; nothing was saved", i/max(1, s.Topics)+1, i%max(1, s.Topics)+1, v)
+		}
+	}
+	if _, err := json.Marshal(s); err != nil {
+		return core.Errorf(fn, "the summary cannot be written as JSON (%v); nothing was saved", err)
+	}
+	return nil
 }
 
 func progress(c *core.Conn, fn, name, phase string, done, total float64, detail string) {

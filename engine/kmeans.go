@@ -75,6 +75,11 @@ type KMeansOptions struct {
 	// exact; above it, it is computed on a seeded sample of that many rows
 	// ("silhouette_sample"). 0 means 10000.
 	SilhouetteSample int
+	// MaxMemory is the training's memory budget in bytes ("max_memory"): a
+	// training whose estimated peak memory is above it fails before it
+	// allocates, naming the estimate. 0 means the default, half of the
+	// memory the process may use.
+	MaxMemory int64
 	// NumPyRandom draws k-means++ exactly as scikit-learn 1.2.1 does for
 	// random_state = Seed ("rng": "numpy"; false is "pcg", the default
 	// stream), to reproduce a Python notebook's segments. k-means++ only,
@@ -103,11 +108,14 @@ func (o *KMeansOptions) udf(fn string) (kmeansfn.Options, error) {
 	if tol == 0 && o.ZeroTol {
 		tol = math.SmallestNonzeroFloat64 // how kmeansfn takes an explicit 0
 	}
+	if o.MaxMemory < 0 {
+		return kmeansfn.Options{}, fmt.Errorf("%s: MaxMemory must not be negative, got %d", fn, o.MaxMemory)
+	}
 	return kmeansfn.Options{
 		K: o.K, Init: o.Init, InitCentroids: o.InitCentroids, Weight: o.Weight, NInit: o.NInit,
 		MaxIter: o.MaxIter, Tol: tol, Seed: o.Seed, KeepScale: o.KeepScale, Algorithm: o.Algorithm,
 		BatchSize: o.BatchSize, SkipBad: o.SkipBad, Threads: o.Threads,
-		SilhouetteSample: o.SilhouetteSample, NumPyRandom: o.NumPyRandom,
+		SilhouetteSample: o.SilhouetteSample, NumPyRandom: o.NumPyRandom, MaxMemory: o.MaxMemory,
 	}, nil
 }
 

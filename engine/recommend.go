@@ -72,6 +72,11 @@ type RecommendOptions struct {
 	// Options.Threads, and all cores when that is 0 too. Results do not
 	// depend on it.
 	Threads int
+	// MaxMemory is the training's memory budget in bytes ("max_memory"): a
+	// training whose estimated peak memory is above it fails before it
+	// allocates, naming the estimate. 0 means the default, half of the
+	// memory the process may use.
+	MaxMemory int64
 	// Progress, when not nil, receives this call's progress events (instead
 	// of Open's Options.Progress). It only observes: cancel ctx to stop.
 	Progress func(Progress)
@@ -88,13 +93,16 @@ func (o *RecommendOptions) udf(fn string) (recommendfn.Options, error) {
 			return recommendfn.Options{}, fmt.Errorf("%s: %s must not be negative, got %d", fn, f.name, f.v)
 		}
 	}
+	if o.MaxMemory < 0 {
+		return recommendfn.Options{}, fmt.Errorf("%s: MaxMemory must not be negative, got %d", fn, o.MaxMemory)
+	}
 	return recommendfn.Options{
 		Method: o.Method, Factors: o.Factors, Regularization: o.Regularization,
 		ZeroRegularization: o.ZeroRegularization, Alpha: o.Alpha, ZeroAlpha: o.ZeroAlpha,
 		Iterations: o.Iterations, CGSteps: o.CGSteps, Seed: o.Seed, NumPyRandom: o.NumPyRandom,
 		Neighbors: o.Neighbors, NeighborsAll: o.NeighborsAll, Weighting: o.Weighting,
 		BM25K1: o.BM25K1, BM25B: o.BM25B, ZeroBM25B: o.ZeroBM25B, KeepWeights: o.KeepWeights,
-		SkipBad: o.SkipBad, Threads: o.Threads,
+		SkipBad: o.SkipBad, Threads: o.Threads, MaxMemory: o.MaxMemory,
 	}, nil
 }
 

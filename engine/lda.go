@@ -89,6 +89,14 @@ type LDAOptions struct {
 	// UserWords are Chinese words the segmenter keeps whole ("user_words"):
 	// domain words and brand names the dictionary lacks.
 	UserWords []string
+	// MaxTokenBytes skips words (and terms) longer than this many bytes and
+	// counts them in LDASkipped.LongTokens ("max_token_bytes"); 0 means 64.
+	MaxTokenBytes int
+	// MaxMemory is the training's memory budget in bytes ("max_memory"): a
+	// training whose estimated peak memory is above it fails before it
+	// allocates, naming the estimate. 0 means the default, half of the
+	// memory the process may use.
+	MaxMemory int64
 	// Progress, when not nil, receives this call's progress events (instead
 	// of Open's Options.Progress). It only observes: cancel ctx to stop.
 	Progress func(Progress)
@@ -113,6 +121,7 @@ func (o *LDAOptions) udf(fn string) (ldafn.Options, error) {
 		MaxVocab: o.MaxVocab, Holdout: o.Holdout, MinimumProbability: o.MinimumProbability,
 		Language: o.Language, MinLength: o.MinLength, MinLengthCJK: o.MinLengthCJK, Stem: o.Stem,
 		KeepStopWords: o.KeepStopWords, StopWords: o.StopWords, UserWords: o.UserWords,
+		MaxTokenBytes: o.MaxTokenBytes, MaxMemory: o.MaxMemory,
 	}, nil
 }
 
@@ -122,6 +131,7 @@ type LDASkipped struct {
 	Empty       int // documents with no word once tokenized (empty, numbers, stop words)
 	Pruned      int // documents left with no word by vocabulary pruning
 	InvalidUTF8 int // documents with invalid UTF-8, kept with the bad bytes read as spaces
+	LongTokens  int // words longer than MaxTokenBytes, left out
 }
 
 // LDAModel is a trained topic model.
@@ -167,7 +177,7 @@ func (e *Engine) TrainLDA(ctx context.Context, name, source string, opts *LDAOpt
 	}
 	return &LDAModel{
 		Name: s.Model, Topics: s.Topics, Docs: s.Docs, HoldoutDocs: s.HoldoutDocs, Tokens: s.Tokens,
-		Vocabulary: s.Vocabulary, Skipped: LDASkipped(s.Skipped), Perplexity: s.Perplexity, LogPerplexity: s.LogPerplexity,
+		Vocabulary: s.Vocabulary, Skipped: LDASkipped{NullText: s.Skipped.NullText, Empty: s.Skipped.Empty, Pruned: s.Skipped.Pruned, InvalidUTF8: s.Skipped.InvalidUTF8, LongTokens: s.LongTokens}, Perplexity: s.Perplexity, LogPerplexity: s.LogPerplexity,
 		CNPMI: s.Coherence.CNPMI, UMass: s.Coherence.UMass, TopWords: s.TopWords, TopicShare: s.TopicShare,
 		Seconds: s.Seconds,
 	}, nil

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -80,6 +81,15 @@ type session struct {
 	deadline time.Time     // a hang guard only: the test binary's own deadline
 }
 
+// rest is the rest of the line at the mark, as shown so far.
+func (s *screen) rest() string {
+	t := s.text()
+	if i := strings.IndexAny(t, "\r\n"); i >= 0 {
+		t = t[:i]
+	}
+	return strings.TrimSuffix(t, " (Ctrl-C cancels)")
+}
+
 // waitFor waits until the terminal shows want after the mark, then moves
 // the mark past it. It fails the test at once if the shell exits first (a
 // crash is a failure, not a wait), and at the deadline of the test binary
@@ -120,14 +130,26 @@ func modelRow(t *testing.T, db, name string) string {
 
 // TestTerminal drives the shell through a pseudo-terminal as an analyst
 // would: a statement typed over two lines with a table name completed by
-// Tab, a long training cancelled with Ctrl-C (the previous model stays),
-// the shell still answering, Ctrl-D to leave, and the history file.
+// Tab, long calls of every family cancelled with Ctrl-C (the previous
+// models stay), the shell still answering, Ctrl-D to leave, and the
+// history file.
+//
+// The cancelled calls are kmeans_train, kmeans_select_k, lda_train and
+// recommend_train, each sized to run far longer than 20 s (minutes to
+// hours), and each cancelled at two or three moments: while it reads the
+// source and builds its arrays, during k-means++ initialisation, while LDA
+// allocates and initialises 5000 topics (on a small corpus, read at once),
+// and once it iterates. Reading and allocating draw no progress line, so
+// there Ctrl-C comes a set time after the statement. A cancellation must
+// print "interrupted" and leave the models as they were, which a training
+// that ran to its end would have replaced.
 //
 // It skips only when the system has no pseudo-terminal to give; anything
-// else (the shell not starting, dying, not answering, changing the model,
-// exiting badly) fails it. It asserts no durations: the Ctrl-C latency is
-// measured and logged (go test -v shows it), and the only time limit is
-// the test binary's deadline, against hangs.
+// else (the shell not starting, dying, not answering, changing a model,
+// exiting badly) fails it. It asserts no durations: each Ctrl-C latency,
+// from typing ^C to "interrupted" on the terminal, is measured and logged
+// (go test -v shows them), and the only time limit is the test binary's
+// deadline, against hangs.
 func TestTerminal(t *testing.T) {
 	start := time.Now()
 	deadline := start.Add(10 * time.Minute)
@@ -160,6 +182,18 @@ func TestTerminal(t *testing.T) {
 		"insert into big with recursive n(i) as (select 1 union all select i + 1 from n where i < 500000) " +
 			"select i, random() / 9.2e18, random() / 9.2e18, random() / 9.2e18, random() / 9.2e18, " +
 			"random() / 9.2e18, random() / 9.2e18, random() / 9.2e18, random() / 9.2e18 from n",
+		// 60000 documents of 30 words drawn from 10^4 (one pass with 100
+		// topics takes about 9 s), and a million purchases of 20000
+		// products by 50000 customers.
+		"create table docs(id integer primary key, body text)",
+		"insert into docs with recursive n(i) as (select 1 union all select i + 1 from n where i < 60000) " +
+			"select i, (with recursive m(j) as (select 1 union all select j + 1 from m where j < 30 + 0 * i) " +
+			"select group_concat(char(97 + abs(random()) % 10, 97 + abs(random()) % 10, 97 + abs(random()) % 10, 97 + abs(random()) % 10), ' ') from m) from n",
+		"create table buys(person integer, product integer)",
+		"insert into buys with recursive n(i) as (select 1 union all select i + 1 from n where i < 1000000) " +
+			"select abs(random()) % 50000, abs(random()) % 20000 from n",
+		`select lda_train('topics', 'select id, body from docs where id <= 500', '{"topics": 2}') is not null`,
+		`select recommend_train('recs', 'select person, product from buys limit 5000', '{}') is not null`,
 	}
 	if code := run(context.Background(), setup, strings.NewReader(""), &out, &errb); code != 0 {
 		tty.Close()
@@ -170,6 +204,14 @@ func TestTerminal(t *testing.T) {
 		tty.Close()
 		t.Fatalf("setup: model row %q", before)
 	}
+	others := map[string]string{}
+	for _, m := range []string{"topics", "recs"} {
+		if others[m] = modelRow(t, db, m); !strings.HasPrefix(others[m], m+"|") {
+			tty.Close()
+			t.Fatalf("setup: model row %q", others[m])
+		}
+	}
+	t.Logf("setup took %v", time.Since(start).Round(time.Millisecond))
 
 	cmd := exec.Command(os.Args[0], db)
 	cmd.Env = append(os.Environ(), "MARKETSQL_TEST_MAIN=1", "TERM=xterm", "MARKETSQL_HISTORY="+hist, "HOME="+dir)
@@ -234,17 +276,45 @@ func TestTerminal(t *testing.T) {
 	s.waitFor("12345.5", "running the two-line statement")
 	s.waitFor("marketsql> ", "prompting again")
 
-	// A long training, cancelled once its progress shows.
-	typeText(`select kmeans_train('seg', 'big', '{"k": 400, "max_iter": 1000, "n_init": 10, "init": "random"}');` + "\r")
-	s.waitFor("kmeans_train seg", "showing the training's progress")
-	typeText("\x03")
-	pressed := time.Now()
-	s.waitFor("interrupted", "cancelling the training with Ctrl-C")
-	latency := time.Since(pressed)
-	s.waitFor("marketsql> ", "prompting after Ctrl-C")
-	// Logged, not asserted (timing assertions are flaky on loaded machines);
-	// issue 5 asks for under a second.
-	t.Logf("Ctrl-C latency: %v from typing ^C to \"interrupted\" on the terminal", latency.Round(time.Millisecond))
+	// Long calls, each cancelled once its progress shows what it does.
+	// Latencies are logged, not asserted (timing assertions are flaky on
+	// loaded machines); issue 9 asks for under a second.
+	const kmeansLong = `select kmeans_train('seg', 'big', '{"k": 400, "max_iter": 1000, "n_init": 10}');`
+	const ldaLong = `select lda_train('topics', 'docs', '{"topics": 100, "passes": 200}');`
+	const recommendLong = `select recommend_train('recs', 'select person, product from buys', '{"factors": 512, "iterations": 1000}');`
+	for _, c := range []struct {
+		name, sql string
+		after     time.Duration // Ctrl-C this long after the statement is sent
+		progress  string        // or once the progress line shows this
+	}{
+		{name: "kmeans_train, reading 500000 rows", sql: kmeansLong, after: 800 * time.Millisecond},
+		{name: "kmeans_train, k-means++ init", sql: kmeansLong, progress: "kmeans_train seg: init"},
+		{name: "kmeans_train, iterating", sql: `select kmeans_train('seg', 'big', '{"k": 400, "max_iter": 1000, "n_init": 10, "init": "random"}');`, progress: "kmeans_train seg: iterate"},
+		{name: "kmeans_select_k, reading 500000 rows", sql: `select * from kmeans_select_k('big', 2, 400, '{"n_init": 10}');`, after: 800 * time.Millisecond},
+		{name: "kmeans_select_k, iterating", sql: `select * from kmeans_select_k('big', 300, 400, '{"n_init": 10, "init": "random"}');`, progress: "kmeans_select_k: iterate"},
+		{name: "lda_train, reading 60000 documents", sql: ldaLong, after: 800 * time.Millisecond},
+		{name: "lda_train, allocating 5000 topics", sql: `select lda_train('topics', 'select id, body from docs where id <= 3000', '{"topics": 5000, "passes": 100, "max_df": 1.0}');`, after: 3 * time.Second},
+		{name: "lda_train, iterating", sql: ldaLong, progress: "lda_train topics: iterate"},
+		{name: "recommend_train, reading a million rows", sql: recommendLong, after: 800 * time.Millisecond},
+		{name: "recommend_train, iterating", sql: recommendLong, progress: "recommend_train recs: iterate"},
+	} {
+		typeText(c.sql + "\r")
+		if c.progress != "" {
+			s.waitFor(c.progress, c.name+": showing the progress")
+		} else {
+			time.Sleep(c.after)
+		}
+		typeText("\x03")
+		pressed := time.Now()
+		shown := "no progress line yet"
+		if c.progress != "" {
+			shown = "progress " + strconv.Quote(c.progress+s.scr.rest())
+		}
+		s.waitFor("interrupted", c.name+": cancelling with Ctrl-C")
+		latency := time.Since(pressed)
+		s.waitFor("marketsql> ", c.name+": prompting after Ctrl-C")
+		t.Logf("Ctrl-C latency %5dms: %s (%s)", latency.Milliseconds(), c.name, shown)
+	}
 
 	// Still alive, and the model is the old one.
 	typeText("select 'alive' || 42 as still;\r")
@@ -273,6 +343,11 @@ func TestTerminal(t *testing.T) {
 
 	if after := modelRow(t, db, "seg"); after != before {
 		t.Errorf("the cancelled training changed the model:\nbefore %q\nafter  %q", before, after)
+	}
+	for m, row := range others {
+		if after := modelRow(t, db, m); after != row {
+			t.Errorf("the cancelled training changed model %s:\nbefore %q\nafter  %q", m, row, after)
+		}
 	}
 	h, err := os.ReadFile(hist)
 	if err != nil {

@@ -28,6 +28,7 @@ module=$("$go" list -m)
 
 rows=()
 failed=0
+raced=0
 while read -r pkg dir; do
 	# Only packages whose tests declare a fuzz target need the build.
 	grep -qs '^func Fuzz' "$dir"/*_test.go || continue
@@ -54,7 +55,17 @@ while read -r pkg dir; do
 			execs=${execs:+baseline:$execs}
 		fi
 		result=ok
-		if [ $rc -ne 0 ]; then
+		if [ $rc -ne 0 ] && ! grep -q 'Failing input written' "$log" &&
+			grep -qx '    context deadline exceeded' "$log" &&
+			(cd "$dir" && "$bin" -test.run="^$target\$" >/dev/null 2>&1); then
+			# Go's fuzzing coordinator sometimes reports its own -fuzztime
+			# deadline as a failure, with no input: internal/fuzz's stop()
+			# ignores the deadline only once the workers' child context has
+			# seen it, a race under load (Go 1.26). The corpus replayed just
+			# above passes, so nothing was found.
+			result=ok*
+			raced=1
+		elif [ $rc -ne 0 ]; then
 			result=FAIL
 			failed=1
 			cat "$log"
@@ -70,6 +81,9 @@ for r in "${rows[@]}"; do
 	# shellcheck disable=SC2086 # the row's words are the columns
 	printf '%-28s %-22s %12s %8s  %s\n' $r
 done
+if [ $raced -ne 0 ]; then
+	echo "ok*: the run ended with Go's spurious \"context deadline exceeded\" at its -fuzztime, no crasher; its corpus passes"
+fi
 if [ $failed -ne 0 ]; then
 	echo "fuzzing failed: see the logs above; new crashers are in the packages' testdata/fuzz/"
 	exit 1

@@ -77,6 +77,7 @@ done < <("$go" list -f '{{.ImportPath}} {{.Dir}}' "$@")
 
 echo
 printf '%-28s %-22s %12s %8s  %s\n' package target execs time result
+set -f # a result such as ok* is a word, not a pattern
 for r in "${rows[@]}"; do
 	# shellcheck disable=SC2086 # the row's words are the columns
 	printf '%-28s %-22s %12s %8s  %s\n' $r

@@ -76,11 +76,11 @@ while read -r pkg dir; do
 done < <("$go" list -f '{{.ImportPath}} {{.Dir}}' "$@")
 
 echo
-printf '%-28s %-22s %12s %8s  %s\n' package target execs time result
+printf '%-24s %-22s %16s %6s  %s\n' package target execs time result
 set -f # a result such as ok* is a word, not a pattern
 for r in "${rows[@]}"; do
 	# shellcheck disable=SC2086 # the row's words are the columns
-	printf '%-28s %-22s %12s %8s  %s\n' $r
+	printf '%-24s %-22s %16s %6s  %s\n' $r
 done
 if [ $raced -ne 0 ]; then
 	echo "ok*: the run ended with Go's spurious \"context deadline exceeded\" at its -fuzztime, no crasher; its corpus passes"

@@ -49,11 +49,31 @@ func AvailableMemory() (int64, string) {
 			}
 		}
 		var r syscall.Rlimit
-		if err := syscall.Getrlimit(syscall.RLIMIT_AS, &r); err == nil && r.Cur != math.MaxUint64 && r.Cur < uint64(math.MaxInt64) && int64(r.Cur) < available {
-			available, availableFrom = int64(r.Cur), "the address-space limit (ulimit -v)"
+		if err := syscall.Getrlimit(syscall.RLIMIT_AS, &r); err == nil && r.Cur != math.MaxUint64 && r.Cur < uint64(math.MaxInt64) {
+			// The Go runtime and the C library reserve address space before
+			// any work (about 1.3 GB in the shell): only the rest is there.
+			left := int64(r.Cur) - vmSize()
+			if left < available {
+				available, availableFrom = max(left, 0), "the address space left under ulimit -v"
+			}
 		}
 	})
 	return available, availableFrom
+}
+
+// vmSize returns the address space the process has reserved, in bytes.
+func vmSize() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmSize:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 func memTotal() int64 {

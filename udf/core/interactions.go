@@ -131,7 +131,7 @@ func interactionKey(v driver.Value) (any, string) {
 // argument: SQLite never compares a BLOB equal to an INTEGER or TEXT key.
 func InteractionKey(fn, argName string, v any) (any, bool, error) {
 	if b, isBytes := v.([]byte); isBytes {
-		if b == nil { // how mattn passes NULL to an `any` argument
+		if b == nil { // a nil []byte is NULL, as database/sql drivers pass it
 			return nil, false, nil
 		}
 		return nil, false, Errorf(fn, "argument %s is a BLOB of %d bytes; keys must be INTEGER or TEXT", argName, len(b))

@@ -229,7 +229,7 @@ func describe(v any) string {
 	case string:
 		return fmt.Sprintf("TEXT %q", Abbreviate(x, 40))
 	case []byte:
-		if x == nil { // how mattn passes NULL to an `any` argument
+		if x == nil { // a nil []byte is NULL, as database/sql drivers pass it
 			return "NULL"
 		}
 		return fmt.Sprintf("BLOB of %d bytes", len(x))

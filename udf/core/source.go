@@ -374,7 +374,7 @@ func Number(fn string, argName string, v any) (f float64, ok bool, err error) {
 	case nil:
 		return 0, false, nil
 	case []byte:
-		if x == nil { // mattn passes NULL to an `any` argument as a nil []byte
+		if x == nil { // a nil []byte is NULL, as database/sql drivers pass it
 			return 0, false, nil
 		}
 	}
@@ -387,7 +387,7 @@ func Text(fn, argName string, v any) (string, error) {
 	case string:
 		return x, nil
 	case []byte:
-		if x != nil { // a nil []byte is how mattn passes NULL
+		if x != nil { // a nil []byte is NULL, as database/sql drivers pass it
 			return string(x), nil
 		}
 	}

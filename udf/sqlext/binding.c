@@ -33,7 +33,6 @@ int sqlext_entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi)
 
 int sqlext_libversion_number(void) { return sqlite3_libversion_number(); }
 int sqlext_compileoption_used(const char *opt) { return sqlite3_compileoption_used(opt); }
-const char *sqlext_libversion(void) { return sqlite3_libversion(); }
 
 void sqlext_unpack(int argc, sqlite3_value **argv, sqlext_value *out) {
 	for (int i = 0; i < argc; i++) {
@@ -157,9 +156,6 @@ const char *sqlext_errmsg(sqlite3 *db) { return sqlite3_errmsg(db); }
 int sqlext_extended_errcode(sqlite3 *db) { return sqlite3_extended_errcode(db); }
 int sqlext_changes(sqlite3 *db) { return sqlite3_changes(db); }
 sqlite3_int64 sqlext_last_insert_rowid(sqlite3 *db) { return sqlite3_last_insert_rowid(db); }
-int sqlext_get_autocommit(sqlite3 *db) { return sqlite3_get_autocommit(db); }
-int sqlext_db_readonly(sqlite3 *db, const char *schema) { return sqlite3_db_readonly(db, schema); }
-void sqlext_interrupt(sqlite3 *db) { sqlite3_interrupt(db); }
 
 /* sqlite3_is_interrupted arrived in 3.41.0; the routine table of an older
 ** host ends before it, so it must not be read there. */

@@ -71,12 +71,6 @@ func CompileOption(option string) bool {
 	return C.sqlext_compileoption_used(co) != 0
 }
 
-// LibVersion returns the host SQLite's version text and number, e.g.
-// "3.40.1" and 3040001. Valid once the entry point has run.
-func LibVersion() (string, int) {
-	return C.GoString(C.sqlext_libversion()), int(C.sqlext_libversion_number())
-}
-
 //export sqlextGoInit
 func sqlextGoInit(db *C.sqlite3, pzErr **C.char) (rc C.int) {
 	fail := func(err error) C.int {

@@ -37,7 +37,6 @@ typedef struct {
 /* The binding's calls for its Go half, defined in binding.c. */
 int sqlext_libversion_number(void);
 int sqlext_compileoption_used(const char *opt);
-const char *sqlext_libversion(void);
 void sqlext_unpack(int argc, sqlite3_value **argv, sqlext_value *out);
 void sqlext_result_null(sqlite3_context *ctx);
 void sqlext_result_int64(sqlite3_context *ctx, sqlite3_int64 v);
@@ -68,9 +67,6 @@ const char *sqlext_errmsg(sqlite3 *db);
 int sqlext_extended_errcode(sqlite3 *db);
 int sqlext_changes(sqlite3 *db);
 sqlite3_int64 sqlext_last_insert_rowid(sqlite3 *db);
-int sqlext_get_autocommit(sqlite3 *db);
-int sqlext_db_readonly(sqlite3 *db, const char *schema);
-void sqlext_interrupt(sqlite3 *db);
 int sqlext_has_is_interrupted(void);
 int sqlext_is_interrupted(sqlite3 *db);
 void sqlext_free(void *p);

@@ -298,17 +298,3 @@ func (c *Conn) Interrupted() bool {
 	_, err := c.Exec("SELECT 1", nil)
 	return errors.Is(err, ErrInterrupted)
 }
-
-// Interrupt interrupts whatever runs on c (sqlite3_interrupt); safe from any
-// goroutine while the connection is open.
-func (c *Conn) Interrupt() { C.sqlext_interrupt(c.db) }
-
-// InTransaction reports whether c is inside an explicit transaction.
-func (c *Conn) InTransaction() bool { return C.sqlext_get_autocommit(c.db) == 0 }
-
-// ReadOnly reports whether the main database of c is read-only.
-func (c *Conn) ReadOnly() bool {
-	main := C.CString("main")
-	defer C.free(unsafe.Pointer(main))
-	return C.sqlext_db_readonly(c.db, main) == 1
-}

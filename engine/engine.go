@@ -11,7 +11,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -272,18 +271,18 @@ func (e *Engine) Path() string { return e.path }
 // Close closes the database.
 func (e *Engine) Close() error { return e.db.Close() }
 
-// withConn runs fn on one pooled connection's marketsql state, with ctx
+// withConn runs body on one pooled connection's marketsql state, with ctx
 // cancelling long work and progress receiving its events.
-func (e *Engine) withConn(ctx context.Context, progress func(Progress), fn func(*core.Conn) error) error {
+func (e *Engine) withConn(ctx context.Context, fn string, progress func(Progress), body func(*core.Conn) error) error {
 	conn, err := e.db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", fn, err)
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
 		sc, ok := dc.(*sqlite3.SQLiteConn)
 		if !ok {
-			return fmt.Errorf("engine: unexpected driver connection %T", dc)
+			return fmt.Errorf("%s: unexpected driver connection %T", fn, dc)
 		}
 		v, ok := e.conns.Load(weak.Make(sc))
 		var st *core.Conn
@@ -291,9 +290,9 @@ func (e *Engine) withConn(ctx context.Context, progress func(Progress), fn func(
 			st = v.(weak.Pointer[core.Conn]).Value()
 		}
 		if st == nil {
-			return errors.New("engine: connection has no marketsql state")
+			return fmt.Errorf("%s: connection has no marketsql state", fn)
 		}
-		return st.WithCall(ctx, progressHook(progress), func() error { return fn(st) })
+		return st.WithCall(ctx, progressHook(progress), func() error { return body(st) })
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
@@ -150,15 +149,12 @@ func (e *Engine) TrainKMeans(ctx context.Context, name, source string, opts *KMe
 		return nil, err
 	}
 	var s *kmeansfn.Summary
-	err = e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
+	err = e.withConn(ctx, "TrainKMeans", opts.Progress, func(c *core.Conn) error {
 		var err error
 		s, err = kmeansfn.Train(c, "TrainKMeans", name, source, ko)
 		return err
 	})
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), "TrainKMeans: ") { // e.g. no connection: ctx already done
-			err = fmt.Errorf("TrainKMeans: %w", err)
-		}
 		return nil, err
 	}
 	m := &KMeansModel{
@@ -176,7 +172,7 @@ func (e *Engine) TrainKMeans(ctx context.Context, name, source string, opts *KMe
 // DropModel deletes a model and all its rows; it reports whether it existed.
 func (e *Engine) DropModel(ctx context.Context, name string) (bool, error) {
 	var existed bool
-	err := e.withConn(ctx, nil, func(c *core.Conn) error {
+	err := e.withConn(ctx, "DropModel", nil, func(c *core.Conn) error {
 		var err error
 		existed, err = catalog.Drop(c.SQL, name)
 		c.Forget(name)

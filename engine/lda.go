@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/seed-a084b42d/marketsql/udf/core"
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
@@ -164,15 +163,12 @@ func (e *Engine) TrainLDA(ctx context.Context, name, source string, opts *LDAOpt
 		return nil, err
 	}
 	var s *ldafn.Summary
-	err = e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
+	err = e.withConn(ctx, "TrainLDA", opts.Progress, func(c *core.Conn) error {
 		var err error
 		s, err = ldafn.Train(c, "TrainLDA", name, source, lo)
 		return err
 	})
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), "TrainLDA: ") {
-			err = fmt.Errorf("TrainLDA: %w", err)
-		}
 		return nil, err
 	}
 	return &LDAModel{

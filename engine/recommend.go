@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/seed-a084b42d/marketsql/udf/core"
 	"github.com/seed-a084b42d/marketsql/udf/recommendfn"
@@ -135,15 +134,12 @@ func (e *Engine) TrainRecommender(ctx context.Context, name, source string, opts
 		return nil, err
 	}
 	var s *recommendfn.Summary
-	err = e.withConn(ctx, opts.Progress, func(c *core.Conn) error {
+	err = e.withConn(ctx, "TrainRecommender", opts.Progress, func(c *core.Conn) error {
 		var err error
 		s, err = recommendfn.Train(c, "TrainRecommender", name, source, ro)
 		return err
 	})
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), "TrainRecommender: ") {
-			err = fmt.Errorf("TrainRecommender: %w", err)
-		}
 		return nil, err
 	}
 	return &Recommender{Name: s.Model, Method: s.Method, Users: s.Users, Items: s.Items, Interactions: s.Interactions,

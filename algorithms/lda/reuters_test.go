@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
-	"github.com/seed-a084b42d/marketsql/bench/lda/reuters"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/reuters"
 )
 
 type gensimFixture struct {

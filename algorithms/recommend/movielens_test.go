@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
-	"github.com/seed-a084b42d/marketsql/bench/recommend/retail"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/retail"
 )
 
 // movieLensDir finds MovieLens 100k: $MARKETSQL_DATA/movielens-100k or

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
-	"github.com/seed-a084b42d/marketsql/bench/recommend/retail"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/retail"
 )
 
 var (

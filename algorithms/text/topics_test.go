@@ -13,7 +13,7 @@ import (
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
 	"github.com/seed-a084b42d/marketsql/algorithms/text"
-	"github.com/seed-a084b42d/marketsql/bench/lda/reuters"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/reuters"
 )
 
 // topWords tokenizes docs, prunes the vocabulary with min_df 5 (stricter

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
-	"github.com/seed-a084b42d/marketsql/bench/lda/reuters"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/reuters"
 )
 
 // Result is one configuration's measurement.

@@ -27,7 +27,7 @@ import (
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
-	"github.com/seed-a084b42d/marketsql/bench/recommend/retail"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/retail"
 	"github.com/seed-a084b42d/marketsql/engine"
 )
 

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
-	"github.com/seed-a084b42d/marketsql/bench/recommend/retail"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/retail"
 )
 
 // movieLens prints P@10, MAP@10 and NDCG@10 of every method on the u1

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
-	"github.com/seed-a084b42d/marketsql/internal/datasets/reuters"
 	"github.com/seed-a084b42d/marketsql/engine"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/reuters"
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 )
 

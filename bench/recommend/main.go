@@ -27,8 +27,8 @@ import (
 	"time"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
-	"github.com/seed-a084b42d/marketsql/internal/datasets/retail"
 	"github.com/seed-a084b42d/marketsql/engine"
+	"github.com/seed-a084b42d/marketsql/internal/datasets/retail"
 )
 
 func main() {

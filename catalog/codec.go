@@ -74,6 +74,45 @@ func Open(blob []byte) (kind string, payload []byte, err error) {
 	return kind, payload, nil
 }
 
+// Format is one family's model format: the kind its envelope names and the
+// version of the payload inside. Every family reads and writes its blobs
+// through one, so the envelope and version checks exist once.
+type Format struct {
+	Kind    string // stored in the envelope, e.g. "kmeans"
+	Name    string // for messages, e.g. "k-means"
+	Version uint64 // the payload version this build writes and reads
+}
+
+// Encoder returns an encoder whose payload starts with f's version.
+func (f Format) Encoder() *Encoder {
+	e := &Encoder{}
+	e.Uint(f.Version)
+	return e
+}
+
+// Seal wraps the payload of e (from f.Encoder) into a checksummed envelope.
+func (f Format) Seal(e *Encoder) []byte { return Seal(f.Kind, e.Data()) }
+
+// Open checks blob's envelope, that it holds a model of f's kind and that its
+// payload has f's version, and returns a decoder positioned after the
+// version. A blob of another kind is ErrDamaged; another version, ErrFormat.
+func (f Format) Open(blob []byte) (*Decoder, error) {
+	kind, payload, err := Open(blob)
+	if err != nil {
+		return nil, err
+	}
+	if kind != f.Kind {
+		return nil, fmt.Errorf("%w: holds a %q model, not %q", ErrDamaged, kind, f.Kind)
+	}
+	d := NewDecoder(payload)
+	if v := d.Uint(); d.Err() != nil {
+		return nil, d.Err()
+	} else if v != f.Version {
+		return nil, fmt.Errorf("%w: %s payload version %d (this build reads %d)", ErrFormat, f.Name, v, f.Version)
+	}
+	return d, nil
+}
+
 // Encoder appends values to a payload.
 type Encoder struct{ buf []byte }
 

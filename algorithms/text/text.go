@@ -356,15 +356,5 @@ func InDictionary(w string) bool {
 	return ok
 }
 
-// abbreviate shortens a user's value quoted in an error message to at most
-// 40 bytes, cut at a character boundary, then "...".
-func abbreviate(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	cut := 40
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
+// abbreviate shortens a user's value quoted in an error message.
+func abbreviate(s string) string { return Abbreviate(s, 40) }

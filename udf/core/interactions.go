@@ -4,8 +4,8 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"sort"
-	"strconv"
-	"unicode/utf8"
+
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 )
 
 // Interactions is a (user, item[, weight]) source read into memory. Users
@@ -62,7 +62,7 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 				in.Skipped++
 				return nil
 			}
-			return Errorf(fn, "row %d (%s=%s): item column %s is %s%s", n, cutShort(cols[0]), shortKey(u), quoteShort(cols[1]), problem, hint)
+			return Errorf(fn, "row %d (%s=%s): item column %s is %s%s", n, text.Abbreviate(cols[0], shortMax), shortKey(u), quoteShort(cols[1]), problem, hint)
 		}
 		w := 1.0
 		if len(cols) == 3 {
@@ -75,8 +75,8 @@ func (c *Conn) ReadInteractions(fn, query string, skipBad bool) (*Interactions, 
 					in.Skipped++
 					return nil
 				}
-				return Errorf(fn, "row %d (%s=%s, %s=%s): weight column %s is %s%s", n, cutShort(cols[0]), shortKey(u),
-					cutShort(cols[1]), shortKey(i), quoteShort(cols[2]), problem, hint)
+				return Errorf(fn, "row %d (%s=%s, %s=%s): weight column %s is %s%s", n, text.Abbreviate(cols[0], shortMax), shortKey(u),
+					text.Abbreviate(cols[1], shortMax), shortKey(i), quoteShort(cols[2]), problem, hint)
 			}
 			if w == 0 {
 				in.Zero++
@@ -169,21 +169,8 @@ func KeyLess(a, b any) bool {
 // so a megabyte-long key cannot make a megabyte-long error.
 const shortMax = 40
 
-// cutShort cuts s to at most shortMax bytes on a rune boundary, marking a
-// cut with "...".
-func cutShort(s string) string {
-	if len(s) <= shortMax {
-		return s
-	}
-	n := shortMax
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
-}
-
 // quoteShort quotes the short prefix of s.
-func quoteShort(s string) string { return strconv.Quote(cutShort(s)) }
+func quoteShort(s string) string { return text.Quote(s, shortMax) }
 
 // shortKey renders a key for a message: integers as they are, text quoted
 // and cut to a short prefix.

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 )
 
 // Options is one parsed JSON options object. Accessors record the first
@@ -20,12 +22,12 @@ type Options struct {
 	err      error
 }
 
-// ParseOptions parses text (a JSON object, or empty/NULL for all defaults)
-// for function fn. Keys not in accepted are an error that lists them.
-func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
+// ParseOptions parses options (a JSON object text, or empty/NULL for all
+// defaults) for function fn. Keys not in accepted are an error that lists them.
+func ParseOptions(fn string, options any, accepted []string) (*Options, error) {
 	o := &Options{fn: fn, values: map[string]json.RawMessage{}, accepted: accepted}
 	var raw []byte
-	switch v := text.(type) {
+	switch v := options.(type) {
 	case nil:
 	case string:
 		raw = []byte(v)
@@ -42,7 +44,7 @@ func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
 		return o, nil
 	}
 	if raw[0] != '{' && string(raw) != "null" {
-		return nil, Errorf(fn, "options must be a JSON object such as '{\"k\": 4}' or json_object('k', 4), got %q", Abbreviate(string(raw), 40))
+		return nil, Errorf(fn, "options must be a JSON object such as '{\"k\": 4}' or json_object('k', 4), got %q", text.Abbreviate(string(raw), 40))
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -56,7 +58,7 @@ func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
 		o.values = map[string]json.RawMessage{}
 	}
 	if k, dup := duplicateKey(raw); dup {
-		return nil, Errorf(fn, "option %q is given twice; give each option once", Abbreviate(k, 40))
+		return nil, Errorf(fn, "option %q is given twice; give each option once", text.Abbreviate(k, 40))
 	}
 	var unknown []string
 	for k := range o.values {
@@ -66,7 +68,7 @@ func ParseOptions(fn string, text any, accepted []string) (*Options, error) {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return nil, Errorf(fn, "unknown option %q; accepted options: %s", Abbreviate(unknown[0], 40), strings.Join(accepted, ", "))
+		return nil, Errorf(fn, "unknown option %q; accepted options: %s", text.Abbreviate(unknown[0], 40), strings.Join(accepted, ", "))
 	}
 	return o, nil
 }
@@ -125,7 +127,7 @@ func (o *Options) Raw(key string) json.RawMessage {
 
 func (o *Options) fail(key, want string) {
 	if o.err == nil {
-		o.err = Errorf(o.fn, "option %q must be %s, got %s", key, want, Abbreviate(string(o.values[key]), 60))
+		o.err = Errorf(o.fn, "option %q must be %s, got %s", key, want, text.Abbreviate(string(o.values[key]), 60))
 	}
 }
 
@@ -227,7 +229,7 @@ func describe(v any) string {
 	case float64:
 		return fmt.Sprintf("REAL %g", x)
 	case string:
-		return fmt.Sprintf("TEXT %q", Abbreviate(x, 40))
+		return fmt.Sprintf("TEXT %q", text.Abbreviate(x, 40))
 	case []byte:
 		if x == nil { // a nil []byte is NULL, as database/sql drivers pass it
 			return "NULL"

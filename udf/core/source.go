@@ -6,8 +6,8 @@ import (
 	"math"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/udf/sqlext"
 )
 
@@ -43,21 +43,7 @@ func SourceQuery(fn string, src any) (string, error) {
 // QuoteIdent quotes an SQL identifier.
 func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func abbreviate(s string) string { return Abbreviate(s, 60) }
-
-// Abbreviate shortens s to at most max bytes (cut at a character boundary)
-// followed by "...", so that a huge value quoted in an error message stays
-// readable.
-func Abbreviate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
+func abbreviate(s string) string { return text.Abbreviate(s, 60) }
 
 // firstWord returns the first keyword of a statement, after comments.
 func firstWord(s string) string {
@@ -358,7 +344,7 @@ func numeric(v driver.Value) (float64, string) {
 
 func keyText(k any) string {
 	if s, ok := k.(string); ok {
-		return fmt.Sprintf("%q", Abbreviate(s, 40))
+		return fmt.Sprintf("%q", text.Abbreviate(s, 40))
 	}
 	return fmt.Sprint(k)
 }

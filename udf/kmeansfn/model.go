@@ -13,6 +13,9 @@ const Kind = "kmeans"
 // payloadVersion is the version of the k-means payload inside the envelope.
 const payloadVersion = 1
 
+// format is the envelope of this family's model blobs.
+var format = catalog.Format{Kind: Kind, Name: "k-means", Version: payloadVersion}
+
 // Model is a trained k-means model as stored in the catalog. Centroids live
 // in the model space (z-scores when Standardize is set); Mean and Std map a
 // feature vector into that space.
@@ -67,8 +70,7 @@ func (m *Model) Nearest(x, scratch []float64) (int, float64) {
 
 // Encode returns the sealed params blob of m.
 func (m *Model) Encode() []byte {
-	var e catalog.Encoder
-	e.Uint(payloadVersion)
+	e := format.Encoder()
 	e.String(m.KeyColumn)
 	e.Strings(m.Features)
 	e.Bool(m.Standardize)
@@ -83,7 +85,7 @@ func (m *Model) Encode() []byte {
 	e.Floats(m.Weights)
 	e.Floats(m.OverallMean)
 	e.Floats(m.OverallStd)
-	return catalog.Seal(Kind, e.Data())
+	return format.Seal(e)
 }
 
 // Decode reads a params blob written by Encode, checking every shape and
@@ -91,16 +93,9 @@ func (m *Model) Encode() []byte {
 // and never a panic or a NaN later. It accepts exactly what Encode writes:
 // Encode(Decode(blob)) == blob.
 func Decode(blob []byte) (*Model, error) {
-	kind, payload, err := catalog.Open(blob)
+	d, err := format.Open(blob)
 	if err != nil {
 		return nil, err
-	}
-	if kind != Kind {
-		return nil, fmt.Errorf("%w: holds a %q model, not %q", catalog.ErrDamaged, kind, Kind)
-	}
-	d := catalog.NewDecoder(payload)
-	if v := d.Uint(); d.Err() == nil && v != payloadVersion {
-		return nil, fmt.Errorf("%w: k-means payload version %d (this build reads %d)", catalog.ErrFormat, v, payloadVersion)
 	}
 	m := &Model{}
 	m.KeyColumn = d.String()

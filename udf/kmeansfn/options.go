@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -73,12 +74,12 @@ var selectKeys = trainKeys[1:]
 
 // parseOptions reads a JSON options text. requireK is false for
 // kmeans_select_k, which takes k from its range arguments.
-func parseOptions(fn string, text any, requireK bool) (Options, error) {
+func parseOptions(fn string, options any, requireK bool) (Options, error) {
 	keys := selectKeys
 	if requireK {
 		keys = trainKeys
 	}
-	o, err := core.ParseOptions(fn, text, keys)
+	o, err := core.ParseOptions(fn, options, keys)
 	if err != nil {
 		return Options{}, err
 	}
@@ -96,7 +97,7 @@ func parseOptions(fn string, text any, requireK bool) (Options, error) {
 	} else {
 		opt.Init = o.String("init", "k-means++")
 		if o.Err() == nil && opt.Init != "k-means++" && opt.Init != "random" {
-			return opt, core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or a JSON array of k centroids, got %q", core.Abbreviate(opt.Init, 40))
+			return opt, core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or a JSON array of k centroids, got %q", text.Abbreviate(opt.Init, 40))
 		}
 	}
 	opt.Weight = o.String("weight", "")

@@ -15,6 +15,9 @@ const Kind = "lda"
 // payloadVersion is the version of the LDA payload inside the envelope.
 const payloadVersion = 1
 
+// format is the envelope of this family's model blobs.
+var format = catalog.Format{Kind: Kind, Name: "LDA", Version: payloadVersion}
+
 // Model is a trained topic model as stored in the catalog.
 type Model struct {
 	Vocab []string
@@ -30,8 +33,7 @@ type Model struct {
 
 // Encode returns the sealed params blob of m.
 func (m *Model) Encode() []byte {
-	var e catalog.Encoder
-	e.Uint(payloadVersion)
+	e := format.Encoder()
 	e.Strings(m.Vocab)
 	e.Uint(uint64(m.LDA.K))
 	e.Floats(m.LDA.Alpha)
@@ -48,23 +50,16 @@ func (m *Model) Encode() []byte {
 	e.Bool(m.Tok.KeepStopWords)
 	e.Strings(m.Tok.StopWords)
 	e.Strings(m.Tok.UserWords)
-	return catalog.Seal(Kind, e.Data())
+	return format.Seal(e)
 }
 
 // Decode reads a params blob written by Encode, checking every shape and
 // that every parameter is finite, and prepares the model for inference. It
 // accepts exactly what Encode writes: Encode(Decode(blob)) == blob.
 func Decode(blob []byte) (*Model, error) {
-	kind, payload, err := catalog.Open(blob)
+	d, err := format.Open(blob)
 	if err != nil {
 		return nil, err
-	}
-	if kind != Kind {
-		return nil, fmt.Errorf("%w: holds a %q model, not %q", catalog.ErrDamaged, kind, Kind)
-	}
-	d := catalog.NewDecoder(payload)
-	if v := d.Uint(); d.Err() == nil && v != payloadVersion {
-		return nil, fmt.Errorf("%w: LDA payload version %d (this build reads %d)", catalog.ErrFormat, v, payloadVersion)
 	}
 	m := &Model{LDA: &lda.Model{}}
 	m.Vocab = d.Strings()

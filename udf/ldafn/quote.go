@@ -2,9 +2,9 @@ package ldafn
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 )
 
 // quoteLimit is how many bytes of a user's value an error message quotes.
@@ -12,19 +12,10 @@ const quoteLimit = 60
 
 // short abbreviates a user's value for an error message: at most
 // quoteLimit bytes, cut at a character boundary, then "...".
-func short(s string) string {
-	if len(s) <= quoteLimit {
-		return s
-	}
-	cut := quoteLimit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
-}
+func short(s string) string { return text.Abbreviate(s, quoteLimit) }
 
 // quote is strconv.Quote of the abbreviated value.
-func quote(s string) string { return strconv.Quote(short(s)) }
+func quote(s string) string { return text.Quote(s, quoteLimit) }
 
 // keyText renders a document id for an error message: text quoted and
 // abbreviated, numbers as they are.

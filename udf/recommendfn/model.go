@@ -17,6 +17,9 @@ const Kind = "recommend"
 // payloadVersion is the version of the recommend payload inside the envelope.
 const payloadVersion = 1
 
+// format is the envelope of this family's model blobs.
+var format = catalog.Format{Kind: Kind, Name: "recommend", Version: payloadVersion}
+
 // Model is a trained recommender with its SQL keys.
 type Model struct {
 	*recommend.Model
@@ -197,14 +200,13 @@ func decodeCSR(d *catalog.Decoder, users, items int) *recommend.CSR {
 
 // Encode returns the sealed params blob of m.
 func (m *Model) Encode() []byte {
-	var e catalog.Encoder
-	e.Uint(payloadVersion)
+	e := format.Encoder()
 	e.Uint(uint64(m.Method))
 	e.String(m.UserColumn)
 	e.String(m.ItemColumn)
-	encodeKeys(&e, m.Users)
-	encodeKeys(&e, m.Items)
-	encodeCSR(&e, m.Train)
+	encodeKeys(e, m.Users)
+	encodeKeys(e, m.Items)
+	encodeCSR(e, m.Train)
 	switch m.Method {
 	case recommend.MethodALS:
 		e.Float(m.Alpha)
@@ -224,7 +226,7 @@ func (m *Model) Encode() []byte {
 	case recommend.MethodUserKNN:
 		e.Uint(uint64(m.UserK))
 	}
-	return catalog.Seal(Kind, e.Data())
+	return format.Seal(e)
 }
 
 // Decode reads a params blob written by Encode, checking every shape and
@@ -232,16 +234,9 @@ func (m *Model) Encode() []byte {
 // never a panic or a NaN score later. It accepts exactly what Encode
 // writes: Encode(Decode(blob)) == blob.
 func Decode(blob []byte) (*Model, error) {
-	kind, payload, err := catalog.Open(blob)
+	d, err := format.Open(blob)
 	if err != nil {
 		return nil, err
-	}
-	if kind != Kind {
-		return nil, fmt.Errorf("%w: holds a %q model, not %q", catalog.ErrDamaged, kind, Kind)
-	}
-	d := catalog.NewDecoder(payload)
-	if v := d.Uint(); d.Err() == nil && v != payloadVersion {
-		return nil, fmt.Errorf("%w: recommend payload version %d (this build reads %d)", catalog.ErrFormat, v, payloadVersion)
 	}
 	rm := &recommend.Model{Method: recommend.Method(d.Uint())}
 	userCol, itemCol := d.String(), d.String()

@@ -18,9 +18,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
@@ -199,21 +199,11 @@ func jsonText(v any) string {
 }
 
 // abbreviate cuts a user value quoted in an error message to a short
-// prefix (on a rune boundary) marked with "...".
-func abbreviate(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return s
-	}
-	n := max
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
-}
+// prefix marked with "...".
+func abbreviate(s string) string { return text.Abbreviate(s, 40) }
 
 // quote quotes the abbreviated s.
-func quote(s string) string { return strconv.Quote(abbreviate(s)) }
+func quote(s string) string { return text.Quote(s, 40) }
 
 func recommendBasket(c *core.Conn, args []any) ([][]any, error) {
 	const fn = "recommend_basket"

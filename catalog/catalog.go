@@ -17,12 +17,31 @@ import (
 // SchemaVersion is the catalog schema this build creates and reads.
 const SchemaVersion = 1
 
-// Conn is the part of a SQLite connection the catalog uses. mattn's
-// *sqlite3.SQLiteConn implements it; SQL functions pass the connection they
-// run on, so the catalog sees the caller's transaction.
+// Conn is the part of a SQLite connection the catalog uses. SQL functions
+// pass the connection they run on, so the catalog sees the caller's
+// transaction. The errors it returns carry SQLite's result code through a
+// ResultCode() int method (as udf/sqlext's do): the catalog recognizes a
+// read-only database or an interrupted statement by code, never by text.
 type Conn interface {
 	Exec(query string, args []driver.Value) (driver.Result, error)
 	Query(query string, args []driver.Value) (driver.Rows, error)
+}
+
+// SQLite's primary result codes the catalog tells apart.
+const (
+	codeError     = 1
+	codeBusy      = 5
+	codeReadOnly  = 8
+	codeInterrupt = 9
+)
+
+// resultCode returns SQLite's primary result code carried by err, or 0.
+func resultCode(err error) int {
+	var coded interface{ ResultCode() int }
+	if errors.As(err, &coded) {
+		return coded.ResultCode() & 0xff
+	}
+	return 0
 }
 
 // ErrModelNotFound reports a model name with no row in ml_models.
@@ -274,7 +293,7 @@ func Drop(c Conn, name string) (bool, error) {
 		_, err := c.Exec(`DELETE FROM ml_models WHERE name = ?`, []driver.Value{name})
 		return err
 	})
-	if err != nil && (strings.Contains(err.Error(), "readonly") || strings.Contains(err.Error(), "read-only")) {
+	if resultCode(err) == codeReadOnly {
 		return existed, ErrReadOnly
 	}
 	return existed, err
@@ -330,7 +349,7 @@ func InTx(c Conn, name string, fn func() error) (err error) {
 		}
 		// Roll back on error or panic; the panic continues after the rollback.
 		if _, err := c.Exec(`ROLLBACK TO `+name, nil); err != nil {
-			if guard != nil && strings.Contains(err.Error(), "interrupt") {
+			if guard != nil && resultCode(err) == codeInterrupt {
 				guard.Exec(nil) // fails, rolling back the whole transaction
 			}
 			return
@@ -364,13 +383,14 @@ func CanWrite(c Conn) error {
 	// handler for that, so the probe would fail at once with "database is
 	// locked" while another connection writes, instead of waiting.
 	_, err := c.Exec(`UPDATE ml_schema SET version = version WHERE 0`, nil)
-	if err != nil && strings.Contains(err.Error(), "no such table") {
-		// No catalog yet: creating a table (rolled back) is the probe.
+	if resultCode(err) == codeError {
+		// No catalog yet (the only plain error this fixed statement can
+		// meet): creating a table (rolled back) is the probe.
 		defer c.Exec(`ROLLBACK TO ml_probe`, nil)
 		_, err = c.Exec(`CREATE TABLE ml_probe_write(x)`, nil)
 	}
 	if err != nil {
-		if strings.Contains(err.Error(), "readonly") || strings.Contains(err.Error(), "read-only") {
+		if resultCode(err) == codeReadOnly {
 			return ErrReadOnly
 		}
 		return fmt.Errorf("check the catalog can be written: %w", err)
@@ -379,7 +399,9 @@ func CanWrite(c Conn) error {
 }
 
 func savepointError(name string, err error) error {
-	if strings.Contains(err.Error(), "statements in progress") {
+	// SAVEPOINT takes no lock, so SQLITE_BUSY from it can only mean that a
+	// statement that writes is running on this connection.
+	if resultCode(err) == codeBusy {
 		return ErrInWriteStatement
 	}
 	return fmt.Errorf("begin %s: %w", name, err)

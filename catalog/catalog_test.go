@@ -16,10 +16,37 @@ import (
 
 var driverSeq atomic.Int64
 
+// codedConn gives the driver's errors the ResultCode method the catalog reads
+// (as the project's own binding's errors have).
+type codedConn struct{ *sqlite3.SQLiteConn }
+
+func (c codedConn) Exec(query string, args []driver.Value) (driver.Result, error) {
+	r, err := c.SQLiteConn.Exec(query, args)
+	return r, coded(err)
+}
+
+func (c codedConn) Query(query string, args []driver.Value) (driver.Rows, error) {
+	r, err := c.SQLiteConn.Query(query, args)
+	return r, coded(err)
+}
+
+type codedError struct{ err sqlite3.Error }
+
+func (e codedError) Error() string   { return e.err.Error() }
+func (e codedError) ResultCode() int { return int(e.err.Code) }
+
+func coded(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return codedError{se}
+	}
+	return err
+}
+
 // openConn opens a private in-memory database and returns a pool of one
 // connection and that connection. hook, if set, runs on the connection at
 // open (to register test functions).
-func openConn(t *testing.T, hook func(*sqlite3.SQLiteConn) error) (*sql.DB, *sqlite3.SQLiteConn) {
+func openConn(t *testing.T, hook func(*sqlite3.SQLiteConn) error) (*sql.DB, codedConn) {
 	t.Helper()
 	var conn *sqlite3.SQLiteConn
 	name := fmt.Sprintf("catalog_test_%d", driverSeq.Add(1))
@@ -40,7 +67,7 @@ func openConn(t *testing.T, hook func(*sqlite3.SQLiteConn) error) (*sql.DB, *sql
 	if err := db.Ping(); err != nil {
 		t.Fatal(err)
 	}
-	return db, conn
+	return db, codedConn{conn}
 }
 
 func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {
@@ -242,7 +269,7 @@ func TestInTxInterrupted(t *testing.T) {
 	var inner error
 	db, c := openConn(t, func(c *sqlite3.SQLiteConn) error {
 		return c.RegisterFunc("write_then_wait", func() (int64, error) {
-			inner = InTx(c, "ml_test", func() error {
+			inner = InTx(codedConn{c}, "ml_test", func() error {
 				if _, err := c.Exec(`INSERT INTO ml_models VALUES ('half', 'kmeans', 1, '', '', '{}', '{}', 0, 0, 1, x'00')`, nil); err != nil {
 					return err
 				}

@@ -173,6 +173,10 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
+// ResultCode returns SQLite's primary result code, so that packages that
+// cannot import this one (the catalog) tell errors apart by code, not text.
+func (e *Error) ResultCode() int { return e.Code }
+
 // ErrInterrupted matches (with errors.Is) an error SQLite reported because
 // the statement was interrupted.
 var ErrInterrupted = errors.New("interrupted")

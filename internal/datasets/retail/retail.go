@@ -17,16 +17,14 @@
 package retail
 
 import (
-	"compress/gzip"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
+	"github.com/seed-a084b42d/marketsql/internal/datasets"
 )
 
 // Row is one kept purchase line.
@@ -53,25 +51,13 @@ var nonProduct = map[string]bool{"POST": true, "DOT": true, "M": true, "m": true
 
 // Load reads online_retail.csv.gz at path.
 func Load(path string) (*Split, error) {
-	f, err := os.Open(path)
+	r, err := datasets.OpenCSV(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	r := csv.NewReader(gz)
+	defer r.Close()
 	r.ReuseRecord = true
-	head, err := r.Read()
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
+	col := r.Column
 	s := &Split{}
 	for {
 		rec, err := r.Read()

@@ -5,18 +5,18 @@
 package reuters
 
 import (
-	"compress/gzip"
 	_ "embed"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
+	"github.com/seed-a084b42d/marketsql/internal/datasets"
 )
 
 //go:embed sklearn_stopwords.txt
@@ -93,24 +93,15 @@ func tokenize(text string, stop map[string]bool) []string {
 // kept row held out, vocabulary from the training rows with 5 <= df <= half
 // the training rows in byte order, documents left empty dropped.
 func Load(dir string) (*Data, error) {
-	f, err := os.Open(filepath.Join(dir, "reuters-21578", "reuters21578_docs.csv.gz"))
-	if err != nil {
+	r, err := datasets.OpenCSV(filepath.Join(dir, "reuters-21578", "reuters21578_docs.csv.gz"))
+	var missing *fs.PathError
+	if errors.As(err, &missing) {
 		return nil, fmt.Errorf("%w: %v", ErrMissing, err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
+	} else if err != nil {
 		return nil, err
 	}
-	r := csv.NewReader(gz)
-	head, err := r.Read()
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
+	defer r.Close()
+	col := r.Column
 	stop := StopWords()
 	var docs [][]string
 	var raws, ids []string

@@ -135,3 +135,26 @@ func BenchmarkKMeansPlusPlus(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMidSized times the mid-sized row of bench/kmeans: 60k×6, k=7,
+// n_init 10, otherwise the defaults (skipped when the file is absent).
+func BenchmarkMidSized(b *testing.B) {
+	x, err := readBlobs(60000, 6, 7, "")
+	if err != nil {
+		b.Skip(err)
+	}
+	b.Run("fit", func(b *testing.B) {
+		benchFit(b, x, Options{K: 7, NInit: 10, MaxIter: 300, Tol: 1e-4})
+	})
+	res, err := Fit(context.Background(), x, nil, Options{K: 7, NInit: 10, MaxIter: 300, Tol: 1e-4})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("silhouette", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Silhouette(context.Background(), x, res.Labels, 7, nil, 10000, 0, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -112,6 +112,9 @@ type fitter struct {
 	progress func(Progress)
 	prog     Progress
 	last     time.Time
+	// stop, when set, is how a worker running a whole restart learns that
+	// the calling goroutine saw the context end (its ctx is never done).
+	stop *atomic.Bool
 }
 
 // segmentWork is the work (row·centre·dimension products) one thread does
@@ -144,6 +147,9 @@ func (f *fitter) pass(dt *data, work int, fn func(c int)) error {
 // set (a unit of work ended), otherwise when 50 ms have passed since the last
 // call.
 func (f *fitter) tick(force bool) error {
+	if f.stop != nil && f.stop.Load() {
+		return errStopped
+	}
 	if err := f.ctx.Err(); err != nil {
 		return err
 	}

@@ -59,6 +59,26 @@ func sampleIndex(dt *data, v func(i int) float64, chunkSum []float64, r float64)
 // It writes k centres (centred coordinates) into cen and, when b is not nil,
 // the labels and Hamerly bounds of every row against those centres.
 func kmeansPP(f *fitter, dt *data, k int, rng randSource, cen []float64, b *bounds) error {
+	return new(ppScratch).run(f, dt, k, rng, cen, b)
+}
+
+// ppScratch holds k-means++'s buffers, so that the restarts of a fit reuse
+// them instead of allocating (and clearing) them each time.
+type ppScratch struct {
+	d2, pot, cand, candN, ccr, near, cpot, cd []float64
+	candT                                     *centresT
+}
+
+// grow returns v resized to n, reallocated only when too small.
+func grow(v []float64, n int) []float64 {
+	if cap(v) < n {
+		return make([]float64, n)
+	}
+	return v[:n]
+}
+
+// run is kmeansPP with the buffers of s.
+func (s *ppScratch) run(f *fitter, dt *data, k int, rng randSource, cen []float64, b *bounds) error {
 	n, d := dt.n, dt.d
 	trials := 2 + int(math.Log(float64(k)))
 	if b == nil || len(b.lab) != n {
@@ -67,9 +87,11 @@ func kmeansPP(f *fitter, dt *data, k int, rng randSource, cen []float64, b *boun
 	// During the loop upper holds D (the distance to the closest centre) and
 	// lower the square of the lower bound on the distance to the others.
 	lab, dist, lower := b.lab, b.upper, b.lower
-	d2 := make([]float64, n) // D²
+	s.d2 = grow(s.d2, n)
+	d2 := s.d2 // D²
 	nc := dt.nchunk
-	pot := make([]float64, nc)
+	s.pot = grow(s.pot, nc)
+	pot := s.pot
 	f.prog.Phase = "init"
 	f.prog.Iteration = 0
 	f.prog.MaxIter = k
@@ -111,14 +133,23 @@ func kmeansPP(f *fitter, dt *data, k int, rng randSource, cen []float64, b *boun
 	}
 	total := sum(pot)
 
-	cand := make([]float64, trials*d)
-	candT := newCentresT(trials, d)
+	s.cand = grow(s.cand, trials*d)
+	cand := s.cand
+	if s.candT == nil || s.candT.k != trials || s.candT.d != d {
+		s.candT = newCentresT(trials, d)
+	}
+	candT := s.candT
 	kp := candT.kp
-	candN := make([]float64, trials)
-	ccr := make([]float64, k*trials)       // distance centre j - candidate t
-	near := make([]float64, k)             // (min_t ||c_j - cand_t||)²/4
-	cpot := make([]float64, nc*(trials+1)) // per chunk: candidate potentials, then the pruned rows' share
-	cd := make([]float64, n*trials)        // row-candidate distance², unpruned rows only
+	s.candN = grow(s.candN, trials)
+	candN := s.candN
+	s.ccr = grow(s.ccr, k*trials)
+	ccr := s.ccr // distance centre j - candidate t
+	s.near = grow(s.near, k)
+	near := s.near // (min_t ||c_j - cand_t||)²/4
+	s.cpot = grow(s.cpot, nc*(trials+1))
+	cpot := s.cpot // per chunk: candidate potentials, then the pruned rows' share
+	s.cd = grow(s.cd, n*trials)
+	cd := s.cd // row-candidate distance², unpruned rows only
 	dv := func(i int) float64 { return dt.w[i] * d2[i] }
 
 	for step := 1; step < k; step++ {

@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sort"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -61,19 +62,32 @@ type Progress struct {
 	Inertia   float64 // inertia after the iteration, if known
 }
 
-// Options configures Fit. The zero value of each field has the meaning given
-// in its comment.
+// Options configures Fit. Defaults returns the documented defaults; a field
+// left at its zero value means what its comment says (for Tol, zero itself).
 type Options struct {
 	K         int        // number of clusters, required, 1 <= K <= rows
 	Init      Init       // ignored when Centroids is set
 	Centroids *mat.Dense // explicit K×d initial centroids; forces a single run
-	NInit     int        // restarts keeping the lowest inertia; 0 means 1 for k-means++ and explicit init, 10 for random
-	MaxIter   int        // iteration limit per run; 0 means 300 (100 epochs for MiniBatch)
-	Tol       float64    // scikit-learn's tol: scaled by the mean feature variance; 0 stops only when labels stop changing
-	Seed      uint64     // seeds every random choice
+	// NInit is the number of restarts keeping the lowest inertia; 0 means
+	// scikit-learn's "auto", resolved by Runs: 1 for k-means++ and explicit
+	// centroids, 10 for random.
+	NInit int
+	// MaxIter is the iteration limit per run (epochs for MiniBatch); 0, not
+	// a valid limit, means Defaults' 300 (100 epochs for MiniBatch, as
+	// scikit-learn's MiniBatchKMeans).
+	MaxIter int
+	// Tol is scikit-learn's tol, scaled by the mean feature variance: a run
+	// stops when the summed squared centre shift is at most that. 0 is zero:
+	// a run stops only when the labels stop changing. Defaults has 1e-4.
+	Tol       float64
+	Seed      uint64 // seeds every random choice
 	Algorithm Algorithm
-	BatchSize int // mini-batch size; 0 means 1024
+	BatchSize int // mini-batch size; 0, not a valid size, means Defaults' 1024
 	Threads   int // worker goroutines; 0 means GOMAXPROCS. Results do not depend on it
+	// SilhouetteSample is the number of rows the silhouette of a fit is
+	// computed on (a seeded sample above it; Evaluate uses it): 0 means
+	// every row. Defaults has 10000.
+	SilhouetteSample int
 	// NumPyRandom draws the k-means++ choices from numpy's legacy
 	// RandomState(Seed) stream exactly as scikit-learn 1.2.1 does (its first
 	// centre uniformly, ignoring weights, as 1.2.1 does), so that a fit picks
@@ -87,6 +101,41 @@ type Options struct {
 	Progress func(Progress)
 }
 
+// The documented defaults, written once: Defaults returns them and Fit
+// resolves the zero values that are not valid settings to them.
+const (
+	defaultMaxIter          = 300
+	defaultTol              = 1e-4
+	defaultBatchSize        = 1024
+	defaultMiniMaxIter      = 100 // scikit-learn's MiniBatchKMeans max_iter, for MaxIter 0 only
+	defaultSilhouetteSample = 10000
+	randomInitRuns          = 10 // NInit "auto" with random initialisation
+)
+
+// Defaults returns the documented defaults (scikit-learn's, except the
+// silhouette sample): k-means++, NInit "auto" (see Runs), MaxIter 300, Tol
+// 1e-4, Auto (Hamerly), BatchSize 1024, all processors, a silhouette on at
+// most 10000 rows, seed 0. K must still be set.
+func Defaults() Options {
+	return Options{Init: InitKMeansPlusPlus, MaxIter: defaultMaxIter, Tol: defaultTol,
+		Algorithm: Auto, BatchSize: defaultBatchSize, SilhouetteSample: defaultSilhouetteSample}
+}
+
+// Runs is the number of restarts a fit with these options makes: 1 with
+// explicit centroids, NInit when set, and otherwise scikit-learn's "auto":
+// 10 for random initialisation, 1 for k-means++.
+func (o Options) Runs() int {
+	switch {
+	case o.Centroids != nil:
+		return 1
+	case o.NInit > 0:
+		return o.NInit
+	case o.Init == InitRandom:
+		return randomInitRuns
+	}
+	return 1
+}
+
 // Result is a fitted clustering.
 type Result struct {
 	Centroids  *mat.Dense // K×d
@@ -94,10 +143,20 @@ type Result struct {
 	Inertia    float64    // weighted sum of squared distances to the assigned centroid
 	Iterations int        // iterations of the winning run, counted as scikit-learn's n_iter_
 	Run        int        // 1-based restart that won
+	// Init and Iterate split the wall time of the fit's restarts between
+	// choosing initial centres (k-means++ or random) and iterating (Lloyd,
+	// the bounded variants, mini-batch steps and the final labelling), in
+	// proportion to the time the restarts spent in each: restarts may run in
+	// parallel, so the two add up to the elapsed time, not the CPU time.
+	Init, Iterate time.Duration
 }
 
 // ErrInput reports input Fit cannot cluster (bad K, NaN, shape mismatch).
 var ErrInput = errors.New("kmeans: invalid input")
+
+// ErrUndefined reports a metric that is not defined for a labelling (the
+// silhouette with fewer than 2 or more than n−1 clusters).
+var ErrUndefined = errors.New("kmeans: metric undefined for this labelling")
 
 // Fit clusters the rows of x. weights, if non-nil, holds one non-negative
 // sample weight per row (scikit-learn's sample_weight); it is used by the
@@ -111,8 +170,12 @@ var ErrInput = errors.New("kmeans: invalid input")
 // (n×k extra memory); Auto picks by shape (chooseMode). Both give Lloyd's
 // labels: the bounds only skip distance computations whose outcome they
 // already know, and a row that needs any is scored against every centre with
-// Lloyd's kernel. For MiniBatch, MaxIter 0 means 100 epochs (scikit-learn's
-// MiniBatchKMeans default) rather than 300.
+// Lloyd's kernel.
+//
+// Restarts of a small fit (see parallelRuns) run side by side, one per
+// thread, each single-threaded; larger fits run one restart at a time on
+// every thread. Either way each restart computes the same bits, and the
+// winner is the lowest inertia, the earliest restart on ties.
 func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -149,81 +212,39 @@ func Fit(ctx context.Context, x *mat.Dense, weights []float64, opts Options) (*R
 		}
 	}
 	tol := opts.Tol * meanVar
-	nInit := opts.NInit
-	switch {
-	case opts.Centroids != nil:
-		nInit = 1
-	case nInit == 0 && opts.Init == InitRandom:
-		nInit = 10
-	case nInit == 0:
-		nInit = 1
-	}
+	nInit := opts.Runs()
 	f.prog.Runs = nInit
 	if opts.Algorithm == MiniBatch {
 		return fitMiniBatch(f, dt, opts, tol, nInit)
 	}
 	maxIter := opts.MaxIter
 	if maxIter == 0 {
-		maxIter = 300
+		maxIter = defaultMaxIter
 	}
-	m := chooseMode(opts.Algorithm)
-
-	it := newIter(f, dt, k)
-	var best *Result
-	var bestCen []float64
-	var numpy *numpyRandomState
-	if opts.NumPyRandom {
-		numpy = newNumPyRandomState(uint32(opts.Seed))
+	s := &search{opts: opts, dt: dt, k: k, tol: tol, maxIter: maxIter, mode: chooseMode(opts.Algorithm)}
+	start := time.Now()
+	if workers := parallelRuns(n, d, nInit, threads, opts.NumPyRandom); workers > 1 {
+		err = s.parallel(f, workers, nInit)
+	} else {
+		err = s.sequential(f, nInit)
 	}
-	for run := 1; run <= nInit; run++ {
-		f.prog.Run = run
-		var rng randSource = runRand(opts.Seed, run)
-		if numpy != nil {
-			rng = numpy
-		}
-		haveBounds := false
-		switch {
-		case opts.Centroids != nil:
-			for j := range k {
-				for t := range d {
-					it.cen[j*d+t] = opts.Centroids.At(j, t) - dt.mean[t]
-				}
-			}
-		case opts.Init == InitKMeansPlusPlus:
-			if err := kmeansPP(f, dt, k, rng, it.cen, it.b); err != nil {
-				return nil, err
-			}
-			haveBounds = true
-		default:
-			randomInit(dt, k, rng, it.cen)
-		}
-		if err := f.tick(false); err != nil {
-			return nil, err
-		}
-		iters, err := it.run(maxIter, tol, m, haveBounds)
-		if err != nil {
-			return nil, err
-		}
-		in, err := it.inertia()
-		if err != nil {
-			return nil, err
-		}
-		if best == nil || in < best.Inertia {
-			if best == nil {
-				best = &Result{Labels: make([]int, n)}
-				bestCen = make([]float64, k*d)
-			}
-			for i, a := range it.b.lab {
-				best.Labels[i] = int(a)
-			}
-			copy(bestCen, it.cen)
-			best.Inertia = in
-			best.Iterations = iters
-			best.Run = run
-		}
+	if err != nil {
+		return nil, err
 	}
-	best.Centroids = uncentre(bestCen, dt.mean, k, d)
+	best := s.best
+	best.Centroids = uncentre(s.bestCen, dt.mean, k, d)
+	best.Init, best.Iterate = splitWall(time.Since(start), s.initTime, s.iterTime)
 	return best, nil
+}
+
+// splitWall divides the wall time of the restarts in proportion to the time
+// they spent seeding and iterating.
+func splitWall(wall, init, iter time.Duration) (time.Duration, time.Duration) {
+	if init+iter <= 0 {
+		return 0, wall
+	}
+	i := time.Duration(float64(wall) * float64(init) / float64(init+iter))
+	return i, wall - i
 }
 
 // chooseMode maps the algorithm to an E-step. Auto picks Hamerly for every
@@ -276,6 +297,8 @@ func checkOptions(o *Options, n, d int) error {
 		return fmt.Errorf("%w: unknown algorithm %d", ErrInput, o.Algorithm)
 	case o.NInit < 0:
 		return fmt.Errorf("%w: n_init must be at least 1 (0 for the default), got %d", ErrInput, o.NInit)
+	case o.SilhouetteSample < 0:
+		return fmt.Errorf("%w: silhouette_sample must be at least 1 (0 for every row), got %d", ErrInput, o.SilhouetteSample)
 	case o.MaxIter < 0:
 		return fmt.Errorf("%w: max_iter must be at least 1 (0 for the default), got %d", ErrInput, o.MaxIter)
 	case !(o.Tol >= 0) || math.IsInf(o.Tol, 1):

@@ -3,16 +3,15 @@ package kmeans
 import (
 	"math"
 	"math/rand/v2"
+	"time"
 )
 
 // Mini-batch k-means as scikit-learn 1.2.1's MiniBatchKMeans.fit implements
 // it (Sculley 2010 with scikit-learn's per-centre learning rate, early
 // stopping and random reassignment of small clusters).
 const (
-	maxNoImprovement   = 10   // scikit-learn's max_no_improvement
-	reassignmentRatio  = 0.01 // scikit-learn's reassignment_ratio
-	defaultBatchSize   = 1024
-	defaultMiniMaxIter = 100
+	maxNoImprovement  = 10   // scikit-learn's max_no_improvement
+	reassignmentRatio = 0.01 // scikit-learn's reassignment_ratio
 )
 
 // fitMiniBatch runs scikit-learn's MiniBatchKMeans.fit:
@@ -90,6 +89,7 @@ func fitMiniBatch(f *fitter, dt *data, opts Options, tol float64, nInit int) (*R
 		return p
 	}
 
+	started := time.Now()
 	bestInertia := inf
 	trial := make([]float64, k*d)
 	f.prog.Runs = nInit
@@ -122,6 +122,7 @@ func fitMiniBatch(f *fitter, dt *data, opts Options, tol float64, nInit int) (*R
 		}
 	}
 
+	initTime := time.Since(started)
 	cenNew := make([]float64, k*d)
 	counts := make([]float64, k)
 	idx := make([]int, batch)
@@ -239,6 +240,8 @@ func fitMiniBatch(f *fitter, dt *data, opts Options, tol float64, nInit int) (*R
 		Inertia:    in,
 		Iterations: int(math.Ceil(float64(steps) * float64(batch) / float64(n))),
 		Run:        1,
+		Init:       initTime,
+		Iterate:    time.Since(started) - initTime,
 	}
 	for i, a := range it.b.lab {
 		res.Labels[i] = int(a)

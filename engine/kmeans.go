@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
@@ -14,9 +13,10 @@ import (
 var ErrModelNotFound = catalog.ErrModelNotFound
 
 // KMeansOptions configures TrainKMeans. Each field is one of kmeans_train's
-// JSON options (its key in brackets) with the same default: the zero value
-// of a field means that default, and a nil *KMeansOptions means every
-// default, except that K is required. Negative counts are errors.
+// JSON options (its key in brackets) with the same default. Where 0 is a
+// valid setting (Tol) the field is a pointer and nil means the default;
+// elsewhere the zero value means the default. A nil *KMeansOptions means
+// every default, except that K is required. Negative counts are errors.
 type KMeansOptions struct {
 	// K is the number of clusters ("k"), from 1 to the number of rows.
 	// Required: 0 is an error.
@@ -39,12 +39,11 @@ type KMeansOptions struct {
 	NInit int
 	// MaxIter bounds the iterations of each run ("max_iter"); 0 means 300.
 	MaxIter int
-	// Tol is scikit-learn's tolerance ("tol"), scaled by the mean feature
-	// variance: a run stops when the centroids move less. 0 means 1e-4.
-	// ZeroTol (with Tol 0) asks for 0 itself, "tol": 0 in JSON: a run stops
-	// only when the labels stop changing.
-	Tol     float64
-	ZeroTol bool
+	// Tol is scikit-learn's tolerance ("tol"), from 0 to 1, scaled by the
+	// mean feature variance: a run stops when the centroids move less. nil
+	// means 1e-4; new(0.0) is "tol": 0, a run stops only when the labels
+	// stop changing.
+	Tol *float64
 	// Seed seeds every random choice ("seed"); 0, the default, is a seed
 	// like any other. The same call on the same data gives the same model,
 	// whatever Threads.
@@ -90,6 +89,8 @@ type KMeansOptions struct {
 }
 
 // udf converts the options to the trainer's; fn names the caller in errors.
+// It starts from kmeansfn.Defaults and overwrites what the caller set; the
+// trainer validates the result.
 func (o *KMeansOptions) udf(fn string) (kmeansfn.Options, error) {
 	if o.K == 0 {
 		return kmeansfn.Options{}, fmt.Errorf("%s: K (the number of clusters) is required", fn)
@@ -103,19 +104,30 @@ func (o *KMeansOptions) udf(fn string) (kmeansfn.Options, error) {
 			return kmeansfn.Options{}, fmt.Errorf("%s: %s must not be negative, got %d", fn, f.name, f.v)
 		}
 	}
-	tol := o.Tol
-	if tol == 0 && o.ZeroTol {
-		tol = math.SmallestNonzeroFloat64 // how kmeansfn takes an explicit 0
-	}
 	if o.MaxMemory < 0 {
 		return kmeansfn.Options{}, fmt.Errorf("%s: MaxMemory must not be negative, got %d", fn, o.MaxMemory)
 	}
-	return kmeansfn.Options{
-		K: o.K, Init: o.Init, InitCentroids: o.InitCentroids, Weight: o.Weight, NInit: o.NInit,
-		MaxIter: o.MaxIter, Tol: tol, Seed: o.Seed, KeepScale: o.KeepScale, Algorithm: o.Algorithm,
-		BatchSize: o.BatchSize, SkipBad: o.SkipBad, Threads: o.Threads,
-		SilhouetteSample: o.SilhouetteSample, NumPyRandom: o.NumPyRandom, MaxMemory: o.MaxMemory,
-	}, nil
+	u := kmeansfn.Defaults()
+	u.K, u.InitCentroids, u.Weight, u.Seed, u.KeepScale = o.K, o.InitCentroids, o.Weight, o.Seed, o.KeepScale
+	u.SkipBad, u.NumPyRandom, u.NInit, u.Threads, u.MaxMemory = o.SkipBad, o.NumPyRandom, o.NInit, o.Threads, o.MaxMemory
+	setUnlessZero(&u.Init, o.Init)
+	setUnlessZero(&u.Algorithm, o.Algorithm)
+	setUnlessZero(&u.MaxIter, o.MaxIter)
+	setUnlessZero(&u.BatchSize, o.BatchSize)
+	setUnlessZero(&u.SilhouetteSample, o.SilhouetteSample)
+	if o.Tol != nil {
+		u.Tol = *o.Tol
+	}
+	return u, nil
+}
+
+// setUnlessZero overwrites *dst with v unless v is the zero value, which stands for
+// the default already in *dst.
+func setUnlessZero[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
 }
 
 // KMeansModel is a trained k-means model.
@@ -133,8 +145,15 @@ type KMeansModel struct {
 	DaviesBouldin    *float64
 	CalinskiHarabasz *float64
 	Seconds          float64
-	Warnings         []string // e.g. fewer distinct points than K
+	// Timings say where the time went, in seconds: reading the source,
+	// choosing initial centroids, iterating, the metrics, writing the model
+	// (kmeans_train's "timings"; see kmeansfn.Timings).
+	Timings  KMeansTimings
+	Warnings []string // e.g. fewer distinct points than K
 }
+
+// KMeansTimings is where a k-means training's time went, in seconds.
+type KMeansTimings = kmeansfn.Timings
 
 // TrainKMeans clusters the rows of source (a table or view name or a
 // read-only query whose first column is the row key) and stores the model
@@ -160,7 +179,7 @@ func (e *Engine) TrainKMeans(ctx context.Context, name, source string, opts *KMe
 	m := &KMeansModel{
 		Name: s.Model, K: s.K, Features: s.Features, Sizes: s.Sizes, Rows: s.Rows, Skipped: s.Skipped,
 		Iterations: s.Iterations, Inertia: s.Inertia, Silhouette: s.Silhouette, DaviesBouldin: s.DaviesBouldin,
-		CalinskiHarabasz: s.CalinskiHarabasz, Seconds: s.Seconds, Warnings: s.Warnings,
+		CalinskiHarabasz: s.CalinskiHarabasz, Seconds: s.Seconds, Timings: s.Timings, Warnings: s.Warnings,
 	}
 	d := len(s.Features)
 	for c := 0; c < s.K; c++ {

@@ -49,7 +49,7 @@ func TestOptionsMatchJSON(t *testing.T) {
 	}{
 		{"kmeans", func() error {
 			_, err := e.TrainKMeans(ctx, "go", "wpts", &engine.KMeansOptions{K: 3, Init: "random", Weight: "w", NInit: 4,
-				MaxIter: 50, ZeroTol: true, Seed: 7, KeepScale: true, Algorithm: "lloyd", SkipBad: true, Threads: 2,
+				MaxIter: 50, Tol: new(0.0), Seed: 7, KeepScale: true, Algorithm: "lloyd", SkipBad: true, Threads: 2,
 				SilhouetteSample: 20})
 			return err
 		}, `SELECT kmeans_train('sql', 'wpts', '{"k": 3, "init": "random", "weight": "w", "n_init": 4, "max_iter": 50,
@@ -57,7 +57,7 @@ func TestOptionsMatchJSON(t *testing.T) {
 			"silhouette_sample": 20}')`},
 		{"kmeans tol", func() error {
 			_, err := e.TrainKMeans(ctx, "go", "SELECT id, a, b FROM wpts WHERE a IS NOT NULL",
-				&engine.KMeansOptions{K: 2, Tol: 0.01, NumPyRandom: true, Seed: 3, Algorithm: "hamerly"})
+				&engine.KMeansOptions{K: 2, Tol: new(0.01), NumPyRandom: true, Seed: 3, Algorithm: "hamerly"})
 			return err
 		}, `SELECT kmeans_train('sql', 'SELECT id, a, b FROM wpts WHERE a IS NOT NULL',
 			'{"k": 2, "tol": 0.01, "rng": "numpy", "seed": 3, "algorithm": "hamerly"}')`},
@@ -76,7 +76,7 @@ func TestOptionsMatchJSON(t *testing.T) {
 		{"lda", func() error {
 			_, err := e.TrainLDA(ctx, "go", "docs", &engine.LDAOptions{Topics: 3, Alpha: "asymmetric", EtaValue: 0.05,
 				Passes: 2, Iterations: 20, Chunksize: 4, Decay: 0.7, Offset: 2, GammaThreshold: 0.01, Seed: 5,
-				Threads: 1, MinDF: 1, MaxDF: 0.9, MaxVocab: 12, Holdout: -1, MinimumProbability: -1, Language: "en",
+				Threads: 1, MinDF: 1, MaxDF: 0.9, MaxVocab: 12, Holdout: new(0.0), MinimumProbability: new(0.0), Language: "en",
 				MinLength: 4, MinLengthCJK: 3, Stem: true, KeepStopWords: true, StopWords: []string{"crumbs"},
 				UserWords: []string{"咖啡豆"}})
 			return err
@@ -87,7 +87,7 @@ func TestOptionsMatchJSON(t *testing.T) {
 			"stop_words": ["crumbs"], "user_words": ["咖啡豆"]}')`},
 		{"lda priors", func() error {
 			_, err := e.TrainLDA(ctx, "go", "docs", &engine.LDAOptions{Topics: 2, AlphaValue: 0.3, Eta: "auto",
-				MinDF: 1, Holdout: 0.2, MinimumProbability: 0.2})
+				MinDF: 1, Holdout: new(0.2), MinimumProbability: new(0.2)})
 			return err
 		}, `SELECT lda_train('sql', 'docs', '{"topics": 2, "alpha": 0.3, "eta": "auto", "min_df": 1,
 			"holdout": 0.2, "minimum_probability": 0.2}')`},

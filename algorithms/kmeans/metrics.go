@@ -119,7 +119,7 @@ func Silhouette(ctx context.Context, x *mat.Dense, labels []int, k int, weights 
 		}
 	}
 	if present < 2 || present > m-1 {
-		return 0, fmt.Errorf("silhouette needs between 2 and n-1 clusters, got %d distinct labels for n=%d rows", present, m)
+		return 0, undefinedError(fmt.Sprintf("silhouette needs between 2 and n-1 clusters, got %d distinct labels for n=%d rows", present, m))
 	}
 	start := make([]int, k+1)
 	for c := 0; c < k; c++ {
@@ -516,3 +516,10 @@ func metricSqDist(a, b []float64) float64 {
 	}
 	return ss
 }
+
+// undefinedError is a metric that is not defined for a labelling; errors.Is
+// finds ErrUndefined in it.
+type undefinedError string
+
+func (e undefinedError) Error() string        { return string(e) }
+func (e undefinedError) Is(target error) bool { return target == ErrUndefined }

@@ -76,8 +76,8 @@ func (s *search) parallel(f *fitter, workers, runs int) error {
 		next, finished atomic.Int64
 		stop           atomic.Bool
 		wg             sync.WaitGroup
-		mu             sync.Mutex // guards latest, perr and errs
-		latest         Progress
+		mu             sync.Mutex // guards pending, perr and errs
+		pending        []Progress // the workers' progress since the last report, one per phase change
 		perr           any
 		errs           []error
 	)
@@ -98,7 +98,11 @@ func (s *search) parallel(f *fitter, workers, runs int) error {
 			wf := &fitter{ctx: context.Background(), r: runner{threads: 1}, stop: &stop,
 				progress: func(p Progress) {
 					mu.Lock()
-					latest = p
+					if n := len(pending); n > 0 && pending[n-1].Phase == p.Phase {
+						pending[n-1] = p
+					} else {
+						pending = append(pending, p)
+					}
 					mu.Unlock()
 				}}
 			wf.prog.Runs = runs
@@ -128,12 +132,25 @@ func (s *search) parallel(f *fitter, workers, runs int) error {
 	}()
 	ticker := time.NewTicker(2 * time.Millisecond)
 	defer ticker.Stop()
+	// report relays the workers' progress: every change of phase, so that
+	// the hook sees each phase, and the latest state otherwise.
 	report := func(force bool) error {
 		mu.Lock()
-		f.prog = latest
+		events := pending
+		pending = nil
 		mu.Unlock()
-		f.prog.Runs = runs
-		return f.tick(force)
+		if len(events) == 0 {
+			return f.tick(force)
+		}
+		for _, p := range events {
+			changed := p.Phase != f.prog.Phase
+			f.prog = p
+			f.prog.Runs = runs
+			if err := f.tick(force || changed); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	for {
 		select {

@@ -313,7 +313,7 @@ func TestInterruptTraining(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), delay)
 			defer cancel()
 			start := time.Now()
-			_, err := e.TrainKMeans(ctx, "seg", "big", &engine.KMeansOptions{K: 300, MaxIter: 100000, Tol: 1e-300, NInit: 50, Init: "random"})
+			_, err := e.TrainKMeans(ctx, "seg", "big", &engine.KMeansOptions{K: 300, MaxIter: 100000, Tol: new(1e-300), NInit: 50, Init: "random"})
 			check(t, err, time.Since(start)-delay, "TrainKMeans: ")
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("error %v does not wrap context.DeadlineExceeded", err)

@@ -8,16 +8,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/kmeans"
 	"github.com/seed-a084b42d/marketsql/catalog"
-	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
 func sampleModel() *Model {
 	return &Model{
 		KeyColumn: "customer_id", Features: []string{"recency", "frequency"}, Standardize: true,
-		Mean: []float64{50, 3}, Std: []float64{20, 1.5}, K: 2,
-		Centroids: []float64{-1, 0.5, 1, -0.5}, Sizes: []int64{7, 3}, Weights: []float64{7, 3},
-		OverallMean: []float64{50, 3}, OverallStd: []float64{20, 1.5},
+		Model: kmeans.Model{
+			Mean: []float64{50, 3}, Std: []float64{20, 1.5}, K: 2,
+			Centroids: []float64{-1, 0.5, 1, -0.5}, Sizes: []int64{7, 3}, Weights: []float64{7, 3},
+			OverallMean: []float64{50, 3}, OverallStd: []float64{20, 1.5},
+		},
 	}
 }
 
@@ -154,7 +156,7 @@ func FuzzParseOptions(f *testing.F) {
 		}
 		opt, err := parseOptions(fn, text, requireK)
 		if err == nil {
-			opt, err = opt.withDefaults(fn, &core.Env{})
+			err = opt.validate(fn)
 		}
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), fn+": ") {
@@ -162,8 +164,8 @@ func FuzzParseOptions(f *testing.F) {
 			}
 			return
 		}
-		if requireK && opt.K < 1 || opt.NInit < 0 || opt.MaxIter < 1 || !(opt.Tol > 0 && opt.Tol <= 1) || opt.BatchSize < 1 ||
-			opt.Threads < 1 || opt.SilhouetteSample < 1 {
+		if requireK && opt.K < 1 || opt.NInit < 0 || opt.MaxIter < 1 || !(opt.Tol >= 0 && opt.Tol <= 1) || opt.BatchSize < 1 ||
+			opt.Threads < 0 || opt.SilhouetteSample < 1 {
 			t.Fatalf("accepted %q as %+v", text, opt)
 		}
 		opt.json() // never panics

@@ -149,7 +149,7 @@ func selectK(c *core.Conn, args []any) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt, err = opt.withDefaults(fn, c.Env); err != nil {
+	if err := opt.validate(fn); err != nil {
 		return nil, err
 	}
 	if opt.InitCentroids != nil {

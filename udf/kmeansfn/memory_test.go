@@ -34,8 +34,9 @@ func matrix(n, d int, weighted bool) *core.Matrix {
 // and says what to lower according to what dominates.
 func TestEstimateMemory(t *testing.T) {
 	t.Parallel()
-	opt, err := Options{K: 8}.withDefaults("kmeans_train", &core.Env{})
-	if err != nil {
+	opt := Defaults()
+	opt.K = 8
+	if err := opt.validate("kmeans_train"); err != nil {
 		t.Fatal(err)
 	}
 	const n, d = 100_000, 4
@@ -82,7 +83,9 @@ func TestBudgetOption(t *testing.T) {
 	if b := (Options{}).budget(); b.Given || b.Bytes <= 0 {
 		t.Errorf("default budget %+v", b)
 	}
-	if _, err := (Options{K: 2, MaxMemory: -1}).withDefaults("f", &core.Env{}); err == nil || !strings.Contains(err.Error(), `"max_memory"`) {
+	opt = Defaults()
+	opt.K, opt.MaxMemory = 2, -1
+	if err := opt.validate("f"); err == nil || !strings.Contains(err.Error(), `"max_memory"`) {
 		t.Errorf("negative MaxMemory: %v", err)
 	}
 }

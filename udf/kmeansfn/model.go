@@ -2,8 +2,8 @@ package kmeansfn
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/kmeans"
 	"github.com/seed-a084b42d/marketsql/catalog"
 )
 
@@ -16,57 +16,19 @@ const payloadVersion = 1
 // format is the envelope of this family's model blobs.
 var format = catalog.Format{Kind: Kind, Name: "k-means", Version: payloadVersion}
 
-// Model is a trained k-means model as stored in the catalog. Centroids live
-// in the model space (z-scores when Standardize is set); Mean and Std map a
-// feature vector into that space.
+// Model is a trained k-means model as stored in the catalog: the scoring
+// model of algorithms/kmeans (centroids in model space, z-scores when
+// Standardize is set, and the scaler that maps a feature vector there) with
+// the names of its source columns.
 type Model struct {
 	KeyColumn   string
 	Features    []string
 	Standardize bool
-	Mean, Std   []float64 // scaler: model = (x - Mean) / Std
-	K           int
-	Centroids   []float64 // K×d, model space, cluster 0 is the largest
-	Sizes       []int64   // rows per cluster
-	Weights     []float64 // summed sample weight per cluster
-	// OverallMean and OverallStd are the (weighted) mean and standard
-	// deviation of each feature over the training rows, in feature units.
-	OverallMean, OverallStd []float64
+	kmeans.Model
 }
 
 // D is the number of features.
 func (m *Model) D() int { return len(m.Features) }
-
-// CentroidUnits returns centroid c in feature units.
-func (m *Model) CentroidUnits(c int) []float64 {
-	d := m.D()
-	out := make([]float64, d)
-	for j := 0; j < d; j++ {
-		out[j] = m.Centroids[c*d+j]*m.Std[j] + m.Mean[j]
-	}
-	return out
-}
-
-// Nearest returns the closest cluster (0-based) of a point in feature units
-// and its Euclidean distance in model space. scratch must have length D.
-func (m *Model) Nearest(x, scratch []float64) (int, float64) {
-	d := m.D()
-	for j := range scratch {
-		scratch[j] = (x[j] - m.Mean[j]) / m.Std[j]
-	}
-	best, bestD := 0, math.Inf(1)
-	for c := 0; c < m.K; c++ {
-		row := m.Centroids[c*d : c*d+d]
-		s := 0.0
-		for j, v := range row {
-			t := scratch[j] - v
-			s += t * t
-		}
-		if s < bestD {
-			best, bestD = c, s
-		}
-	}
-	return best, math.Sqrt(bestD)
-}
 
 // Encode returns the sealed params blob of m.
 func (m *Model) Encode() []byte {

@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/kmeans"
 	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
 // Options are the k-means training options; the JSON keys of the SQL
-// functions are given in brackets. The zero value of a field means its
-// default.
+// functions are given in brackets. Defaults returns every documented default;
+// parsing starts from it and overwrites only the keys given.
 type Options struct {
 	// K is the number of clusters ("k"), required.
 	K int
@@ -25,11 +27,13 @@ type Options struct {
 	// ("weight"); that column is then not a feature.
 	Weight string
 	// NInit is the number of restarts keeping the lowest inertia ("n_init");
-	// 0 means 1 for k-means++ and explicit centroids, 10 for random.
+	// 0, the default, is scikit-learn's "auto": 1 for k-means++ and explicit
+	// centroids, 10 for random (kmeans.Options.Runs).
 	NInit int
-	// MaxIter bounds iterations per restart ("max_iter"); 0 means 300.
+	// MaxIter bounds iterations per restart ("max_iter"), default 300.
 	MaxIter int
-	// Tol is scikit-learn's relative tolerance ("tol"); 0 means 1e-4.
+	// Tol is scikit-learn's relative tolerance ("tol"), default 1e-4; 0 stops
+	// a run only when its labels stop changing.
 	Tol float64
 	// Seed seeds every random choice ("seed"); the same seed on the same
 	// data gives the same model.
@@ -40,21 +44,22 @@ type Options struct {
 	// Algorithm is "auto" (default), "lloyd", "elkan", "hamerly" or
 	// "minibatch" ("algorithm").
 	Algorithm string
-	// BatchSize is the mini-batch size ("batch_size"); 0 means 1024.
+	// BatchSize is the mini-batch size ("batch_size"), default 1024.
 	BatchSize int
 	// SkipBad leaves out rows with a NULL, text, NaN or infinite feature or
 	// weight instead of failing ("on_null": "skip"; the default is "error").
 	SkipBad bool
-	// Threads bounds worker goroutines ("threads"); 0 means all cores.
+	// Threads bounds worker goroutines ("threads"); 0, the default, means
+	// the connection's setting, else all cores.
 	Threads int
 	// SilhouetteSample is the number of rows the silhouette is computed on
-	// ("silhouette_sample", an integer from 1 to 2^31-1 in JSON); above it
-	// a seeded sample is used. 0 (the Go zero value) means 10000.
+	// ("silhouette_sample", an integer from 1 to 2^31-1 in JSON), default
+	// 10000; above it a seeded sample is used.
 	SilhouetteSample int
 	// MaxMemory is the memory budget of the call in bytes ("max_memory", a
 	// number of bytes or a size such as "2GB"): a training whose estimated
-	// peak memory is above it fails before it allocates. 0 means the
-	// default, core.DefaultMemoryShare of the memory the process may use.
+	// peak memory is above it fails before it allocates. 0, the default,
+	// means core.DefaultMemoryShare of the memory the process may use.
 	MaxMemory int64
 	// NumPyRandom draws the k-means++ choices as scikit-learn 1.2.1 does for
 	// random_state=Seed ("rng": "numpy"; the default is "pcg"), so a model
@@ -66,14 +71,23 @@ type Options struct {
 	Progress func(core.ProgressEvent) `json:"-"`
 }
 
+// Defaults returns the documented defaults of every option (K has none: it
+// is required). The numbers come from kmeans.Defaults.
+func Defaults() Options {
+	d := kmeans.Defaults()
+	return Options{Init: "k-means++", NInit: d.NInit, MaxIter: d.MaxIter, Tol: d.Tol, Seed: d.Seed,
+		Algorithm: "auto", BatchSize: d.BatchSize, Threads: d.Threads, SilhouetteSample: d.SilhouetteSample}
+}
+
 var trainKeys = []string{"k", "init", "weight", "n_init", "max_iter", "tol", "seed", "standardize",
 	"algorithm", "batch_size", "on_null", "threads", "silhouette_sample", "rng", core.MemoryOption}
 
 // selectKeys are the options of kmeans_select_k: those of training, less k.
 var selectKeys = trainKeys[1:]
 
-// parseOptions reads a JSON options text. requireK is false for
-// kmeans_select_k, which takes k from its range arguments.
+// parseOptions reads a JSON options text: Defaults, with the keys given
+// overwritten and validated. requireK is false for kmeans_select_k, which
+// takes k from its range arguments.
 func parseOptions(fn string, options any, requireK bool) (Options, error) {
 	keys := selectKeys
 	if requireK {
@@ -83,39 +97,35 @@ func parseOptions(fn string, options any, requireK bool) (Options, error) {
 	if err != nil {
 		return Options{}, err
 	}
-	var opt Options
+	opt := Defaults()
 	if requireK {
 		if !o.Has("k") {
 			return opt, core.Errorf(fn, "option \"k\" (the number of clusters) is required, e.g. '{\"k\": 4}'; kmeans_select_k helps choose it")
 		}
-		opt.K = o.Int("k", 0, 1, math.MaxInt) // at most the row count, checked once rows are read
+		opt.K = o.Int("k", opt.K, 1, math.MaxInt) // at most the row count, checked once rows are read
 	}
 	if raw := o.Raw("init"); len(raw) > 0 && raw[0] == '[' {
 		if err := json.Unmarshal(raw, &opt.InitCentroids); err != nil {
 			return opt, core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or a JSON array of k centroids (arrays of numbers), got %s", string(raw))
 		}
 	} else {
-		opt.Init = o.String("init", "k-means++")
+		opt.Init = o.String("init", opt.Init)
 		if o.Err() == nil && opt.Init != "k-means++" && opt.Init != "random" {
 			return opt, core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or a JSON array of k centroids, got %q", text.Abbreviate(opt.Init, 40))
 		}
 	}
-	opt.Weight = o.String("weight", "")
-	opt.NInit = o.Int("n_init", 0, 1, 1000)
-	opt.MaxIter = o.Int("max_iter", 300, 1, 1_000_000)
-	opt.Tol = o.Float("tol", 1e-4, 0, 1)
-	if opt.Tol == 0 {
-		opt.Tol = math.SmallestNonzeroFloat64 // an explicit 0: stop only when labels stop changing
-	}
-	opt.Seed = uint64(o.Int("seed", 0, 0, math.MaxInt))
-	opt.KeepScale = !o.Bool("standardize", true)
-	opt.Algorithm = o.Enum("algorithm", "auto", "auto", "lloyd", "elkan", "hamerly", "minibatch")
-	opt.BatchSize = o.Int("batch_size", 1024, 1, math.MaxInt32)
+	opt.Weight = o.String("weight", opt.Weight)
+	opt.NInit = o.Int("n_init", opt.NInit, 1, 1000)
+	opt.MaxIter = o.Int("max_iter", opt.MaxIter, 1, 1_000_000)
+	opt.Tol = o.Float("tol", opt.Tol, 0, 1)
+	opt.Seed = uint64(o.Int("seed", int(opt.Seed), 0, math.MaxInt))
+	opt.KeepScale = !o.Bool("standardize", !opt.KeepScale)
+	opt.Algorithm = o.Enum("algorithm", opt.Algorithm, "auto", "lloyd", "elkan", "hamerly", "minibatch")
+	opt.BatchSize = o.Int("batch_size", opt.BatchSize, 1, math.MaxInt32)
 	opt.SkipBad = o.Enum("on_null", "error", "error", "skip") == "skip"
-	opt.Threads = o.Int("threads", 0, 0, 1024)
-	// An explicit 0 is refused rather than read as the default: the
-	// silhouette is computed on at least one row.
-	opt.SilhouetteSample = o.Int("silhouette_sample", 10000, 1, math.MaxInt32)
+	opt.Threads = o.Int("threads", opt.Threads, 0, 1024)
+	// An explicit 0 is refused: the silhouette is computed on at least one row.
+	opt.SilhouetteSample = o.Int("silhouette_sample", opt.SilhouetteSample, 1, math.MaxInt32)
 	opt.NumPyRandom = o.Enum("rng", "pcg", "pcg", "numpy") == "numpy"
 	if b := o.MemoryBudget(); b.Given {
 		opt.MaxMemory = b.Bytes
@@ -123,50 +133,42 @@ func parseOptions(fn string, options any, requireK bool) (Options, error) {
 	return opt, o.Err()
 }
 
-// withDefaults fills zero fields and checks what a Go caller may get wrong.
-func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
-	if o.Init == "" {
-		o.Init = "k-means++"
+// validate checks what a Go caller may get wrong (the SQL options are
+// checked as they are parsed); it changes nothing.
+func (o Options) validate(fn string) error {
+	switch {
+	case o.Init != "k-means++" && o.Init != "random":
+		return core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or an array of centroids, got %q", text.Abbreviate(o.Init, 40))
+	case !slices.Contains([]string{"auto", "lloyd", "elkan", "hamerly", "minibatch"}, o.Algorithm):
+		return core.Errorf(fn, "option \"algorithm\" must be one of \"auto\", \"lloyd\", \"elkan\", \"hamerly\", \"minibatch\", got %q", text.Abbreviate(o.Algorithm, 40))
+	case o.NInit < 0:
+		return core.Errorf(fn, "option \"n_init\" must be at least 1 (or 0 for the default), got %d", o.NInit)
+	case o.MaxIter < 1:
+		return core.Errorf(fn, "option \"max_iter\" must be at least 1, got %d", o.MaxIter)
+	case !(o.Tol >= 0 && o.Tol <= 1):
+		return core.Errorf(fn, "option \"tol\" must be a number from 0 to 1, got %g", o.Tol)
+	case o.BatchSize < 1:
+		return core.Errorf(fn, "option \"batch_size\" must be at least 1, got %d", o.BatchSize)
+	case o.Threads < 0:
+		return core.Errorf(fn, "option \"threads\" must be at least 1 (or 0 for all cores), got %d", o.Threads)
+	case o.SilhouetteSample < 1:
+		return core.Errorf(fn, "option \"silhouette_sample\" must be at least 1, got %d", o.SilhouetteSample)
+	case o.MaxMemory < 0:
+		return core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
 	}
-	if o.Init != "k-means++" && o.Init != "random" {
-		return o, core.Errorf(fn, "option \"init\" must be \"k-means++\", \"random\" or an array of centroids, got %q", o.Init)
+	return nil
+}
+
+// threads is the number of worker goroutines of a call on a connection
+// whose setting is env.Threads.
+func (o Options) threads(env *core.Env) int {
+	switch {
+	case o.Threads > 0:
+		return o.Threads
+	case env != nil && env.Threads > 0:
+		return env.Threads
 	}
-	if o.Algorithm == "" {
-		o.Algorithm = "auto"
-	}
-	switch o.Algorithm {
-	case "auto", "lloyd", "elkan", "hamerly", "minibatch":
-	default:
-		return o, core.Errorf(fn, "option \"algorithm\" must be one of \"auto\", \"lloyd\", \"elkan\", \"hamerly\", \"minibatch\", got %q", o.Algorithm)
-	}
-	if o.MaxIter <= 0 {
-		o.MaxIter = 300
-	}
-	if o.Tol == 0 {
-		o.Tol = 1e-4
-	}
-	if o.Tol < 0 || math.IsNaN(o.Tol) {
-		return o, core.Errorf(fn, "option \"tol\" must be a number from 0 to 1, got %g", o.Tol)
-	}
-	if o.BatchSize <= 0 {
-		o.BatchSize = 1024
-	}
-	if o.NInit < 0 {
-		return o, core.Errorf(fn, "option \"n_init\" must be at least 1, got %d", o.NInit)
-	}
-	if o.Threads <= 0 {
-		o.Threads = env.Threads
-	}
-	if o.Threads <= 0 {
-		o.Threads = runtime.GOMAXPROCS(0)
-	}
-	if o.SilhouetteSample <= 0 {
-		o.SilhouetteSample = 10000
-	}
-	if o.MaxMemory < 0 {
-		return o, core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
-	}
-	return o, nil
+	return runtime.GOMAXPROCS(0)
 }
 
 // budget returns the memory budget of the call.
@@ -180,19 +182,16 @@ func (o Options) budget() core.Budget {
 // json returns the options as stored in ml_models.options (the memory
 // budget and the thread count are not: they do not change the model).
 func (o Options) json() string {
-	tol := o.Tol
-	if tol == math.SmallestNonzeroFloat64 {
-		tol = 0 // how an explicit 0 travels (0 itself means the default)
-	}
 	nInit := o.NInit
-	if nInit == 0 { // scikit-learn's "auto", resolved as Fit resolves it
+	switch {
+	case nInit > 0:
+	case o.InitCentroids != nil:
 		nInit = 1
-		if o.Init == "random" && o.InitCentroids == nil {
-			nInit = 10
-		}
+	default: // scikit-learn's "auto", resolved as Fit resolves it
+		nInit = kmeansOptions(o, o.K).Runs()
 	}
 	m := map[string]any{
-		"k": o.K, "n_init": nInit, "max_iter": o.MaxIter, "tol": tol, "seed": o.Seed,
+		"k": o.K, "n_init": nInit, "max_iter": o.MaxIter, "tol": o.Tol, "seed": o.Seed,
 		"standardize": !o.KeepScale, "algorithm": o.Algorithm, "on_null": "error",
 		"silhouette_sample": o.SilhouetteSample,
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -31,7 +32,23 @@ type Summary struct {
 	Sizes            []int64   `json:"sizes"`
 	Warnings         []string  `json:"warnings,omitempty"`
 	Seconds          float64   `json:"seconds"`
+	Timings          Timings   `json:"timings"`
 	Centroids        []float64 `json:"-"` // K×d in feature units, for the Go API
+}
+
+// Timings say where a training's time went, in seconds: reading the source
+// and standardizing it, choosing initial centroids (k-means++ or random,
+// every restart), iterating (every restart, and the final labelling), the
+// quality metrics with the distance of every row to its centroid, and
+// writing the model. Restarts may run in parallel: init and iterate split
+// their elapsed time in proportion to the time spent in each. The five add
+// up to about Seconds (checks and encoding make the rest).
+type Timings struct {
+	Read    float64 `json:"read"`
+	Init    float64 `json:"init"`
+	Iterate float64 `json:"iterate"`
+	Metrics float64 `json:"metrics"`
+	Write   float64 `json:"write"`
 }
 
 // fitted is one clustering of a matrix, before it is stored.
@@ -42,6 +59,7 @@ type fitted struct {
 	inertia    float64
 	iterations int
 	metrics    metrics
+	timings    Timings // Init, Iterate and Metrics
 }
 
 type metrics struct {
@@ -62,8 +80,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := catalog.CanWrite(c.SQL); err != nil {
 		return nil, core.Errorf(fn, "%w", err)
 	}
-	opt, err := opt.withDefaults(fn, c.Env)
-	if err != nil {
+	if err := opt.validate(fn); err != nil {
 		return nil, err
 	}
 	query, err := core.SourceQuery(fn, source)
@@ -71,6 +88,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, err
 	}
 	progress(c, fn, name, "read", 0, 0, "")
+	readStart := time.Now()
 	m, err := readSource(c, fn, query, opt)
 	if err != nil {
 		return nil, err
@@ -86,6 +104,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err != nil {
 		return nil, err
 	}
+	read := time.Since(readStart).Seconds()
 	f, err := fit(ctx, c, fn, name, p, opt, opt.K)
 	if err != nil {
 		return nil, err
@@ -94,8 +113,9 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		Model: name, K: opt.K, Rows: m.Rows(), Skipped: m.Skipped, Features: m.Features,
 		Iterations: f.iterations, Inertia: f.inertia,
 		Silhouette: f.metrics.Silhouette, DaviesBouldin: f.metrics.DaviesBouldin, CalinskiHarabasz: f.metrics.CalinskiHarabasz,
-		Sizes: f.model.Sizes,
+		Sizes: f.model.Sizes, Timings: f.timings,
 	}
+	summary.Timings.Read = read
 	if empty := countEmpty(f.model.Sizes); empty > 0 {
 		// scikit-learn warns in the same case (ConvergenceWarning).
 		summary.Warnings = append(summary.Warnings, fmt.Sprintf(
@@ -122,9 +142,11 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	}
 	summary.Seconds = time.Since(start).Seconds()
 	progress(c, fn, name, "write", 0, float64(m.Rows()), "")
+	writeStart := time.Now()
 	if err := store(c, fn, name, source, m, f, opt, params, metricsJSON, summary.Seconds); err != nil {
 		return nil, err
 	}
+	summary.Timings.Write = time.Since(writeStart).Seconds()
 	summary.Seconds = time.Since(start).Seconds()
 	c.Forget(name)
 	return summary, nil
@@ -175,11 +197,11 @@ func prepare(ctx context.Context, fn string, m *core.Matrix, opt Options) (*prep
 	n, d := m.Rows(), len(m.Features)
 	p := &prepared{m: m, x: mat.NewDense(n, d, m.X), keep: opt.KeepScale,
 		base: Model{KeyColumn: m.KeyColumn, Features: m.Features, Standardize: !opt.KeepScale}}
-	var err error
-	p.base.OverallMean, p.base.OverallStd, p.maxAbs, err = weightedMoments(ctx, m.X, n, d, m.Weights)
+	moments, err := kmeans.WeightedMoments(ctx, m.X, n, d, m.Weights)
 	if err != nil {
 		return nil, fitError(fn, err)
 	}
+	p.base.OverallMean, p.base.OverallStd, p.maxAbs = moments.Mean, moments.Std, moments.MaxAbs
 	for j := range d {
 		if math.IsInf(p.base.OverallMean[j], 0) || math.IsInf(p.base.OverallStd[j], 0) || math.IsNaN(p.base.OverallStd[j]) {
 			if m.Weights != nil {
@@ -201,7 +223,7 @@ func prepare(ctx context.Context, fn string, m *core.Matrix, opt Options) (*prep
 		// Standardize with the weighted moments, so that a row of weight w
 		// is the same as w copies of the row and a row of weight 0 has no
 		// effect at all.
-		sc = weightedScaler(p.base.OverallMean, p.base.OverallStd)
+		sc = kmeans.WeightedScaler(moments)
 	} else if sc, err = kmeans.FitScalerContext(ctx, p.x); err != nil {
 		return nil, fitError(fn, err)
 	}
@@ -220,7 +242,8 @@ func prepare(ctx context.Context, fn string, m *core.Matrix, opt Options) (*prep
 func kmeansOptions(opt Options, k int) kmeans.Options {
 	ko := kmeans.Options{
 		K: k, NInit: opt.NInit, MaxIter: opt.MaxIter, Tol: opt.Tol, Seed: opt.Seed,
-		BatchSize: opt.BatchSize, Threads: opt.Threads, NumPyRandom: opt.NumPyRandom,
+		BatchSize: opt.BatchSize, Threads: opt.Threads, SilhouetteSample: opt.SilhouetteSample,
+		NumPyRandom: opt.NumPyRandom,
 	}
 	if opt.Init == "random" {
 		ko.Init = kmeans.InitRandom
@@ -248,6 +271,7 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, p *prepared, opt Op
 	model := p.base
 	model.K = k
 	ko := kmeansOptions(opt, k)
+	ko.Threads = opt.threads(c.Env)
 	if opt.InitCentroids != nil {
 		if len(opt.InitCentroids) != k {
 			return nil, core.Errorf(fn, "option \"init\" has %d centroids but k is %d", len(opt.InitCentroids), k)
@@ -297,32 +321,18 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, p *prepared, opt Op
 		return nil, err
 	}
 	model.Sizes = make([]int64, k)
-	model.Weights = make([]float64, k)
 	for i, s := range sizes {
 		model.Sizes[i] = int64(s)
 	}
 	f := &fitted{model: &model, labels: res.Labels, inertia: res.Inertia, iterations: res.Iterations,
-		distances: make([]float64, n)}
-	for i, l := range res.Labels {
-		if i%pollRows == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fitError(fn, err)
-			}
-		}
-		w := 1.0
-		if m.Weights != nil {
-			w = m.Weights[i]
-		}
-		model.Weights[l] += w
-		row := x.RawRowView(i)
-		cen := model.Centroids[l*d : l*d+d]
-		s := 0.0
-		for j, v := range row {
-			t := v - cen[j]
-			s += t * t
-		}
-		f.distances[i] = math.Sqrt(s)
+		timings: Timings{Init: res.Init.Seconds(), Iterate: res.Iterate.Seconds()}}
+	metricsStart := time.Now()
+	defer func() { f.timings.Metrics = time.Since(metricsStart).Seconds() }()
+	as, err := kmeans.Assign(ctx, x, res.Labels, model.Centroids, k, m.Weights)
+	if err != nil {
+		return nil, fitError(fn, err)
 	}
+	f.distances, model.Weights = as.Distances, as.Weights
 	if err := finiteValues(fn, p, "the distances to the centroids", f.distances); err != nil {
 		return nil, err
 	}
@@ -356,17 +366,17 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, p *prepared, opt Op
 			return nil, err
 		}
 		if k <= n-1 {
-			sil, err := kmeans.Silhouette(ctx, x, res.Labels, k, m.Weights, opt.SilhouetteSample, opt.Seed, opt.Threads)
+			sil, err := kmeans.Silhouette(ctx, x, res.Labels, k, m.Weights, ko.SilhouetteSample, ko.Seed, ko.Threads)
 			switch {
 			case err == nil:
 				if f.metrics.Silhouette, err = metric(fn, p, "the silhouette", sil, true); err != nil {
 					return nil, err
 				}
-			case core.Stopped(err):
+			case errors.Is(err, kmeans.ErrUndefined):
+				// Fewer than 2 non-empty clusters: no silhouette.
+			default:
 				return nil, fitError(fn, err)
 			}
-			// Any other error is a labelling silhouette is not defined
-			// for (fewer than 2 non-empty clusters): no silhouette.
 		}
 	}
 	return f, nil
@@ -434,65 +444,6 @@ func countEmpty(sizes []int64) int {
 
 func fitError(fn string, err error) error {
 	return core.TrainError(fn, err, fn != "kmeans_select_k")
-}
-
-// weightedScaler standardizes with the given weighted means and standard
-// deviations; a constant column (a deviation within rounding of zero) keeps
-// its scale, as kmeans.FitScaler does.
-func weightedScaler(mean, std []float64) kmeans.Scaler {
-	sc := kmeans.Scaler{Mean: append([]float64(nil), mean...), Std: append([]float64(nil), std...)}
-	for j, s := range sc.Std {
-		if !(s > 1e-12*math.Max(1, math.Abs(sc.Mean[j]))) {
-			sc.Std[j] = 1
-		}
-	}
-	return sc
-}
-
-// weightedMoments returns the (weighted) mean and population standard
-// deviation of each column, and the largest absolute value. It polls ctx.
-func weightedMoments(ctx context.Context, x []float64, n, d int, w []float64) (mean, std []float64, maxAbs float64, err error) {
-	mean, std = make([]float64, d), make([]float64, d)
-	total := 0.0
-	for i := 0; i < n; i++ {
-		if i%pollRows == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, nil, 0, err
-			}
-		}
-		wi := 1.0
-		if w != nil {
-			wi = w[i]
-		}
-		total += wi
-		for j := 0; j < d; j++ {
-			v := x[i*d+j]
-			mean[j] += wi * v
-			maxAbs = math.Max(maxAbs, math.Abs(v))
-		}
-	}
-	for j := range mean {
-		mean[j] /= total
-	}
-	for i := 0; i < n; i++ {
-		if i%pollRows == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, nil, 0, err
-			}
-		}
-		wi := 1.0
-		if w != nil {
-			wi = w[i]
-		}
-		for j := 0; j < d; j++ {
-			t := x[i*d+j] - mean[j]
-			std[j] += wi * t * t
-		}
-	}
-	for j := range std {
-		std[j] = math.Sqrt(std[j] / total)
-	}
-	return mean, std, maxAbs, nil
 }
 
 // buildMetrics returns ml_models.metrics of a fit.

@@ -3,15 +3,21 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/lda"
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 )
 
 // LDAOptions configures TrainLDA. Each field is one of lda_train's JSON
-// options (its key in brackets) with the same default: the zero value of a
-// field means that default, and a nil *LDAOptions means every default.
-// Negative counts are errors.
+// options (its key in brackets) with the same default, and a nil
+// *LDAOptions means every default. A field that cannot be zero means its
+// default at zero; Holdout and MinimumProbability, which can, are
+// pointers: nil means the default, a pointer to 0 means zero. Negative
+// counts are errors.
 type LDAOptions struct {
 	// Topics is the number of topics ("topics"), 1 to 100000; 0 means 10.
 	Topics int
@@ -58,14 +64,13 @@ type LDAOptions struct {
 	// ("max_vocab"); 0 means 100000.
 	MaxVocab int
 	// Holdout is the seeded fraction of documents, below 0.9, kept out of
-	// training to measure perplexity ("holdout"). 0 means 0.1; a negative
-	// value holds none out ("holdout": 0 in JSON). Corpora of fewer than
-	// 10 documents hold none out.
-	Holdout float64
+	// training to measure perplexity ("holdout"). nil means 0.1; 0 holds
+	// none out. Corpora of fewer than 10 documents hold none out.
+	Holdout *float64
 	// MinimumProbability is the smallest topic weight of a document kept in
-	// ml_lda_doc_topics ("minimum_probability"). 0 means 0.01; a negative
-	// value keeps every weight ("minimum_probability": 0 in JSON).
-	MinimumProbability float64
+	// ml_lda_doc_topics ("minimum_probability"). nil means 0.01; 0 keeps
+	// every weight.
+	MinimumProbability *float64
 	// Language selects the tokenizer for (doc_id, text) sources and
 	// lda_infer ("language"): "auto" (runs of Han characters are segmented
 	// with the Chinese dictionary, other text at Unicode word boundaries),
@@ -101,7 +106,8 @@ type LDAOptions struct {
 	Progress func(Progress)
 }
 
-// udf converts the options to the trainer's; fn names the caller in errors.
+// udf converts the options to the trainer's, over its defaults; fn names
+// the caller in errors.
 func (o *LDAOptions) udf(fn string) (ldafn.Options, error) {
 	for _, f := range []struct {
 		name string
@@ -113,15 +119,71 @@ func (o *LDAOptions) udf(fn string) (ldafn.Options, error) {
 			return ldafn.Options{}, fmt.Errorf("%s: %s must not be negative, got %d", fn, f.name, f.v)
 		}
 	}
-	return ldafn.Options{
-		Topics: o.Topics, Alpha: o.Alpha, AlphaValue: o.AlphaValue, Eta: o.Eta, EtaValue: o.EtaValue,
-		Passes: o.Passes, Iterations: o.Iterations, Chunksize: o.Chunksize, Decay: o.Decay, Offset: o.Offset,
-		GammaThreshold: o.GammaThreshold, Seed: o.Seed, Threads: o.Threads, MinDF: o.MinDF, MaxDF: o.MaxDF,
-		MaxVocab: o.MaxVocab, Holdout: o.Holdout, MinimumProbability: o.MinimumProbability,
-		Language: o.Language, MinLength: o.MinLength, MinLengthCJK: o.MinLengthCJK, Stem: o.Stem,
-		KeepStopWords: o.KeepStopWords, StopWords: o.StopWords, UserWords: o.UserWords,
-		MaxTokenBytes: o.MaxTokenBytes, MaxMemory: o.MaxMemory,
-	}, nil
+	opt := ldafn.DefaultOptions()
+	f, t := &opt.LDA, &opt.Text
+	var err error
+	if f.Alpha, err = ldaPrior(fn, "alpha", o.Alpha, o.AlphaValue, f.Alpha, lda.Symmetric, lda.Asymmetric, lda.Auto); err != nil {
+		return opt, err
+	}
+	if f.Eta, err = ldaPrior(fn, "eta", o.Eta, o.EtaValue, f.Eta, lda.Symmetric, lda.Auto); err != nil {
+		return opt, err
+	}
+	setNonZero(&f.Topics, o.Topics)
+	setNonZero(&f.Passes, o.Passes)
+	setNonZero(&f.Iterations, o.Iterations)
+	setNonZero(&f.Chunksize, o.Chunksize)
+	setNonZero(&f.Decay, o.Decay)
+	setNonZero(&f.Offset, o.Offset)
+	setNonZero(&f.GammaThreshold, o.GammaThreshold)
+	f.Seed = o.Seed
+	f.Threads = o.Threads
+	setNonZero(&f.MinDF, o.MinDF)
+	setNonZero(&f.MaxDF, o.MaxDF)
+	setNonZero(&f.MaxVocab, o.MaxVocab)
+	if o.Holdout != nil {
+		f.Holdout = *o.Holdout
+	}
+	if o.MinimumProbability != nil {
+		f.MinimumProbability = *o.MinimumProbability
+	}
+	setNonZero(&t.Language, o.Language)
+	setNonZero(&t.MinLength, o.MinLength)
+	setNonZero(&t.MinLengthCJK, o.MinLengthCJK)
+	t.Stem = o.Stem
+	t.KeepStopWords = o.KeepStopWords
+	t.StopWords = o.StopWords
+	t.UserWords = o.UserWords
+	setNonZero(&t.MaxTokenBytes, o.MaxTokenBytes)
+	opt.MaxMemory = o.MaxMemory
+	return opt, nil
+}
+
+// setNonZero overwrites *dst with v unless v is zero, which means the
+// default.
+func setNonZero[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
+}
+
+// ldaPrior is the Dirichlet prior of option key: a fixed number when value
+// is not 0, else the kind called name (one of kinds), or def for "".
+func ldaPrior(fn, key, name string, value float64, def lda.Prior, kinds ...lda.PriorKind) (lda.Prior, error) {
+	if value != 0 {
+		return lda.Prior{Kind: lda.Value, Value: value}, nil
+	}
+	if name == "" {
+		return def, nil
+	}
+	var names []string
+	for _, k := range kinds {
+		if k.String() == name {
+			return lda.Prior{Kind: k}, nil
+		}
+		names = append(names, strconv.Quote(k.String()))
+	}
+	return def, fmt.Errorf("%s: option %q must be %s or a positive number, got %s", fn, key, strings.Join(names, ", "), text.Quote(name, 60))
 }
 
 // LDASkipped counts what training left out of the source.

@@ -26,7 +26,7 @@ func ExampleEngine_TrainLDA() {
 		  (7, 'Chocolate candy and cookies'), (8, 'Roast coffee every morning')`); err != nil {
 		log.Fatal(err)
 	}
-	opts := &engine.LDAOptions{Topics: 2, Passes: 30, MaxDF: 1, Holdout: -1, Seed: 1}
+	opts := &engine.LDAOptions{Topics: 2, Passes: 30, MaxDF: 1, Holdout: new(0.0), Seed: 1}
 	m, err := e.TrainLDA(context.Background(), "taste", "reviews", opts)
 	if err != nil {
 		log.Fatal(err)

@@ -35,7 +35,7 @@ func BenchmarkFit(b *testing.B) {
 		for _, k := range []int{10, 50} {
 			b.Run(fmt.Sprintf("docs=%d/topics=%d", docs, k), func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					if _, err := Fit(context.Background(), c, Options{Topics: k, Chunksize: 2000}); err != nil {
+					if _, err := Fit(context.Background(), c, defaultsWith(func(o *Options) { o.Topics = k; o.Chunksize = 2000 })); err != nil {
 						b.Fatal(err)
 					}
 				}

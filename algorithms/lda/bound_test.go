@@ -32,7 +32,8 @@ func TestBoundAndInferenceMatchGensim(t *testing.T) {
 	if err := json.Unmarshal(b, &fx); err != nil {
 		t.Fatal(err)
 	}
-	m := &Model{K: fx.K, V: fx.V, Alpha: fx.Alpha, Eta: fx.Eta, Lambda: make([]float64, fx.K*fx.V), Seed: 5}
+	m := &Model{K: fx.K, V: fx.V, Alpha: fx.Alpha, Eta: fx.Eta, Lambda: make([]float64, fx.K*fx.V), Seed: 5,
+		Iterations: Defaults().Iterations, GammaThreshold: Defaults().GammaThreshold}
 	for k, row := range fx.Lambda {
 		for w, v := range row {
 			m.Lambda[w*fx.K+k] = v

@@ -1,6 +1,7 @@
 package lda
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 )
@@ -193,4 +194,92 @@ func (b *Vocabulary) Prune(minDF int, maxDF float64, maxVocab int) ([]string, *C
 		out.Ptr = append(out.Ptr, len(out.Terms))
 	}
 	return vocab, out
+}
+
+// NonEmpty returns the indexes of the documents with at least one term.
+func (c *Corpus) NonEmpty() []int {
+	var docs []int
+	for d := 0; d < c.Docs(); d++ {
+		if c.Ptr[d+1] > c.Ptr[d] {
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+// Longest is the most distinct terms of one of the listed documents.
+func (c *Corpus) Longest(docs []int) int {
+	n := 0
+	for _, d := range docs {
+		n = max(n, c.Ptr[d+1]-c.Ptr[d])
+	}
+	return n
+}
+
+// Texts returns the term ids of the listed documents, in no particular
+// order: the texts of NPMIContext for a bag of words, with DocumentWindow.
+func (c *Corpus) Texts(docs []int) [][]int32 {
+	texts := make([][]int32, 0, len(docs))
+	for _, d := range docs {
+		ids, _ := c.Doc(d)
+		texts = append(texts, ids)
+	}
+	return texts
+}
+
+// Lexicon numbers the terms of a vocabulary (a model's, or Prune's), for
+// turning tokens into term ids.
+type Lexicon struct {
+	ids map[string]int32
+}
+
+// ErrDuplicateTerm reports a vocabulary that holds a term twice.
+var ErrDuplicateTerm = errors.New("the vocabulary holds a term twice")
+
+// NewLexicon returns the lexicon of vocab, term i numbered i.
+func NewLexicon(vocab []string) (*Lexicon, error) {
+	l := &Lexicon{ids: make(map[string]int32, len(vocab))}
+	for i, w := range vocab {
+		l.ids[w] = int32(i)
+	}
+	if len(l.ids) != len(vocab) {
+		return nil, ErrDuplicateTerm
+	}
+	return l, nil
+}
+
+// Bag returns the ids of the tokens that are in the vocabulary, in
+// first-seen order, and how often each occurs: a document for Infer.
+func (l *Lexicon) Bag(tokens []string) ([]int32, []float64) {
+	at := map[int32]int{}
+	var ids []int32
+	var counts []float64
+	for _, t := range tokens {
+		id, ok := l.ids[t]
+		if !ok {
+			continue
+		}
+		if i, ok := at[id]; ok {
+			counts[i]++
+			continue
+		}
+		at[id] = len(ids)
+		ids = append(ids, id)
+		counts = append(counts, 1)
+	}
+	return ids, counts
+}
+
+// Text returns the id of every token in text order, -1 for a token not in
+// the vocabulary: a text of NPMIContext, with TextWindow.
+func (l *Lexicon) Text(tokens []string) []int32 {
+	t := make([]int32, 0, len(tokens))
+	for _, w := range tokens {
+		if id, ok := l.ids[w]; ok {
+			t = append(t, id)
+		} else {
+			t = append(t, -1)
+		}
+	}
+	return t
 }

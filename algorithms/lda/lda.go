@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,101 +32,6 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
-
-// PriorKind says how a Dirichlet prior is set.
-type PriorKind int
-
-const (
-	// Symmetric is 1/topics for every component (gensim's default).
-	Symmetric PriorKind = iota
-	// Asymmetric is gensim's 1/(i + sqrt(topics)), normalized (alpha only).
-	Asymmetric
-	// Auto starts symmetric and is learned from the data by Newton steps.
-	Auto
-	// Value is a fixed number for every component.
-	Value
-)
-
-// Prior is a Dirichlet prior setting.
-type Prior struct {
-	Kind  PriorKind
-	Value float64 // for Kind == Value; must be positive
-}
-
-// Progress describes the state of a running fit.
-type Progress struct {
-	Pass, Passes   int // 1-based pass
-	Chunk, Chunks  int // 1-based chunk within the pass
-	Docs           int // documents processed in this pass
-	Converged      int // documents of the chunk whose γ converged
-	ChunkDocuments int
-	Iterations     int // γ iterations summed over the chunk's documents
-}
-
-// Options configures Fit. Zero fields take gensim's defaults.
-type Options struct {
-	Topics         int     // required, >= 1
-	Alpha, Eta     Prior   // document-topic and topic-word priors
-	Passes         int     // passes over the corpus; 0 means 1
-	Iterations     int     // maximum γ iterations per document; 0 means 50
-	Chunksize      int     // documents per online update; 0 means 2000
-	Decay          float64 // κ, in (0.5, 1]; 0 means 0.5 (gensim's default)
-	Offset         float64 // τ0; 0 means 1
-	GammaThreshold float64 // γ convergence (mean absolute change); 0 means 0.001
-	Seed           uint64
-	Threads        int // 0 means GOMAXPROCS; results do not depend on it
-	// Progress, if set, is called on Fit's goroutine after every chunk. It
-	// only reports: to stop Fit, cancel its context.
-	Progress func(Progress)
-}
-
-// Defaults fills the zero fields with their documented defaults and checks
-// the options, as Fit does; callers that record the options they used call
-// it first.
-func (o *Options) Defaults() error {
-	if o.Topics < 1 {
-		return fmt.Errorf("topics must be at least 1, got %d", o.Topics)
-	}
-	if o.Passes == 0 {
-		o.Passes = 1
-	}
-	if o.Iterations == 0 {
-		o.Iterations = 50
-	}
-	if o.Chunksize == 0 {
-		o.Chunksize = 2000
-	}
-	if o.Decay == 0 {
-		o.Decay = 0.5
-	}
-	if o.Offset == 0 {
-		o.Offset = 1
-	}
-	if o.GammaThreshold == 0 {
-		o.GammaThreshold = 0.001
-	}
-	if o.Threads <= 0 {
-		o.Threads = runtime.GOMAXPROCS(0)
-	}
-	switch {
-	case o.Passes < 1, o.Iterations < 1, o.Chunksize < 1:
-		return fmt.Errorf("passes, iterations and chunksize must be at least 1")
-	case !(o.Decay > 0 && o.Decay <= 1):
-		return fmt.Errorf("decay must be in (0, 1], got %g", o.Decay)
-	case !(o.Offset > 0) || math.IsInf(o.Offset, 0):
-		return fmt.Errorf("offset must be positive, got %g", o.Offset)
-	case !(o.GammaThreshold > 0):
-		return fmt.Errorf("gamma_threshold must be positive, got %g", o.GammaThreshold)
-	case o.Eta.Kind == Asymmetric:
-		return fmt.Errorf("eta cannot be asymmetric (as in gensim); use symmetric, auto or a number")
-	}
-	for _, p := range []Prior{o.Alpha, o.Eta} {
-		if p.Kind == Value && !(p.Value > 0 && !math.IsInf(p.Value, 0)) {
-			return fmt.Errorf("a prior must be a positive number, got %g", p.Value)
-		}
-	}
-	return nil
-}
 
 // Model is a fitted topic model.
 type Model struct {
@@ -151,9 +55,10 @@ var ErrEmpty = errors.New("no document has any term")
 // Fit fits a topic model to the corpus. It polls ctx.Err() between
 // segments of every chunk's work and returns its error.
 func Fit(ctx context.Context, c *Corpus, opt Options) (*Model, error) {
-	if err := opt.Defaults(); err != nil {
+	if err := opt.Check(); err != nil {
 		return nil, err
 	}
+	opt.Threads = threadCount(opt.Threads)
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -341,21 +246,16 @@ func (m *Model) InitContext(ctx context.Context, threads int) error {
 	if math.IsInf(m.GammaThreshold, 0) {
 		return fmt.Errorf("bad gamma threshold %g", m.GammaThreshold)
 	}
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
+	if m.Iterations < 0 || !(m.GammaThreshold > 0) {
+		return fmt.Errorf("bad inference settings (iterations %d, gamma threshold %g)", m.Iterations, m.GammaThreshold)
 	}
+	threads = threadCount(threads)
 	if len(m.expElogbeta) != m.V*m.K {
 		m.expElogbeta = make([]float64, m.V*m.K)
 	}
 	zero := make([]float64, m.V)
 	if err := setExpElogbeta(ctx, m.expElogbeta, m.Lambda, zero, m.K, m.V, threads, false); err != nil {
 		return err
-	}
-	if m.Iterations < 1 {
-		m.Iterations = 50
-	}
-	if !(m.GammaThreshold > 0) {
-		m.GammaThreshold = 0.001
 	}
 	return nil
 }
@@ -500,9 +400,7 @@ func topN(v []float64, n int) []int32 {
 // random start comes from stream base+d. It polls ctx.Err() every few
 // milliseconds of work and returns its error.
 func (m *Model) Infer(ctx context.Context, c *Corpus, threads int, base uint64) ([]float64, error) {
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
-	}
+	threads = threadCount(threads)
 	n := c.Docs()
 	out := make([]float64, n*m.K)
 	e := newEstep(m, c, threads)

@@ -36,7 +36,7 @@ func synthetic(docs int, seed uint64) *Corpus {
 func TestFitRecoversTopics(t *testing.T) {
 	t.Parallel()
 	c := synthetic(600, 1)
-	m, err := Fit(context.Background(), c, Options{Topics: 3, Passes: 10, Chunksize: 100, Seed: 3})
+	m, err := Fit(context.Background(), c, defaultsWith(func(o *Options) { o.Topics = 3; o.Passes = 10; o.Chunksize = 100; o.Seed = 3 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,15 @@ func TestSameResultWhateverTheThreads(t *testing.T) {
 	var ref []float64
 	for _, threads := range []int{1, 2, 3, 8} {
 		for _, alpha := range []Prior{{Kind: Symmetric}, {Kind: Auto}} {
-			m, err := Fit(context.Background(), c, Options{Topics: 4, Passes: 2, Chunksize: 64, Seed: 11, Threads: threads, Alpha: alpha, Eta: Prior{Kind: Auto}})
+			m, err := Fit(context.Background(), c, defaultsWith(func(o *Options) {
+				o.Topics = 4
+				o.Passes = 2
+				o.Chunksize = 64
+				o.Seed = 11
+				o.Threads = threads
+				o.Alpha = alpha
+				o.Eta = Prior{Kind: Auto}
+			}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,11 +109,15 @@ func TestPriorsAndOptions(t *testing.T) {
 	t.Parallel()
 	c := synthetic(90, 3)
 	for _, o := range []Options{
-		{Topics: 3, Alpha: Prior{Kind: Asymmetric}},
-		{Topics: 3, Alpha: Prior{Kind: Auto}, Eta: Prior{Kind: Auto}},
-		{Topics: 3, Alpha: Prior{Kind: Value, Value: 0.5}, Eta: Prior{Kind: Value, Value: 0.01}},
-		{Topics: 1},
-		{Topics: 40},
+		defaultsWith(func(o *Options) { o.Topics = 3; o.Alpha = Prior{Kind: Asymmetric} }),
+		defaultsWith(func(o *Options) { o.Topics = 3; o.Alpha = Prior{Kind: Auto}; o.Eta = Prior{Kind: Auto} }),
+		defaultsWith(func(o *Options) {
+			o.Topics = 3
+			o.Alpha = Prior{Kind: Value, Value: 0.5}
+			o.Eta = Prior{Kind: Value, Value: 0.01}
+		}),
+		defaultsWith(func(o *Options) { o.Topics = 1 }),
+		defaultsWith(func(o *Options) { o.Topics = 40 }),
 	} {
 		m, err := Fit(context.Background(), c, o)
 		if err != nil {
@@ -121,16 +133,16 @@ func TestPriorsAndOptions(t *testing.T) {
 		}
 	}
 	for _, o := range []Options{
-		{Topics: 0},
-		{Topics: 2, Decay: 1.5},
-		{Topics: 2, Eta: Prior{Kind: Asymmetric}},
-		{Topics: 2, Alpha: Prior{Kind: Value, Value: -1}},
+		defaultsWith(func(o *Options) { o.Topics = 0 }),
+		defaultsWith(func(o *Options) { o.Topics = 2; o.Decay = 1.5 }),
+		defaultsWith(func(o *Options) { o.Topics = 2; o.Eta = Prior{Kind: Asymmetric} }),
+		defaultsWith(func(o *Options) { o.Topics = 2; o.Alpha = Prior{Kind: Value, Value: -1} }),
 	} {
 		if _, err := Fit(context.Background(), c, o); err == nil {
 			t.Errorf("%+v: want an error", o)
 		}
 	}
-	if _, err := Fit(context.Background(), &Corpus{V: 3, Ptr: []int{0, 0}}, Options{Topics: 2}); !errors.Is(err, ErrEmpty) {
+	if _, err := Fit(context.Background(), &Corpus{V: 3, Ptr: []int{0, 0}}, defaultsWith(func(o *Options) { o.Topics = 2 })); !errors.Is(err, ErrEmpty) {
 		t.Errorf("empty corpus: %v", err)
 	}
 }
@@ -140,12 +152,14 @@ func TestCancel(t *testing.T) {
 	c := synthetic(300, 4)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	_, err := Fit(ctx, c, Options{Topics: 3, Passes: 5, Chunksize: 10, Progress: func(Progress) {
+	o := defaultsWith(func(o *Options) { o.Topics = 3; o.Passes = 5; o.Chunksize = 10 })
+	o.Progress = func(Progress) {
 		n++
 		if n == 3 {
 			cancel()
 		}
-	}})
+	}
+	_, err := Fit(ctx, c, o)
 	if !errors.Is(err, context.Canceled) || n != 3 {
 		t.Errorf("err %v after %d chunks, want context.Canceled after 3", err, n)
 	}
@@ -192,7 +206,7 @@ func (c *pollCtx) Err() error {
 func TestContextPolledByCaller(t *testing.T) {
 	t.Parallel()
 	c := synthetic(600, 5)
-	m, err := Fit(context.Background(), c, Options{Topics: 3, Chunksize: 100, Threads: 4})
+	m, err := Fit(context.Background(), c, defaultsWith(func(o *Options) { o.Topics = 3; o.Chunksize = 100; o.Threads = 4 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +220,7 @@ func TestContextPolledByCaller(t *testing.T) {
 		run  func(ctx context.Context) error
 	}{
 		{"Fit", func(ctx context.Context) error {
-			_, err := Fit(ctx, c, Options{Topics: 3, Chunksize: 100, Passes: 2, Threads: 4})
+			_, err := Fit(ctx, c, defaultsWith(func(o *Options) { o.Topics = 3; o.Chunksize = 100; o.Passes = 2; o.Threads = 4 }))
 			return err
 		}},
 		{"Infer", func(ctx context.Context) error { _, err := m.Infer(ctx, c, 4, 1); return err }},
@@ -235,7 +249,7 @@ func TestContextPolledByCaller(t *testing.T) {
 func TestSegmentsDoNotChangeInference(t *testing.T) {
 	t.Parallel()
 	c := synthetic(200, 6)
-	m, err := Fit(context.Background(), c, Options{Topics: 4, Threads: 3})
+	m, err := Fit(context.Background(), c, defaultsWith(func(o *Options) { o.Topics = 4; o.Threads = 3 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +360,7 @@ func TestTopTermWeights(t *testing.T) {
 	t.Parallel()
 	c := synthetic(300, 8)
 	for _, K := range []int{1, 3, topicBlock + 5} {
-		m, err := Fit(context.Background(), c, Options{Topics: K, Seed: 2})
+		m, err := Fit(context.Background(), c, defaultsWith(func(o *Options) { o.Topics = K; o.Seed = 2 }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -374,7 +388,8 @@ func TestTopTermWeights(t *testing.T) {
 func TestCheckFinite(t *testing.T) {
 	t.Parallel()
 	good := func() *Model {
-		return &Model{K: 2, V: 3, Alpha: []float64{0.5, 0.5}, Eta: []float64{0.5, 0.5, 0.5}, Lambda: []float64{1, 2, 3, 4, 5, 6}}
+		return &Model{K: 2, V: 3, Alpha: []float64{0.5, 0.5}, Eta: []float64{0.5, 0.5, 0.5}, Lambda: []float64{1, 2, 3, 4, 5, 6},
+			Iterations: 50, GammaThreshold: 0.001}
 	}
 	if err := good().Init(1); err != nil {
 		t.Fatalf("good model: %v", err)
@@ -454,7 +469,7 @@ func TestMemoryEstimate(t *testing.T) {
 		}
 	}
 	// Many documents inferred: the infer step is the largest.
-	s = Shape{Topics: 100, Terms: 1000, Docs: 2000, Inferred: 1000000, Positions: 10000, LongestDoc: 50, Threads: 1, TopN: 10}
+	s = Shape{Topics: 100, Terms: 1000, Docs: 2000, Inferred: 1000000, Positions: 10000, LongestDoc: 50, Chunksize: 2000, Threads: 1, TopN: 10}
 	if m := s.Memory(); m.Step != "infer" {
 		t.Errorf("a million documents inferred: largest step %s", m.Step)
 	}
@@ -514,4 +529,11 @@ func TestStopsInsideALongDocument(t *testing.T) {
 	if stopped > full/2 {
 		t.Errorf("stopped after %v; the whole document takes %v", stopped, full)
 	}
+}
+
+// defaultsWith is Defaults with the changes of set.
+func defaultsWith(set func(o *Options)) Options {
+	o := Defaults()
+	set(&o)
+	return o
 }

@@ -11,8 +11,8 @@ type Shape struct {
 	Inferred      int // documents whose γ Infer returns
 	Positions     int // distinct terms summed over the fitted documents
 	LongestDoc    int // distinct terms of the longest document
-	Chunksize     int // 0 means the default
-	Threads       int // 0 means GOMAXPROCS
+	Chunksize     int // documents per online update (Options.Chunksize)
+	Threads       int // 0 means GOMAXPROCS, as in Options
 	TopN          int // top terms per topic measured by NPMIContext and UMass
 }
 
@@ -37,11 +37,9 @@ type Memory struct {
 // 2·chunk the chunk's γ and exp(E[log θ]), and threads·longest every
 // worker's copy of the rows of exp(E[log β]) of its document.
 func (s Shape) Memory() Memory {
-	o := Options{Topics: max(1, s.Topics), Chunksize: s.Chunksize, Threads: s.Threads}
-	_ = o.Defaults() // only the defaults are wanted
 	K, V := float64(max(1, s.Topics)), float64(max(1, s.Terms))
-	T, L := float64(o.Threads), float64(s.LongestDoc)
-	chunk := float64(min(o.Chunksize, max(1, s.Docs)))
+	T, L := float64(threadCount(s.Threads)), float64(s.LongestDoc)
+	chunk := float64(max(1, min(s.Chunksize, s.Docs)))
 	pos := min(float64(s.Positions), chunk*L)
 	// Every worker's scratch: the document's rows of exp(E[log β]), three
 	// vectors of its length and six of K.

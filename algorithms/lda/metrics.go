@@ -2,6 +2,7 @@ package lda
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 )
@@ -138,6 +139,10 @@ func (m *Model) elogbeta(ctx context.Context, threads int) ([]float64, error) {
 	return out, nil
 }
 
+// Perplexity is the perplexity gensim logs for a LogPerplexity bound:
+// 2^-bound.
+func Perplexity(bound float64) float64 { return math.Exp2(-bound) }
+
 // PlugInPerplexity is exp(-Σ n_dw log(θ_d·φ_w) / Σ n_dw) over the documents
 // of eval, with θ_d the normalized rows of gamma (K per document) and φ the
 // normalized topics. With gamma inferred from the even-position tokens of
@@ -169,6 +174,15 @@ func (m *Model) PlugInPerplexity(gamma []float64, eval *Corpus) float64 {
 	}
 	return math.Exp(-ll / words)
 }
+
+// Sliding windows of NPMIContext.
+const (
+	// TextWindow is gensim's c_npmi window: 10 tokens of a text.
+	TextWindow = 10
+	// DocumentWindow makes every text one window: for bags of words, which
+	// have no word order.
+	DocumentWindow = math.MaxInt32
+)
 
 // coherenceEps is gensim's EPSILON in its confirmation measures.
 const coherenceEps = 1e-12
@@ -202,7 +216,7 @@ func NPMIContext(ctx context.Context, top [][]int32, texts [][]int32, window int
 		return nil, err
 	}
 	if window < 1 {
-		window = 10
+		panic(fmt.Sprintf("lda: NPMIContext window %d, want at least 1", window))
 	}
 	idx := map[int32]int{}
 	for _, t := range top {

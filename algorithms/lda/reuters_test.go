@@ -52,7 +52,9 @@ func TestMatchesGensimOnReuters(t *testing.T) {
 			if testing.Short() && g.K*g.Iters > 10 {
 				t.Skip("-short: only 10 topics, 1 pass")
 			}
-			m, err := lda.Fit(context.Background(), d.Train, lda.Options{Topics: g.K, Passes: g.Iters, Chunksize: 2000})
+			o := lda.Defaults()
+			o.Topics, o.Passes, o.Chunksize = g.K, g.Iters, 2000
+			m, err := lda.Fit(context.Background(), d.Train, o)
 			if err != nil {
 				t.Fatal(err)
 			}

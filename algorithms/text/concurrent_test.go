@@ -9,7 +9,7 @@ import (
 // TestConcurrentUse tokenizes Chinese and English text from several
 // goroutines at once (connections share the loaded dictionary).
 func TestConcurrentUse(t *testing.T) {
-	tk, _ := New(Options{UserWords: []string{"送餐"}})
+	tk, _ := New(defaultsWith(func(o *Options) { o.UserWords = []string{"送餐"} }))
 	want := strings.Join(tk.Tokens("送餐速度太慢了，米饭都凉了 chocolate cookies"), " ")
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {

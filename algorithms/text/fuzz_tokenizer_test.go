@@ -32,9 +32,9 @@ func FuzzTokenizerBytes(f *testing.F) {
 	}
 	tokenizers := map[string]*Tokenizer{}
 	for name, opt := range map[string]Options{
-		"default":    {},
-		"en+stem":    {Language: "en", Stem: true},
-		"user words": {UserWords: []string{"送餐", "米饭都"}, MinLength: 1, MinLengthCJK: 1},
+		"default":    Defaults(),
+		"en+stem":    defaultsWith(func(o *Options) { o.Language = "en"; o.Stem = true }),
+		"user words": defaultsWith(func(o *Options) { o.UserWords = []string{"送餐", "米饭都"}; o.MinLength = 1; o.MinLengthCJK = 1 }),
 	} {
 		tk, err := New(opt)
 		if err != nil {

@@ -43,17 +43,16 @@ var (
 	zhDictGz []byte
 )
 
-// Options configures a Tokenizer. The zero value is the default.
+// Options configures a Tokenizer. Start from Defaults and change what
+// differs: a zero field means zero (no minimum length, no length limit).
 type Options struct {
 	// Language is "auto" (or ""): Han runs are segmented with the Chinese
 	// dictionary, other text by UAX #29; "zh" is the same; "en" never uses
 	// the dictionary.
 	Language string
-	// MinLength is the minimum length in characters of a non-Chinese token;
-	// 0 means 3.
+	// MinLength is the minimum length in characters of a non-Chinese token.
 	MinLength int
-	// MinLengthCJK is the minimum length in characters of a Chinese token;
-	// 0 means 2 (single characters are mostly particles or fragments).
+	// MinLengthCJK is the minimum length in characters of a Chinese token.
 	MinLengthCJK int
 	// Stem reduces English words to their Snowball (Porter2) stem.
 	Stem bool
@@ -66,14 +65,21 @@ type Options struct {
 	UserWords []string
 	// MaxTokenBytes skips tokens longer than this many bytes of UTF-8, as
 	// written in the text (before lower-casing); 0 means no limit.
-	// DefaultMaxTokenBytes is the limit training uses by default.
 	MaxTokenBytes int
 }
 
-// DefaultMaxTokenBytes is the token length limit of training by default:
-// 64 bytes is 64 Latin letters or 21 Chinese characters, longer than the
-// words of any dictionary, and short enough that a vocabulary of 100000
-// terms stays small.
+// Defaults returns the documented defaults: language "auto", tokens of at
+// least 3 characters (2 for Chinese words, whose single characters are
+// mostly particles or fragments), no stemming, the stop lists applied and
+// tokens longer than DefaultMaxTokenBytes skipped.
+func Defaults() Options {
+	return Options{Language: "auto", MinLength: 3, MinLengthCJK: 2, MaxTokenBytes: DefaultMaxTokenBytes}
+}
+
+// DefaultMaxTokenBytes is the default token length limit: 64 bytes is 64
+// Latin letters or 21 Chinese characters, longer than the words of any
+// dictionary, and short enough that a vocabulary of 100000 terms stays
+// small.
 const DefaultMaxTokenBytes = 64
 
 // Tokenizer splits text into terms. It is safe for concurrent use.
@@ -93,12 +99,6 @@ func New(opt Options) (*Tokenizer, error) {
 	}
 	if opt.MinLength < 0 || opt.MinLengthCJK < 0 || opt.MaxTokenBytes < 0 {
 		return nil, fmt.Errorf("token lengths must not be negative")
-	}
-	if opt.MinLength == 0 {
-		opt.MinLength = 3
-	}
-	if opt.MinLengthCJK == 0 {
-		opt.MinLengthCJK = 2
 	}
 	t := &Tokenizer{opt: opt, stop: map[string]bool{}, chinese: opt.Language != "en"}
 	if !opt.KeepStopWords {
@@ -134,6 +134,24 @@ func New(opt Options) (*Tokenizer, error) {
 		}
 	}
 	return t, nil
+}
+
+// Bag counts a token stream: the distinct terms in first-seen order and
+// how often each occurs.
+func Bag(tokens []string) ([]string, []float64) {
+	at := map[string]int{}
+	var terms []string
+	var counts []float64
+	for _, t := range tokens {
+		if i, ok := at[t]; ok {
+			counts[i]++
+			continue
+		}
+		at[t] = len(terms)
+		terms = append(terms, t)
+		counts = append(counts, 1)
+	}
+	return terms, counts
 }
 
 // Tokens returns the terms of s in text order. Invalid UTF-8 bytes are

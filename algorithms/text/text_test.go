@@ -38,7 +38,7 @@ func TestChineseSentences(t *testing.T) {
 			user = strings.Fields(parts[2])
 			withUser++
 		}
-		tk, err := New(Options{UserWords: user})
+		tk, err := New(defaultsWith(func(o *Options) { o.UserWords = user }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestChineseSentences(t *testing.T) {
 
 func TestEnglish(t *testing.T) {
 	t.Parallel()
-	tk, _ := New(Options{})
+	tk, _ := New(Defaults())
 	cases := []struct{ in, want string }{
 		{"The U.S. company's shares rose 3.5 pct to 12 dlrs, Reuter said.", "company shares rose pct dlrs reuter said"},
 		{"Don't panic!!! e-mail: info@example.com ... café NAÏVE", "panic mail info example com café naïve"},
@@ -75,26 +75,26 @@ func TestEnglish(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
 		}
 	}
-	stem, _ := New(Options{Stem: true, MinLength: 2, StopWords: []string{"Runner"}})
+	stem, _ := New(defaultsWith(func(o *Options) { o.Stem = true; o.MinLength = 2; o.StopWords = []string{"Runner"} }))
 	if got := strings.Join(stem.Tokens("running runners Runner easily ox"), " "); got != "run easili ox" { // "runners" stems to the stop word "runner"
 		t.Errorf("stemmed: %q", got)
 	}
-	keep, _ := New(Options{KeepStopWords: true})
+	keep, _ := New(defaultsWith(func(o *Options) { o.KeepStopWords = true }))
 	if got := strings.Join(keep.Tokens("the cat"), " "); got != "the cat" {
 		t.Errorf("keep stop words: %q", got)
 	}
-	en, _ := New(Options{Language: "en"})
+	en, _ := New(defaultsWith(func(o *Options) { o.Language = "en" }))
 	if got := en.Tokens("米饭很好吃 rice"); !reflect.DeepEqual(got, []string{"rice"}) {
 		t.Errorf("language en: %q", got)
 	}
-	if _, err := New(Options{Language: "fr"}); err == nil {
+	if _, err := New(defaultsWith(func(o *Options) { o.Language = "fr" })); err == nil {
 		t.Error("language fr: want an error")
 	}
 }
 
 func TestUserWords(t *testing.T) {
 	t.Parallel()
-	tk, _ := New(Options{UserWords: []string{"送餐", "麻辣香锅"}})
+	tk, _ := New(defaultsWith(func(o *Options) { o.UserWords = []string{"送餐", "麻辣香锅"} }))
 	got := tk.Tokens("送餐速度太慢，麻辣香锅好吃")
 	want := []string{"送餐", "速度", "太慢", "麻辣香锅", "好吃"}
 	if !reflect.DeepEqual(got, want) {
@@ -104,7 +104,7 @@ func TestUserWords(t *testing.T) {
 
 func TestLongDocument(t *testing.T) {
 	t.Parallel()
-	tk, _ := New(Options{})
+	tk, _ := New(Defaults())
 	var b strings.Builder
 	for b.Len() < 1<<20 {
 		b.WriteString("Customers love the chocolate cookies; 送餐速度很快，味道很好。 ")
@@ -122,7 +122,7 @@ func FuzzTokens(f *testing.F) {
 	f.Add("送餐速度太慢了，米饭都凉了 abc")
 	f.Add("\xff\xfe\x00 Ω≈ç√ 🍕 ١٢٣")
 	f.Add(strings.Repeat("Ab.", 40) + " " + strings.Repeat("z", 70))
-	tk, _ := New(Options{UserWords: []string{"送餐"}, MaxTokenBytes: 16})
+	tk, _ := New(defaultsWith(func(o *Options) { o.UserWords = []string{"送餐"}; o.MaxTokenBytes = 16 }))
 	f.Fuzz(func(t *testing.T, s string) {
 		toks, long := tk.AppendCount(nil, s)
 		for _, w := range toks {
@@ -138,7 +138,7 @@ func FuzzTokens(f *testing.F) {
 
 func TestChineseNumbersAreDropped(t *testing.T) {
 	t.Parallel()
-	tk, _ := New(Options{})
+	tk, _ := New(Defaults())
 	got := strings.Join(tk.Tokens("等了一个半小时，只送来两份米饭，一半都洒了"), " ")
 	if want := "小时 送来 米饭"; got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -156,7 +156,7 @@ func TestLongTokens(t *testing.T) {
 	t.Parallel()
 	huge := strings.Repeat("x", 20<<20) // a 20 MB "word"
 	long := strings.Repeat("chocolate", 8)
-	tk, err := New(Options{MaxTokenBytes: DefaultMaxTokenBytes, UserWords: []string{strings.Repeat("送餐", 11)}})
+	tk, err := New(defaultsWith(func(o *Options) { o.UserWords = []string{strings.Repeat("送餐", 11)} }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +180,18 @@ func TestLongTokens(t *testing.T) {
 		}
 	}
 	// No limit: the long word is kept (lower-cased), as before.
-	all, _ := New(Options{})
+	all, _ := New(defaultsWith(func(o *Options) { o.MaxTokenBytes = 0 }))
 	if got, n := all.AppendCount(nil, long); len(got) != 1 || got[0] != long || n != 0 {
 		t.Errorf("no limit: got %q, %d long", got, n)
 	}
-	if _, err := New(Options{MaxTokenBytes: -1}); err == nil {
+	if _, err := New(defaultsWith(func(o *Options) { o.MaxTokenBytes = -1 })); err == nil {
 		t.Error("MaxTokenBytes -1: want an error")
 	}
+}
+
+// defaultsWith is Defaults with the changes of set.
+func defaultsWith(set func(o *Options)) Options {
+	o := Defaults()
+	set(&o)
+	return o
 }

@@ -30,7 +30,9 @@ func topWords(t *testing.T, docs []string, tk *text.Tokenizer, topics int) [][]s
 		b.Add(toks, counts)
 	}
 	vocab, c := b.Prune(5, 0.5, 0)
-	m, err := lda.Fit(context.Background(), c, lda.Options{Topics: topics, Passes: 2, Seed: 1})
+	o := lda.Defaults()
+	o.Topics, o.Passes, o.Seed = topics, 2, 1
+	m, err := lda.Fit(context.Background(), c, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestReutersRawTextTopicsAreRealWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk, _ := text.New(text.Options{})
+	tk, _ := text.New(text.Defaults())
 	stop := reuters.StopWords()
 	for k, words := range topWords(t, d.RawTrain, tk, 10) {
 		t.Logf("topic %d: %s", k+1, strings.Join(words, " "))
@@ -83,7 +85,9 @@ func TestWaimaiTopicsAreRealChineseWords(t *testing.T) {
 		docs = append(docs, r[1])
 	}
 	user := []string{"送餐"}
-	tk, _ := text.New(text.Options{UserWords: user})
+	o := text.Defaults()
+	o.UserWords = user
+	tk, _ := text.New(o)
 	for k, words := range topWords(t, docs, tk, 8) {
 		t.Logf("topic %d: %s", k+1, strings.Join(words, " "))
 		for _, w := range words {

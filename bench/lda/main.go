@@ -110,7 +110,9 @@ func run(data *reuters.Data, obs, eval *lda.Corpus, k, passes, reps, threads int
 		c0 := cpuSeconds()
 		t0 := time.Now()
 		var err error
-		m, err = lda.Fit(ctx, data.Train, lda.Options{Topics: k, Passes: passes, Chunksize: 2000, Seed: seed, Threads: threads})
+		o := lda.Defaults()
+		o.Topics, o.Passes, o.Chunksize, o.Seed, o.Threads = k, passes, 2000, seed, threads
+		m, err = lda.Fit(ctx, data.Train, o)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "lda-bench:", err)
 			os.Exit(1)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/catalog"
 )
 
@@ -18,7 +19,7 @@ func codecModel() *Model {
 		Vocab: []string{"candle", "mug", "tea"},
 		LDA: &lda.Model{K: 2, Alpha: []float64{0.5, 0.5}, Eta: []float64{0.5, 0.5, 0.5},
 			Lambda: []float64{3.5, 0.5, 0.5, 2.5, 1.5, 4.5}, Iterations: 50, GammaThreshold: 0.001, Seed: 7},
-		Tok: Options{Language: "auto", MinLength: 3, MinLengthCJK: 2, StopWords: []string{"the"}},
+		Tok: text.Options{Language: "auto", MinLength: 3, MinLengthCJK: 2, StopWords: []string{"the"}},
 	}
 }
 

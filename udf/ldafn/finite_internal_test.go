@@ -20,11 +20,11 @@ func TestNotFiniteErrors(t *testing.T) {
 		opt  Options
 		want []string
 	}{
-		{&lda.NotFiniteError{What: "lambda", Topic: 1, Term: 2, Value: math.NaN()}, Options{},
+		{&lda.NotFiniteError{What: "lambda", Topic: 1, Term: 2, Value: math.NaN()}, DefaultOptions(),
 			[]string{"lda_train: the fit diverged", `the word "beans" in topic 2 is NaN`, "scale them down", `fewer "topics"`, "nothing was saved"}},
-		{&lda.NotFiniteError{What: "alpha", Topic: 0, Term: -1, Value: math.Inf(1)}, Options{Alpha: "auto"},
+		{&lda.NotFiniteError{What: "alpha", Topic: 0, Term: -1, Value: math.Inf(1)}, withOptions(func(o *Options) { o.LDA.Alpha = lda.Prior{Kind: lda.Auto} }),
 			[]string{"alpha of topic 1 is +Inf", `fixed "alpha"`, `rather than "auto"`, "nothing was saved"}},
-		{&lda.NotFiniteError{What: "eta", Topic: -1, Term: 0, Value: math.NaN()}, Options{Eta: "auto"},
+		{&lda.NotFiniteError{What: "eta", Topic: -1, Term: 0, Value: math.NaN()}, withOptions(func(o *Options) { o.LDA.Eta = lda.Prior{Kind: lda.Auto} }),
 			[]string{`eta of the word "chocolate" is NaN`, `fixed "eta"`, "nothing was saved"}},
 	}
 	for _, c := range cases {
@@ -69,33 +69,43 @@ func TestCheckSummary(t *testing.T) {
 	}
 }
 
-// TestGoOptionsLimits: the Go API's MaxMemory and MaxTokenBytes take their
-// defaults at zero and are checked like the JSON options.
+// TestGoOptionsLimits: MaxMemory and MaxTokenBytes start at their
+// defaults and are checked like the JSON options.
 func TestGoOptionsLimits(t *testing.T) {
 	t.Parallel()
-	env := &core.Env{Threads: 1}
-	o, err := Options{}.withDefaults("TrainLDA", env)
-	if err != nil {
+	o := DefaultOptions()
+	if err := o.check("TrainLDA"); err != nil {
 		t.Fatal(err)
 	}
 	avail, _ := core.AvailableMemory()
-	if o.MaxTokenBytes != 64 || o.MaxMemory != 0 || o.budget("TrainLDA").Given || o.budget("TrainLDA").Bytes != int64(float64(avail)*core.DefaultMemoryShare) {
-		t.Errorf("defaults: max_token_bytes %d, max_memory %d, budget %+v", o.MaxTokenBytes, o.MaxMemory, o.budget("TrainLDA"))
+	if o.Text.MaxTokenBytes != 64 || o.MaxMemory != 0 || o.budget("TrainLDA").Given || o.budget("TrainLDA").Bytes != int64(float64(avail)*core.DefaultMemoryShare) {
+		t.Errorf("defaults: max_token_bytes %d, max_memory %d, budget %+v", o.Text.MaxTokenBytes, o.MaxMemory, o.budget("TrainLDA"))
 	}
-	o, err = Options{MaxMemory: 5e8, MaxTokenBytes: 10}.withDefaults("TrainLDA", env)
-	if err != nil || o.budget("TrainLDA") != (core.Budget{Bytes: 5e8, Given: true}) || o.MaxTokenBytes != 10 {
+	o = withOptions(func(o *Options) { o.MaxMemory, o.Text.MaxTokenBytes = 5e8, 10 })
+	if err := o.check("TrainLDA"); err != nil || o.budget("TrainLDA") != (core.Budget{Bytes: 5e8, Given: true}) || o.Text.MaxTokenBytes != 10 {
 		t.Errorf("set: %+v, %v", o.budget("TrainLDA"), err)
 	}
-	for _, bad := range []Options{{MaxMemory: -1}, {MaxTokenBytes: -1}, {MaxTokenBytes: 2 << 20}} {
-		if _, err := bad.withDefaults("TrainLDA", env); err == nil || !strings.HasPrefix(err.Error(), "TrainLDA: ") {
+	for _, bad := range []Options{
+		withOptions(func(o *Options) { o.MaxMemory = -1 }),
+		withOptions(func(o *Options) { o.Text.MaxTokenBytes = -1 }),
+		withOptions(func(o *Options) { o.Text.MaxTokenBytes = 2 << 20 }),
+	} {
+		if err := bad.check("TrainLDA"); err == nil || !strings.HasPrefix(err.Error(), "TrainLDA: ") {
 			t.Errorf("%+v: %v", bad, err)
 		}
 	}
 	p, err := parseOptions("lda_train", `{"max_memory": "2GB", "max_token_bytes": 100}`)
-	if err != nil || p.MaxMemory != 2e9 || p.MaxTokenBytes != 100 {
-		t.Errorf("parsed %d, %d, %v", p.MaxMemory, p.MaxTokenBytes, err)
+	if err != nil || p.MaxMemory != 2e9 || p.Text.MaxTokenBytes != 100 {
+		t.Errorf("parsed %d, %d, %v", p.MaxMemory, p.Text.MaxTokenBytes, err)
 	}
 	if !strings.Contains(p.json(), `"max_memory":2000000000`) || !strings.Contains(p.json(), `"max_token_bytes":100`) {
 		t.Errorf("stored options %s", p.json())
 	}
+}
+
+// withOptions is DefaultOptions with the changes of set.
+func withOptions(set func(o *Options)) Options {
+	o := DefaultOptions()
+	set(&o)
+	return o
 }

@@ -43,7 +43,9 @@ package ldafn
 import (
 	"database/sql/driver"
 	"io"
+	"math"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/lda"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -95,7 +97,7 @@ func topics(c *core.Conn, args []any) ([][]any, error) {
 			return nil, core.Errorf(fn, "top_n must be at least 1, got %d", n)
 		}
 	}
-	top, weights, err := m.LDA.TopTermWeights(c.Context(), int(min(n, int64(m.LDA.V))))
+	top, weights, err := m.LDA.TopTermWeights(c.Context(), int(min(n, math.MaxInt32)))
 	if err != nil {
 		return nil, core.TrainError(fn, err, false)
 	}
@@ -135,42 +137,10 @@ func docTopics(c *core.Conn, args []any) ([][]any, error) {
 	}
 }
 
-// weights infers the normalized topic weights of a text; nil when none of
-// its words is in the vocabulary.
+// weights infers the topic proportions of a text; nil when none of its
+// words is in the vocabulary.
 func (m *Model) weights(txt string) []float64 {
-	ids, cts := m.bagOf(m.tokenizer.Tokens(txt))
-	if len(ids) == 0 {
-		return nil
-	}
-	g := m.LDA.InferDoc(ids, cts, 1<<54)
-	s := 0.0
-	for _, v := range g {
-		s += v
-	}
-	for k := range g {
-		g[k] /= s
-	}
-	return g
-}
-
-func (m *Model) bagOf(tokens []string) ([]int32, []float64) {
-	at := map[int32]int{}
-	var ids []int32
-	var cts []float64
-	for _, t := range tokens {
-		id, ok := m.ids[t]
-		if !ok {
-			continue
-		}
-		if i, ok := at[id]; ok {
-			cts[i]++
-			continue
-		}
-		at[id] = len(ids)
-		ids = append(ids, id)
-		cts = append(cts, 1)
-	}
-	return ids, cts
+	return m.LDA.TopicWeights(m.lex.Bag(m.tokenizer.Tokens(txt)))
 }
 
 func textArg(fn string, v any) (string, bool, error) {
@@ -219,15 +189,9 @@ func topTopic(c *core.Conn, args []any) (any, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	w := m.weights(txt)
-	if w == nil {
+	best := lda.ArgMax(m.weights(txt))
+	if best < 0 {
 		return nil, nil
-	}
-	best := 0
-	for k, v := range w {
-		if v > w[best] {
-			best = k
-		}
 	}
 	return int64(best + 1), nil
 }

@@ -25,9 +25,9 @@ type Model struct {
 	// TermSource is true when the model was trained on (doc_id, term,
 	// count) rows rather than raw text.
 	TermSource bool
-	Tok        Options // tokenizer settings (the Language... fields)
+	Tok        text.Options // the tokenizer's settings but its length limit
 
-	ids       map[string]int32
+	lex       *lda.Lexicon
 	tokenizer *text.Tokenizer
 }
 
@@ -109,9 +109,6 @@ func Decode(blob []byte) (*Model, error) {
 	if err := m.prepare(); err != nil {
 		return nil, err
 	}
-	if len(m.ids) != len(m.Vocab) {
-		return nil, fmt.Errorf("%w: the vocabulary holds a word twice", catalog.ErrDamaged)
-	}
 	return m, nil
 }
 
@@ -120,11 +117,12 @@ func (m *Model) prepare() error {
 	if err := m.LDA.Init(0); err != nil {
 		return fmt.Errorf("%w: %v", catalog.ErrDamaged, err)
 	}
-	m.ids = make(map[string]int32, len(m.Vocab))
-	for i, w := range m.Vocab {
-		m.ids[w] = int32(i)
+	lex, err := lda.NewLexicon(m.Vocab)
+	if err != nil {
+		return fmt.Errorf("%w: %w", catalog.ErrDamaged, err)
 	}
-	tok, err := m.Tok.tokenizer()
+	m.lex = lex
+	tok, err := inferTokenizer(m.Tok)
 	if err != nil {
 		return fmt.Errorf("%w: %v", catalog.ErrDamaged, err)
 	}

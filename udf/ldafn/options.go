@@ -11,70 +11,39 @@ import (
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
-// Options are the LDA training options; the JSON keys of lda_train are given
-// in brackets. The zero value of a field means its default.
+// Options are the LDA training options, lda_train's JSON keys in
+// brackets. DefaultOptions holds every documented default; a zero field
+// means zero, and training refuses the zeros that are not allowed.
 type Options struct {
-	// Topics is the number of topics ("topics"); 0 means 10.
-	Topics int
-	// Alpha is the document-topic prior ("alpha"): "symmetric" (1/topics,
-	// the default), "asymmetric" (gensim's 1/(i+sqrt(topics)), normalized),
-	// "auto" (learned), or a positive number given in AlphaValue.
-	Alpha      string
-	AlphaValue float64
-	// Eta is the topic-word prior ("eta"): "symmetric" (1/topics, the
-	// default), "auto", or a positive number given in EtaValue.
-	Eta      string
-	EtaValue float64
-	// Passes over the corpus ("passes"); 0 means 1.
-	Passes int
-	// Iterations bounds the per-document updates ("iterations"); 0 means 50.
-	Iterations int
-	// Chunksize is documents per online update ("chunksize"); 0 means 2000.
-	Chunksize int
-	// Decay (κ, "decay") 0 means 0.5; Offset (τ0, "offset") 0 means 1;
-	// GammaThreshold ("gamma_threshold") 0 means 0.001: gensim's defaults.
-	Decay, Offset, GammaThreshold float64
-	// Seed seeds every random choice ("seed").
-	Seed uint64
-	// Threads bounds worker goroutines ("threads"); 0 means all cores.
-	Threads int
-	// MinDF drops terms in fewer documents ("min_df"); 0 means 2.
-	MinDF int
-	// MaxDF drops terms in more than this fraction of the documents
-	// ("max_df"); 0 means 0.5.
-	MaxDF float64
-	// MaxVocab keeps the most frequent terms ("max_vocab"); 0 means 100000.
-	MaxVocab int
-	// Holdout is the seeded fraction of documents held out of training to
-	// measure perplexity ("holdout"); 0 means 0.1, negative means none.
-	// Corpora of fewer than 10 documents hold none out.
-	Holdout float64
-	// MinimumProbability is the smallest topic weight of a document kept in
-	// ml_lda_doc_topics ("minimum_probability"); 0 means 0.01, negative
-	// keeps every weight.
-	MinimumProbability float64
-	// Tokenizer settings for (doc_id, text) sources and for lda_infer:
-	// "language" ("auto", "en", "zh"), "min_length" (3), "min_length_cjk"
-	// (2), "stem" (false), "keep_stop_words" (false), "stop_words" and
-	// "user_words" (arrays of words).
-	Language                string
-	MinLength, MinLengthCJK int
-	Stem, KeepStopWords     bool
-	StopWords, UserWords    []string
-	// MaxTokenBytes skips, and counts in the summary's skipped.long_tokens,
-	// tokens (and terms of (doc_id, term, count) sources) longer than this
-	// many bytes when training ("max_token_bytes"); 0 means 64.
-	MaxTokenBytes int
+	// LDA holds the algorithm's options: "topics", "alpha" and "eta" (a
+	// name or a positive number), "passes", "iterations", "chunksize",
+	// "decay", "offset", "gamma_threshold", "seed", "threads" (0: the
+	// connection's threads, every core if it has none), "min_df", "max_df",
+	// "max_vocab", "holdout" (0 holds none out; corpora of fewer than 10
+	// documents hold none out) and "minimum_probability" (the smallest
+	// weight kept in ml_lda_doc_topics; 0 keeps every weight).
+	LDA lda.Options
+	// Text is the tokenizer of (doc_id, text) sources and of lda_infer:
+	// "language" ("auto", "en", "zh"), "min_length", "min_length_cjk",
+	// "stem", "keep_stop_words", "stop_words" and "user_words" (arrays of
+	// words), and "max_token_bytes": tokens (and terms of (doc_id, term,
+	// count) sources) longer than this many bytes are skipped when
+	// training, and counted in the summary's skipped.long_tokens.
+	Text text.Options
 	// MaxMemory is the memory training may plan to use, in bytes
-	// ("max_memory": a number of bytes or a size such as "2GB"); 0 means
-	// half of what the process may use (physical memory, cgroup limit or
-	// ulimit -v). Training estimates its peak before it allocates the
-	// model and refuses above it.
+	// ("max_memory": a number of bytes or a size such as "2GB"); 0, as no
+	// budget is, means half of what the process may use (physical memory,
+	// cgroup limit or ulimit -v). Training estimates its peak before it
+	// allocates the model and refuses above it.
 	MaxMemory int64
 	// Progress, for Go callers (the SQL functions report through the
 	// engine's hook), receives the progress events of this call.
 	Progress func(core.ProgressEvent) `json:"-"`
 }
+
+// DefaultOptions returns the documented defaults of every option: the
+// algorithm's (lda.Defaults) and the tokenizer's (text.Defaults).
+func DefaultOptions() Options { return Options{LDA: lda.Defaults(), Text: text.Defaults()} }
 
 var trainKeys = []string{"topics", "alpha", "eta", "passes", "iterations", "chunksize", "decay", "offset",
 	"gamma_threshold", "seed", "threads", "min_df", "max_df", "max_vocab", "holdout", "minimum_probability",
@@ -89,83 +58,85 @@ const maxTokenBytesLimit = 1 << 20
 // so a longer document is several rows.
 const MaxTextBytes = 16_000_000
 
+// maxTopics is the largest "topics".
+const maxTopics = 100000
+
+// parseOptions reads lda_train's JSON options over the defaults: only the
+// keys given change, each checked against its range.
 func parseOptions(fn string, raw any) (Options, error) {
 	o, err := core.ParseOptions(fn, raw, trainKeys)
 	if err != nil {
 		return Options{}, err
 	}
-	var opt Options
-	opt.Topics = o.Int("topics", 10, 1, 100000)
-	var perr error
-	opt.Alpha, opt.AlphaValue, perr = prior(fn, o, "alpha", "symmetric", "asymmetric", "auto")
-	if perr != nil {
-		return opt, perr
+	opt := DefaultOptions()
+	f, t := &opt.LDA, &opt.Text
+	f.Topics = o.Int("topics", f.Topics, 1, maxTopics)
+	if f.Alpha, err = prior(fn, o, "alpha", f.Alpha, lda.Symmetric, lda.Asymmetric, lda.Auto); err != nil {
+		return opt, err
 	}
-	opt.Eta, opt.EtaValue, perr = prior(fn, o, "eta", "symmetric", "auto")
-	if perr != nil {
-		return opt, perr
+	if f.Eta, err = prior(fn, o, "eta", f.Eta, lda.Symmetric, lda.Auto); err != nil {
+		return opt, err
 	}
-	opt.Passes = o.Int("passes", 1, 1, 100000)
-	opt.Iterations = o.Int("iterations", 50, 1, 100000)
-	opt.Chunksize = o.Int("chunksize", 2000, 1, math.MaxInt32)
-	opt.Decay = o.Float("decay", 0.5, 1e-9, 1)
-	opt.Offset = o.Float("offset", 1, 1e-9, 1e12)
-	opt.GammaThreshold = o.Float("gamma_threshold", 0.001, 1e-12, 1e6)
-	opt.Seed = uint64(o.Int("seed", 0, 0, math.MaxInt))
-	opt.Threads = o.Int("threads", 0, 0, 1024)
-	opt.MinDF = o.Int("min_df", 2, 1, math.MaxInt32)
-	opt.MaxDF = o.Float("max_df", 0.5, 1e-9, 1)
-	opt.MaxVocab = o.Int("max_vocab", 100000, 1, math.MaxInt32)
-	opt.Holdout = o.Float("holdout", 0.1, 0, 0.9)
-	if o.Has("holdout") && opt.Holdout == 0 {
-		opt.Holdout = -1
-	}
-	opt.MinimumProbability = o.Float("minimum_probability", 0.01, 0, 1)
-	if o.Has("minimum_probability") && opt.MinimumProbability == 0 {
-		opt.MinimumProbability = -1
-	}
-	opt.Language = o.Enum("language", "auto", "auto", "en", "zh")
-	opt.MinLength = o.Int("min_length", 3, 1, 1000)
-	opt.MinLengthCJK = o.Int("min_length_cjk", 2, 1, 1000)
-	opt.Stem = o.Bool("stem", false)
-	opt.KeepStopWords = o.Bool("keep_stop_words", false)
-	opt.MaxTokenBytes = o.Int("max_token_bytes", text.DefaultMaxTokenBytes, 1, maxTokenBytesLimit)
+	f.Passes = o.Int("passes", f.Passes, 1, 100000)
+	f.Iterations = o.Int("iterations", f.Iterations, 1, 100000)
+	f.Chunksize = o.Int("chunksize", f.Chunksize, 1, math.MaxInt32)
+	f.Decay = o.Float("decay", f.Decay, 1e-9, 1)
+	f.Offset = o.Float("offset", f.Offset, 1e-9, 1e12)
+	f.GammaThreshold = o.Float("gamma_threshold", f.GammaThreshold, 1e-12, 1e6)
+	f.Seed = uint64(o.Int("seed", int(f.Seed), 0, math.MaxInt))
+	f.Threads = o.Int("threads", f.Threads, 0, 1024)
+	f.MinDF = o.Int("min_df", f.MinDF, 1, math.MaxInt32)
+	f.MaxDF = o.Float("max_df", f.MaxDF, 1e-9, 1)
+	f.MaxVocab = o.Int("max_vocab", f.MaxVocab, 1, math.MaxInt32)
+	f.Holdout = o.Float("holdout", f.Holdout, 0, 0.9)
+	f.MinimumProbability = o.Float("minimum_probability", f.MinimumProbability, 0, 1)
+	t.Language = o.Enum("language", t.Language, "auto", "en", "zh")
+	t.MinLength = o.Int("min_length", t.MinLength, 1, 1000)
+	t.MinLengthCJK = o.Int("min_length_cjk", t.MinLengthCJK, 1, 1000)
+	t.Stem = o.Bool("stem", t.Stem)
+	t.KeepStopWords = o.Bool("keep_stop_words", t.KeepStopWords)
+	t.MaxTokenBytes = o.Int("max_token_bytes", t.MaxTokenBytes, 1, maxTokenBytesLimit)
 	if b := o.MemoryBudget(); b.Given {
 		opt.MaxMemory = b.Bytes
 	}
-	for _, k := range []string{"stop_words", "user_words"} {
-		if raw := o.Raw(k); raw != nil {
-			var ws []string
-			if err := json.Unmarshal(raw, &ws); err != nil {
-				return opt, core.Errorf(fn, "option %q must be a JSON array of words, got %s", k, short(string(raw)))
-			}
-			if k == "stop_words" {
-				opt.StopWords = ws
-			} else {
-				opt.UserWords = ws
+	for _, w := range []struct {
+		key string
+		dst *[]string
+	}{{"stop_words", &t.StopWords}, {"user_words", &t.UserWords}} {
+		if raw := o.Raw(w.key); raw != nil {
+			if err := json.Unmarshal(raw, w.dst); err != nil {
+				return opt, core.Errorf(fn, "option %q must be a JSON array of words, got %s", w.key, short(string(raw)))
 			}
 		}
 	}
 	return opt, o.Err()
 }
 
-// prior reads "symmetric", another named setting, or a positive number.
-func prior(fn string, o *core.Options, key string, names ...string) (string, float64, error) {
+// prior reads a prior option: one of the kinds named, or a positive number.
+func prior(fn string, o *core.Options, key string, def lda.Prior, kinds ...lda.PriorKind) (lda.Prior, error) {
 	raw := o.Raw(key)
 	if raw == nil {
-		return names[0], 0, nil
+		return def, nil
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k.String()
+	}
+	wrong := func() error {
+		return core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), short(string(raw)))
 	}
 	if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
 		if !(f > 0) || math.IsInf(f, 0) {
-			return "", 0, core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), short(string(raw)))
+			return def, wrong()
 		}
-		return "", f, nil
+		return lda.Prior{Kind: lda.Value, Value: f}, nil
 	}
 	s := o.Enum(key, names[0], names...)
-	if err := o.Err(); err != nil {
-		return "", 0, core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), short(string(raw)))
+	if o.Err() != nil {
+		return def, wrong()
 	}
-	return s, 0, nil
+	k, _ := lda.ParsePriorKind(s)
+	return lda.Prior{Kind: k}, nil
 }
 
 func quoted(names []string) string {
@@ -179,103 +150,49 @@ func quoted(names []string) string {
 	return s
 }
 
-// withDefaults fills zero fields and checks what a Go caller may get wrong.
-func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
-	if o.Topics == 0 {
-		o.Topics = 10
+// check refuses what a Go caller may set out of range; the JSON options
+// are checked as they are read.
+func (o Options) check(fn string) error {
+	f, t := &o.LDA, &o.Text
+	if f.Topics < 1 || f.Topics > maxTopics {
+		return core.Errorf(fn, "option \"topics\" must be an integer from 1 to %d, got %d", maxTopics, f.Topics)
 	}
-	if o.Topics < 1 || o.Topics > 100000 {
-		return o, core.Errorf(fn, "option \"topics\" must be an integer from 1 to 100000, got %d", o.Topics)
-	}
-	if o.AlphaValue != 0 {
-		o.Alpha = ""
-		if !(o.AlphaValue > 0) || math.IsInf(o.AlphaValue, 0) {
-			return o, core.Errorf(fn, "option \"alpha\" must be positive, got %g", o.AlphaValue)
-		}
-	} else if o.Alpha == "" {
-		o.Alpha = "symmetric"
-	}
-	switch o.Alpha {
-	case "", "symmetric", "asymmetric", "auto":
-	default:
-		return o, core.Errorf(fn, "option \"alpha\" must be \"symmetric\", \"asymmetric\", \"auto\" or a positive number, got %s", quote(o.Alpha))
-	}
-	if o.EtaValue != 0 {
-		o.Eta = ""
-		if !(o.EtaValue > 0) || math.IsInf(o.EtaValue, 0) {
-			return o, core.Errorf(fn, "option \"eta\" must be positive, got %g", o.EtaValue)
-		}
-	} else if o.Eta == "" {
-		o.Eta = "symmetric"
-	}
-	switch o.Eta {
-	case "", "symmetric", "auto":
-	default:
-		return o, core.Errorf(fn, "option \"eta\" must be \"symmetric\", \"auto\" or a positive number, got %s", quote(o.Eta))
-	}
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
+	for _, p := range []struct {
+		key   string
+		prior lda.Prior
+	}{{"alpha", f.Alpha}, {"eta", f.Eta}} {
+		if p.prior.Kind == lda.Value && (!(p.prior.Value > 0) || math.IsInf(p.prior.Value, 0)) {
+			return core.Errorf(fn, "option %q must be positive, got %g", p.key, p.prior.Value)
 		}
 	}
-	def(&o.MinDF, 2)
-	def(&o.MaxVocab, 100000)
-	def(&o.MinLength, 3)
-	def(&o.MinLengthCJK, 2)
-	def(&o.MaxTokenBytes, text.DefaultMaxTokenBytes)
-	if o.MinDF < 0 || o.MaxVocab < 0 || o.MinLength < 0 || o.MinLengthCJK < 0 {
-		return o, core.Errorf(fn, "min_df, max_vocab and the minimum lengths must be positive")
+	if t.MinLength < 0 || t.MinLengthCJK < 0 {
+		return core.Errorf(fn, "min_df, max_vocab and the minimum lengths must be positive")
 	}
-	if o.MaxTokenBytes < 0 || o.MaxTokenBytes > maxTokenBytesLimit {
-		return o, core.Errorf(fn, "option \"max_token_bytes\" must be an integer from 1 to %d, got %d", maxTokenBytesLimit, o.MaxTokenBytes)
+	if t.MaxTokenBytes < 1 || t.MaxTokenBytes > maxTokenBytesLimit {
+		return core.Errorf(fn, "option \"max_token_bytes\" must be an integer from 1 to %d, got %d", maxTokenBytesLimit, t.MaxTokenBytes)
 	}
 	if o.MaxMemory < 0 {
-		return o, core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
+		return core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
 	}
-	if o.MaxDF == 0 {
-		o.MaxDF = 0.5
+	if !(f.MaxDF > 0 && f.MaxDF <= 1) {
+		return core.Errorf(fn, "option \"max_df\" must be in (0, 1], got %g", f.MaxDF)
 	}
-	if !(o.MaxDF > 0 && o.MaxDF <= 1) {
-		return o, core.Errorf(fn, "option \"max_df\" must be in (0, 1], got %g", o.MaxDF)
+	// The JSON option takes up to 0.9, which would train on too few.
+	if !(f.Holdout >= 0 && f.Holdout < 0.9) {
+		return core.Errorf(fn, "option \"holdout\" must be a fraction from 0 to 0.9, got %g", f.Holdout)
 	}
-	if o.Holdout == 0 {
-		o.Holdout = 0.1
+	if err := f.Check(); err != nil {
+		return core.Errorf(fn, "%w", err)
 	}
-	if o.Holdout >= 0.9 || math.IsNaN(o.Holdout) {
-		return o, core.Errorf(fn, "option \"holdout\" must be a fraction from 0 to 0.9, got %g", o.Holdout)
-	}
-	if o.MinimumProbability == 0 {
-		o.MinimumProbability = 0.01
-	}
-	if o.Language == "" {
-		o.Language = "auto"
-	}
-	if o.Threads <= 0 {
-		o.Threads = env.Threads
-	}
-	// The fitting options' defaults and checks are the algorithm's own.
-	f := o.fitOptions()
-	if err := f.Defaults(); err != nil {
-		return o, core.Errorf(fn, "%v", err)
-	}
-	o.Passes, o.Iterations, o.Chunksize, o.Threads = f.Passes, f.Iterations, f.Chunksize, f.Threads
-	o.Decay, o.Offset, o.GammaThreshold = f.Decay, f.Offset, f.GammaThreshold
-	return o, nil
+	return nil
 }
 
-// tokenizer is the tokenizer of lda_infer and lda_top_topic: no length
-// limit, since a word too long for training is in no vocabulary.
-func (o Options) tokenizer() (*text.Tokenizer, error) {
-	return text.New(text.Options{Language: o.Language, MinLength: o.MinLength, MinLengthCJK: o.MinLengthCJK,
-		Stem: o.Stem, KeepStopWords: o.KeepStopWords, StopWords: o.StopWords, UserWords: o.UserWords})
-}
-
-// trainTokenizer is the tokenizer of training: tokens longer than
-// MaxTokenBytes are skipped and counted.
-func (o Options) trainTokenizer() (*text.Tokenizer, error) {
-	return text.New(text.Options{Language: o.Language, MinLength: o.MinLength, MinLengthCJK: o.MinLengthCJK,
-		Stem: o.Stem, KeepStopWords: o.KeepStopWords, StopWords: o.StopWords, UserWords: o.UserWords,
-		MaxTokenBytes: o.MaxTokenBytes})
+// inferTokenizer is the tokenizer of lda_infer and lda_top_topic for a
+// model trained with tok: no length limit, since a word too long for
+// training is in no vocabulary.
+func inferTokenizer(tok text.Options) (*text.Tokenizer, error) {
+	tok.MaxTokenBytes = 0
+	return text.New(tok)
 }
 
 // budget is the memory training may plan to use.
@@ -287,54 +204,33 @@ func (o Options) budget(fn string) core.Budget {
 	return def.MemoryBudget()
 }
 
-func (o Options) fitOptions() lda.Options {
-	f := lda.Options{Topics: o.Topics, Passes: o.Passes, Iterations: o.Iterations, Chunksize: o.Chunksize,
-		Decay: o.Decay, Offset: o.Offset, GammaThreshold: o.GammaThreshold, Seed: o.Seed, Threads: o.Threads}
-	switch {
-	case o.AlphaValue > 0:
-		f.Alpha = lda.Prior{Kind: lda.Value, Value: o.AlphaValue}
-	case o.Alpha == "asymmetric":
-		f.Alpha = lda.Prior{Kind: lda.Asymmetric}
-	case o.Alpha == "auto":
-		f.Alpha = lda.Prior{Kind: lda.Auto}
+// priorJSON is a prior as lda_train's options write it.
+func priorJSON(p lda.Prior) any {
+	if p.Kind == lda.Value {
+		return p.Value
 	}
-	switch {
-	case o.EtaValue > 0:
-		f.Eta = lda.Prior{Kind: lda.Value, Value: o.EtaValue}
-	case o.Eta == "auto":
-		f.Eta = lda.Prior{Kind: lda.Auto}
-	}
-	return f
+	return p.Kind.String()
 }
 
 // json returns the options as stored in ml_models.options.
 func (o Options) json() string {
+	f, t := &o.LDA, &o.Text
 	m := map[string]any{
-		"topics": o.Topics, "passes": o.Passes, "iterations": o.Iterations, "chunksize": o.Chunksize,
-		"decay": o.Decay, "offset": o.Offset, "gamma_threshold": o.GammaThreshold, "seed": o.Seed,
-		"min_df": o.MinDF, "max_df": o.MaxDF, "max_vocab": o.MaxVocab, "holdout": math.Max(o.Holdout, 0),
-		"minimum_probability": math.Max(o.MinimumProbability, 0), "language": o.Language,
-		"min_length": o.MinLength, "min_length_cjk": o.MinLengthCJK, "stem": o.Stem, "keep_stop_words": o.KeepStopWords,
-		"max_token_bytes": o.MaxTokenBytes,
+		"topics": f.Topics, "passes": f.Passes, "iterations": f.Iterations, "chunksize": f.Chunksize,
+		"decay": f.Decay, "offset": f.Offset, "gamma_threshold": f.GammaThreshold, "seed": f.Seed,
+		"min_df": f.MinDF, "max_df": f.MaxDF, "max_vocab": f.MaxVocab, "holdout": f.Holdout,
+		"minimum_probability": f.MinimumProbability, "alpha": priorJSON(f.Alpha), "eta": priorJSON(f.Eta),
+		"language": t.Language, "min_length": t.MinLength, "min_length_cjk": t.MinLengthCJK, "stem": t.Stem,
+		"keep_stop_words": t.KeepStopWords, "max_token_bytes": t.MaxTokenBytes,
 	}
 	if o.MaxMemory > 0 {
 		m[core.MemoryOption] = o.MaxMemory
 	}
-	if o.AlphaValue > 0 {
-		m["alpha"] = o.AlphaValue
-	} else {
-		m["alpha"] = o.Alpha
+	if len(t.StopWords) > 0 {
+		m["stop_words"] = t.StopWords
 	}
-	if o.EtaValue > 0 {
-		m["eta"] = o.EtaValue
-	} else {
-		m["eta"] = o.Eta
-	}
-	if len(o.StopWords) > 0 {
-		m["stop_words"] = o.StopWords
-	}
-	if len(o.UserWords) > 0 {
-		m["user_words"] = o.UserWords
+	if len(t.UserWords) > 0 {
+		m["user_words"] = t.UserWords
 	}
 	b, err := json.Marshal(m)
 	if err != nil {

@@ -8,8 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
-	"sort"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -109,11 +108,14 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := catalog.CanWrite(c.SQL); err != nil {
 		return nil, core.Errorf(fn, "%w", err)
 	}
-	opt, err := opt.withDefaults(fn, c.Env)
-	if err != nil {
+	if err := opt.check(fn); err != nil {
 		return nil, err
 	}
-	tok, err := opt.trainTokenizer()
+	if opt.LDA.Threads == 0 {
+		opt.LDA.Threads = c.Env.Threads
+	}
+	f := &opt.LDA
+	tok, err := text.New(opt.Text)
 	if err != nil {
 		return nil, core.Errorf(fn, "%v", err)
 	}
@@ -128,7 +130,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, err
 	}
 	docs, termSource, nullRows := rd.docs, rd.termSource, rd.nullRows
-	s := &Summary{Model: name, Topics: opt.Topics, LongTokens: rd.longTokens}
+	s := &Summary{Model: name, Topics: f.Topics, LongTokens: rd.longTokens}
 	s.Skipped.NullText = nullRows
 	// ctx stops every step below when the call is interrupted or its Go
 	// context ends; it is polled on this goroutine only.
@@ -146,7 +148,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		}
 		terms, counts := d.terms, d.counts
 		if !termSource {
-			terms, counts = bag(d.tokens)
+			terms, counts = text.Bag(d.tokens)
 		}
 		if len(terms) == 0 {
 			if d.text {
@@ -158,43 +160,18 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		kept = append(kept, d)
 	}
 	if len(kept) == 0 {
-		return nil, core.Errorf(fn, "no document has any word (%d read: %d empty or only numbers, punctuation and stop words, %d NULL%s); check the source's text column", len(docs), s.Skipped.Empty, nullRows, longNote(rd.longTokens, opt.MaxTokenBytes))
+		return nil, core.Errorf(fn, "no document has any word (%d read: %d empty or only numbers, punctuation and stop words, %d NULL%s); check the source's text column", len(docs), s.Skipped.Empty, nullRows, longNote(rd.longTokens, opt.Text.MaxTokenBytes))
 	}
-	vocab, all := vb.Prune(opt.MinDF, opt.MaxDF, opt.MaxVocab)
+	vocab, all := vb.Prune(f.MinDF, f.MaxDF, f.MaxVocab)
 	if err := ctx.Err(); err != nil {
 		return nil, fitError(fn, err)
 	}
 	if len(vocab) == 0 {
-		return nil, core.Errorf(fn, "the vocabulary is empty after pruning (%d documents; min_df %d, max_df %g): lower \"min_df\" or raise \"max_df\"", len(kept), opt.MinDF, opt.MaxDF)
+		return nil, core.Errorf(fn, "the vocabulary is empty after pruning (%d documents; min_df %d, max_df %g): lower \"min_df\" or raise \"max_df\"", len(kept), f.MinDF, f.MaxDF)
 	}
-	var use []int // documents with a word left
-	for i := range kept {
-		if all.Ptr[i+1] > all.Ptr[i] {
-			use = append(use, i)
-		} else {
-			s.Skipped.Pruned++
-		}
-	}
-	// Seeded hold-out.
-	var train, held []int
-	if opt.Holdout > 0 && len(use) >= 10 {
-		nh := int(math.Round(opt.Holdout * float64(len(use))))
-		nh = max(1, min(nh, len(use)-1))
-		perm := rand.New(rand.NewPCG(opt.Seed, 0x401d)).Perm(len(use))
-		isHeld := make([]bool, len(use))
-		for _, p := range perm[:nh] {
-			isHeld[p] = true
-		}
-		for i, u := range use {
-			if isHeld[i] {
-				held = append(held, u)
-			} else {
-				train = append(train, u)
-			}
-		}
-	} else {
-		train = use
-	}
+	use := all.NonEmpty() // documents with a word left
+	s.Skipped.Pruned = len(kept) - len(use)
+	train, held := f.Split(use)
 	tc := all.Subset(train)
 	s.Docs, s.HoldoutDocs, s.Tokens, s.Vocabulary = tc.Docs(), len(held), tc.Tokens(), len(vocab)
 
@@ -207,7 +184,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, err
 	}
 
-	fo := opt.fitOptions()
+	fo := *f
 	started := time.Now()
 	fo.Progress = func(p lda.Progress) {
 		c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "iterate",
@@ -221,10 +198,10 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := m.CheckFinite(); err != nil {
 		return nil, notFinite(fn, err, opt, vocab)
 	}
-	share, err := orderTopics(ctx, m, opt.Threads)
-	if errors.Is(err, errNothingLearned) {
+	share, err := m.OrderTopics(ctx, f.Threads)
+	if errors.Is(err, lda.ErrNothingLearned) {
 		return nil, core.Errorf(fn, "%v: every topic's word weights stayed at the prior (%d topics for %d training documents of %g tokens); use fewer \"topics\"; nothing was saved",
-			err, opt.Topics, tc.Docs(), tc.Tokens())
+			err, f.Topics, tc.Docs(), tc.Tokens())
 	}
 	if err != nil {
 		return nil, fitError(fn, err)
@@ -233,61 +210,48 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 
 	progress(c, fn, name, "metrics", 0, 0, "")
 	if len(held) > 0 {
-		b, err := m.LogPerplexity(ctx, all.Subset(held), tc.Docs(), opt.Threads, 1<<52)
+		b, err := m.LogPerplexity(ctx, all.Subset(held), tc.Docs(), f.Threads, lda.PerplexityStream)
 		if err != nil {
 			return nil, fitError(fn, err)
 		}
-		p := math.Exp2(-b)
+		p := lda.Perplexity(b)
 		switch {
 		case math.IsNaN(b) || math.IsInf(b, 0):
-			s.PerplexityNote = fmt.Sprintf("the held-out bound is not a finite number with %d topics for %d training documents and %d words; use fewer topics", opt.Topics, tc.Docs(), len(vocab))
+			s.PerplexityNote = fmt.Sprintf("the held-out bound is not a finite number with %d topics for %d training documents and %d words; use fewer topics", f.Topics, tc.Docs(), len(vocab))
 		case math.IsInf(p, 0):
 			s.LogPerplexity = &b
-			s.PerplexityNote = fmt.Sprintf("2^-log_perplexity overflows (log_perplexity %.4g with %d topics for %d training documents); use fewer topics", b, opt.Topics, tc.Docs())
+			s.PerplexityNote = fmt.Sprintf("2^-log_perplexity overflows (log_perplexity %.4g with %d topics for %d training documents); use fewer topics", b, f.Topics, tc.Docs())
 		default:
 			s.LogPerplexity, s.Perplexity = &b, &p
 		}
-	} else if opt.Holdout < 0 {
+	} else if f.Holdout == 0 {
 		s.PerplexityNote = "no document was held out (\"holdout\": 0)"
 	} else {
-		s.PerplexityNote = fmt.Sprintf("no document was held out: %d documents, fewer than 10", len(use))
+		s.PerplexityNote = fmt.Sprintf("no document was held out: %d documents, fewer than %d", len(use), lda.MinHoldoutDocs)
 	}
-	top, _, err := m.TopTermWeights(ctx, 10)
+	top, _, err := m.TopTermWeights(ctx, coherenceTopN)
 	if err != nil {
 		return nil, fitError(fn, err)
 	}
 	var npmi []float64
 	if termSource {
 		// No word order: each document is one window.
-		texts := make([][]int32, 0, len(train))
-		for _, i := range train {
-			ids, _ := all.Doc(i)
-			texts = append(texts, ids)
-		}
-		npmi, err = lda.NPMIContext(ctx, top, texts, math.MaxInt32)
+		npmi, err = lda.NPMIContext(ctx, top, all.Texts(train), lda.DocumentWindow)
 		s.Coherence.Window = "document"
 	} else {
-		ids := make(map[string]int32, len(vocab))
-		for i, w := range vocab {
-			ids[w] = int32(i)
+		lex, err := lda.NewLexicon(vocab)
+		if err != nil {
+			return nil, core.Errorf(fn, "%w", err)
 		}
 		texts := make([][]int32, 0, len(train))
 		for j, i := range train {
 			if err := poll(ctx, j); err != nil {
 				return nil, fitError(fn, err)
 			}
-			t := make([]int32, 0, len(kept[i].tokens))
-			for _, w := range kept[i].tokens {
-				if id, ok := ids[w]; ok {
-					t = append(t, id)
-				} else {
-					t = append(t, -1)
-				}
-			}
-			texts = append(texts, t)
+			texts = append(texts, lex.Text(kept[i].tokens))
 		}
-		npmi, err = lda.NPMIContext(ctx, top, texts, 10)
-		s.Coherence.Window = "10"
+		npmi, err = lda.NPMIContext(ctx, top, texts, lda.TextWindow)
+		s.Coherence.Window = strconv.Itoa(lda.TextWindow)
 	}
 	if err != nil {
 		return nil, fitError(fn, err)
@@ -308,11 +272,11 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 
 	// Topic weights of every document with a word left.
 	progress(c, fn, name, "infer", 0, float64(len(use)), "")
-	gamma, err := m.Infer(ctx, all.Subset(use), opt.Threads, 1<<53)
+	gamma, err := m.Infer(ctx, all.Subset(use), f.Threads, lda.DocumentStream)
 	if err != nil {
 		return nil, fitError(fn, err)
 	}
-	model := &Model{Vocab: vocab, LDA: m, TermSource: termSource, Tok: opt}
+	model := &Model{Vocab: vocab, LDA: m, TermSource: termSource, Tok: opt.Text}
 	s.Seconds = time.Since(start).Seconds()
 	if err := checkSummary(fn, s, gamma); err != nil {
 		return nil, err
@@ -324,87 +288,6 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	s.Seconds = time.Since(start).Seconds()
 	c.Forget(name)
 	return s, nil
-}
-
-// bag counts a token stream, terms in first-seen order.
-func bag(tokens []string) ([]string, []float64) {
-	at := map[string]int{}
-	var terms []string
-	var counts []float64
-	for _, t := range tokens {
-		if i, ok := at[t]; ok {
-			counts[i]++
-			continue
-		}
-		at[t] = len(terms)
-		terms = append(terms, t)
-		counts = append(counts, 1)
-	}
-	return terms, counts
-}
-
-// orderTopics renumbers topics by their share of the corpus's tokens,
-// largest first, so labels are stable; it returns the shares. It permutes
-// λ in place, one term's row at a time, polling ctx between segments.
-func orderTopics(ctx context.Context, m *lda.Model, threads int) ([]float64, error) {
-	K, V := m.K, m.V
-	size := make([]float64, K)
-	for w := 0; w < V; w++ {
-		if err := pollRows(ctx, w, K); err != nil {
-			return nil, err
-		}
-		for k := 0; k < K; k++ {
-			size[k] += m.Lambda[w*K+k] - m.Eta[w]
-		}
-	}
-	order := make([]int, K)
-	for k := range order {
-		order[k] = k
-	}
-	sort.SliceStable(order, func(a, b int) bool { return size[order[a]] > size[order[b]] })
-	alpha := make([]float64, K)
-	total := 0.0
-	for _, v := range size {
-		total += v
-	}
-	if !(total > 0) || math.IsInf(total, 0) {
-		return nil, errNothingLearned
-	}
-	share := make([]float64, K)
-	for nk, ok := range order {
-		alpha[nk] = m.Alpha[ok]
-		share[nk] = size[ok] / total
-	}
-	row := make([]float64, K)
-	for w := 0; w < V; w++ {
-		if err := pollRows(ctx, w, K); err != nil {
-			return nil, err
-		}
-		lam := m.Lambda[w*K : (w+1)*K]
-		copy(row, lam)
-		for nk, ok := range order {
-			lam[nk] = row[ok]
-		}
-	}
-	m.Alpha = alpha
-	if err := m.InitContext(ctx, threads); err != nil {
-		return nil, err
-	}
-	return share, nil
-}
-
-// errNothingLearned reports a fit whose topics all stayed at the prior η
-// (with far more topics than the data supports, exp(E[log β]) underflows
-// and the statistics are all zero).
-var errNothingLearned = errors.New("the fit learned nothing")
-
-// pollRows polls ctx before the rows w of a K-wide loop that start a
-// segment of about a million entries.
-func pollRows(ctx context.Context, w, K int) error {
-	if w%max(1, (1<<20)/max(1, K)) != 0 {
-		return nil
-	}
-	return ctx.Err()
 }
 
 // readSource reads (doc_id, text) or (doc_id, term, count) rows, grouping
@@ -474,7 +357,7 @@ func readSource(c *core.Conn, fn, query string, opt Options, tok *text.Tokenizer
 			rd.nullRows++
 			return nil
 		}
-		if len(txt) > opt.MaxTokenBytes {
+		if len(txt) > opt.Text.MaxTokenBytes {
 			rd.longTokens++
 			return nil
 		}
@@ -569,6 +452,10 @@ func poll(ctx context.Context, i int) error {
 	return ctx.Err()
 }
 
+// coherenceTopN is how many top words of every topic the coherence measures
+// take, as gensim's CoherenceModel does by default.
+const coherenceTopN = 10
+
 // topicWords is how many words of every topic ml_lda_topic_words keeps.
 const topicWords = 30
 
@@ -591,6 +478,7 @@ func store(c *core.Conn, ctx context.Context, fn, name string, source any, model
 	m := model.LDA
 	K := m.K
 	top, weights, err := m.TopTermWeights(ctx, topicWords)
+	lda.Normalize(gamma, K)
 	if err != nil {
 		return fitError(fn, err)
 	}
@@ -617,18 +505,10 @@ func store(c *core.Conn, ctx context.Context, fn, name string, source any, model
 			return err
 		}
 		rows = rows[:0]
-		minP := math.Max(opt.MinimumProbability, 0)
 		for j, i := range use {
-			g := gamma[j*K : (j+1)*K]
-			sum := 0.0
-			for _, v := range g {
-				sum += v
-			}
-			for k, v := range g {
-				if w := v / sum; w >= minP {
-					rows = append(rows, []driver.Value{name, kept[i].key, int64(k + 1), w})
-				}
-			}
+			opt.LDA.Significant(gamma[j*K:(j+1)*K], func(k int, w float64) {
+				rows = append(rows, []driver.Value{name, kept[i].key, int64(k + 1), w})
+			})
 		}
 		return core.InsertRows(c, "ml_lda_doc_topics", 4, rows, c.Check)
 	})
@@ -677,24 +557,21 @@ func finite(xs []float64) []any {
 // blob of 8 bytes per topic and term, copied about four times on its way
 // into SQLite) and while the side tables' rows are built.
 func checkMemory(fn string, budget core.Budget, opt Options, rd *read, vb *lda.Vocabulary, all, tc *lda.Corpus, use, held []int, vocab []string) error {
-	longest := 0
-	for _, d := range use {
-		longest = max(longest, all.Ptr[d+1]-all.Ptr[d])
-	}
-	shape := lda.Shape{Topics: opt.Topics, Terms: len(vocab), Docs: tc.Docs(), Held: len(held), Inferred: len(use),
-		Positions: len(tc.Terms), LongestDoc: longest, Chunksize: opt.Chunksize, Threads: opt.Threads, TopN: 10}
+	f := &opt.LDA
+	shape := lda.Shape{Topics: f.Topics, Terms: len(vocab), Docs: tc.Docs(), Held: len(held), Inferred: len(use),
+		Positions: len(tc.Terms), LongestDoc: all.Longest(use), Chunksize: f.Chunksize, Threads: f.Threads, TopN: coherenceTopN}
 	est := shape.Memory()
-	K, V, N := float64(opt.Topics), float64(len(vocab)), float64(len(use))
-	blob := modelBytes(opt.Topics, vocab)
+	K, V, N := float64(f.Topics), float64(len(vocab)), float64(len(use))
+	blob := modelBytes(f.Topics, vocab)
 	perDoc := K
-	if opt.MinimumProbability > 0 {
-		perDoc = min(K, math.Floor(1/opt.MinimumProbability))
+	if f.MinimumProbability > 0 {
+		perDoc = min(K, math.Floor(1/f.MinimumProbability))
 	}
 	write := 8*(2*V*K+N*K) + 4*float64(blob) + rowBytes*(K*min(V, topicWords)+N*perDoc)
 	if write > float64(est.Bytes) {
 		est = lda.Memory{Bytes: int64(min(write, 1<<62)), Step: "write",
 			How: fmt.Sprintf("8 bytes × %d topics × (2 × %d terms + %d documents), a model of %s copied 4 times, and %.0f rows of topic words and weights",
-				opt.Topics, len(vocab), len(use), core.FormatBytes(blob), K*min(V, topicWords)+N*perDoc)}
+				f.Topics, len(vocab), len(use), core.FormatBytes(blob), K*min(V, topicWords)+N*perDoc)}
 	}
 	// What is already read: the words, the corpora over the vocabulary (all
 	// documents, the training ones, the ones inferred) and the vocabulary
@@ -702,7 +579,7 @@ func checkMemory(fn string, budget core.Budget, opt Options, rd *read, vb *lda.V
 	data := rd.bytes + 4*int64(rd.tokens) + 36*int64(len(all.Terms)) + 64*int64(vb.Terms())
 	need := est.Bytes + data
 	return budget.Check(fn, need, fmt.Sprintf("while it %s: %s; plus %s for the documents read", stepName[est.Step], est.How, core.FormatBytes(data)),
-		fmt.Sprintf("\"topics\" (%d) or \"max_vocab\" (the vocabulary has %d words)", opt.Topics, len(vocab)))
+		fmt.Sprintf("\"topics\" (%d) or \"max_vocab\" (the vocabulary has %d words)", f.Topics, len(vocab)))
 }
 
 var stepName = map[string]string{"fit": "fits", "perplexity": "measures perplexity", "coherence": "measures coherence",
@@ -726,7 +603,7 @@ func modelBytes(topics int, vocab []string) int64 {
 // (SQLITE_LIMIT_LENGTH, 1 GB unless the host changed it), asking SQLite
 // with a zero-filled blob that it does not allocate.
 func checkValueSize(c *core.Conn, fn string, opt Options, vocab []string) error {
-	n := modelBytes(opt.Topics, vocab) + 64*int64(opt.Topics) // the metrics' per-topic values share the row
+	n := modelBytes(opt.LDA.Topics, vocab) + 64*int64(opt.LDA.Topics) // the metrics' per-topic values share the row
 	rows, err := c.SQL.Query(`SELECT length(zeroblob(?))`, []driver.Value{n})
 	if err != nil {
 		return core.Errorf(fn, "%w", err)
@@ -738,7 +615,7 @@ func checkValueSize(c *core.Conn, fn string, opt Options, vocab []string) error 
 			return fitError(fn, err)
 		}
 		return core.Errorf(fn, "the model would be %s (%d topics × %d words × 8 bytes), more than SQLite stores in one value (%v); lower \"topics\" or \"max_vocab\"",
-			core.FormatBytes(n), opt.Topics, len(vocab), err)
+			core.FormatBytes(n), opt.LDA.Topics, len(vocab), err)
 	}
 	return nil
 }
@@ -757,9 +634,9 @@ func notFinite(fn string, err error, opt Options, vocab []string) error {
 	}
 	switch nf.What {
 	case "alpha":
-		return core.Errorf(fn, "the fit diverged: the prior alpha of topic %d is %g; use a fixed \"alpha\" (\"symmetric\" or a number) rather than %q; nothing was saved", nf.Topic+1, nf.Value, opt.Alpha)
+		return core.Errorf(fn, "the fit diverged: the prior alpha of topic %d is %g; use a fixed \"alpha\" (\"symmetric\" or a number) rather than %q; nothing was saved", nf.Topic+1, nf.Value, opt.LDA.Alpha.Kind)
 	case "eta":
-		return core.Errorf(fn, "the fit diverged: the prior eta of the word %s is %g; use a fixed \"eta\" rather than %q; nothing was saved", word(nf.Term), nf.Value, opt.Eta)
+		return core.Errorf(fn, "the fit diverged: the prior eta of the word %s is %g; use a fixed \"eta\" rather than %q; nothing was saved", word(nf.Term), nf.Value, opt.LDA.Eta.Kind)
 	}
 	return core.Errorf(fn, "the fit diverged: the weight of the word %s in topic %d is %g; the term counts are too large or too uneven (scale them down), or fewer \"topics\" suit the data; nothing was saved",
 		word(nf.Term), nf.Topic+1, nf.Value)

@@ -248,26 +248,19 @@ func NewLexicon(vocab []string) (*Lexicon, error) {
 	return l, nil
 }
 
-// Bag returns the ids of the tokens that are in the vocabulary, in
-// first-seen order, and how often each occurs: a document for Infer.
-func (l *Lexicon) Bag(tokens []string) ([]int32, []float64) {
-	at := map[int32]int{}
+// Known returns the ids and counts of the terms of a bag of words (distinct
+// terms, as text.Bag gives them) that are in the vocabulary, in their
+// order: a document for Infer.
+func (l *Lexicon) Known(terms []string, counts []float64) ([]int32, []float64) {
 	var ids []int32
-	var counts []float64
-	for _, t := range tokens {
-		id, ok := l.ids[t]
-		if !ok {
-			continue
+	var cts []float64
+	for i, t := range terms {
+		if id, ok := l.ids[t]; ok {
+			ids = append(ids, id)
+			cts = append(cts, counts[i])
 		}
-		if i, ok := at[id]; ok {
-			counts[i]++
-			continue
-		}
-		at[id] = len(ids)
-		ids = append(ids, id)
-		counts = append(counts, 1)
 	}
-	return ids, counts
+	return ids, cts
 }
 
 // Text returns the id of every token in text order, -1 for a token not in

@@ -46,6 +46,7 @@ import (
 	"math"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
+	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
@@ -140,7 +141,7 @@ func docTopics(c *core.Conn, args []any) ([][]any, error) {
 // weights infers the topic proportions of a text; nil when none of its
 // words is in the vocabulary.
 func (m *Model) weights(txt string) []float64 {
-	return m.LDA.TopicWeights(m.lex.Bag(m.tokenizer.Tokens(txt)))
+	return m.LDA.TopicWeights(m.lex.Known(text.Bag(m.tokenizer.Tokens(txt))))
 }
 
 func textArg(fn string, v any) (string, bool, error) {

@@ -73,6 +73,7 @@ func summary(ctx context.Context, db *sql.DB, q string) (string, error) {
 	}
 	delete(m, "model")
 	delete(m, "seconds")
+	delete(m, "timings")
 	b, err := json.Marshal(m) // keys sorted
 	return string(b), err
 }
@@ -81,6 +82,7 @@ func summary(ctx context.Context, db *sql.DB, q string) (string, error) {
 func sameModel(a, b *engine.KMeansModel) bool {
 	x, y := *a, *b
 	x.Seconds, y.Seconds = 0, 0
+	x.Timings, y.Timings = engine.KMeansTimings{}, engine.KMeansTimings{}
 	x.Name, y.Name = "", ""
 	return reflect.DeepEqual(x, y)
 }

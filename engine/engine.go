@@ -22,9 +22,26 @@ import (
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
+	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 	"github.com/seed-a084b42d/marketsql/udf/sqlext"
+)
+
+// Errors the Go API returns, wrapped, for errors.Is. A call whose context is
+// cancelled or times out returns ctx.Err() (context.Canceled or
+// context.DeadlineExceeded), wrapped, and leaves the previous model in place.
+var (
+	// ErrReadOnly: the database cannot be written (opened read-only, mode=ro,
+	// or PRAGMA query_only), so nothing can be trained or dropped.
+	ErrReadOnly = catalog.ErrReadOnly
+	// ErrDamagedModel: a model's stored parameters fail their checks.
+	ErrDamagedModel = catalog.ErrDamaged
+	// ErrModelFormat: a model was stored by a newer format than this build reads.
+	ErrModelFormat = catalog.ErrFormat
+	// ErrInWriteStatement: a training or drop was called from inside a
+	// statement that itself writes (INSERT ... SELECT, CREATE TABLE ... AS).
+	ErrInWriteStatement = catalog.ErrInWriteStatement
 )
 
 // DriverName is the database/sql driver under which marketsql registers

@@ -346,9 +346,10 @@ func segmenter() (*gse.Segmenter, error) {
 	return seg, segErr
 }
 
-// Chinese numerals, and the measure words that follow them in a quantity.
+// Chinese numerals (〇, U+3007, is the zero of written years and
+// numbers: 二〇二三), and the measure words that follow them in a quantity.
 const (
-	zhNumerals = "零一二两三四五六七八九十百千万亿几半"
+	zhNumerals = "零〇一二两三四五六七八九十百千万亿几半"
 	zhMeasures = "个份块次点些盒碗瓶杯袋斤元毛只条张件串多"
 )
 

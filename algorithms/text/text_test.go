@@ -150,6 +150,23 @@ func TestChineseNumbersAreDropped(t *testing.T) {
 	}
 }
 
+// TestIdeographicZero: 〇 (U+3007, a Han numeral, the zero of 二〇二三) is
+// a number like 零, so it is no word even where single characters are.
+func TestIdeographicZero(t *testing.T) {
+	t.Parallel()
+	for w, want := range map[string]bool{"〇": true, "〇〇": true, "二〇": true, "一〇八个": true, "〇号": false} {
+		if isNumeralWord(w) != want {
+			t.Errorf("isNumeralWord(%q) = %v", w, !want)
+		}
+	}
+	tk, _ := New(defaultsWith(func(o *Options) { o.MinLengthCJK = 1 }))
+	for in, want := range map[string]string{"〇〇七 米饭": "米饭", "零零七 米饭": "米饭"} {
+		if got := strings.Join(tk.Tokens(in), " "); got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+}
+
 // TestLongTokens: a token longer than MaxTokenBytes is skipped and counted,
 // whatever its script; shorter dot-separated parts of a long run are words.
 func TestLongTokens(t *testing.T) {

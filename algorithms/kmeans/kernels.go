@@ -202,3 +202,29 @@ func argmin2(v []float64) (int, float64, float64) {
 	}
 	return best, b1, b2
 }
+
+// silSums4Generic is the silhouette's pairwise kernel: for four rows x0..x3
+// and nblk blocks of eight columns of xt (transposed: dimension t of column
+// j at xt[t*stride+j], the first column at xt[0]) weighted by w, it adds to
+// out[r*8+l] the sum over blocks of w_j·sqrt(Σ_t (x_r[t] − xt[t][j])²) for
+// the block's column l. Each squared distance is a chain of fused
+// multiply-adds of the differences in dimension order (direct differences,
+// not the norm expansion: exact to rounding for near points, and 0 for a row
+// with itself), then a square root and a fused multiply-add into out, as
+// the assembly kernel computes it.
+func silSums4Generic(x0, x1, x2, x3, xt, w []float64, d, stride, nblk int, out *[32]float64) {
+	for r, x := range [4][]float64{x0, x1, x2, x3} {
+		x = x[:d]
+		for b := range nblk {
+			for l := range 8 {
+				j := 8*b + l
+				var s float64
+				for t, v := range x {
+					diff := v - xt[t*stride+j]
+					s = math.FMA(diff, diff, s)
+				}
+				out[r*8+l] = math.FMA(math.Sqrt(s), w[j], out[r*8+l])
+			}
+		}
+	}
+}

@@ -99,3 +99,18 @@ func scores4(x0, x1, x2, x3 []float64, ct *centresT, out []float64) {
 	_ = out[4*kp-1]
 	scores4x8AVX2(&x0[0], &x1[0], &x2[0], &x3[0], &ct.t[0], &ct.cn[0], d, kp, &out[0])
 }
+
+//go:noescape
+func silSums4x8AVX2(x0, x1, x2, x3, xt, w *float64, d, stride, nblk int, out *float64)
+
+// silSums4 is silSums4Generic, in assembly when the CPU has AVX2 and FMA.
+func silSums4(x0, x1, x2, x3, xt, w []float64, d, stride, nblk int, out *[32]float64) {
+	if !useAVX2 || d == 0 || nblk == 0 {
+		silSums4Generic(x0, x1, x2, x3, xt, w, d, stride, nblk, out)
+		return
+	}
+	_, _, _, _ = x0[d-1], x1[d-1], x2[d-1], x3[d-1]
+	_ = xt[(d-1)*stride+8*nblk-1]
+	_ = w[8*nblk-1]
+	silSums4x8AVX2(&x0[0], &x1[0], &x2[0], &x3[0], &xt[0], &w[0], d, stride, nblk, &out[0])
+}

@@ -368,3 +368,112 @@ pline:
 	CMPQ AX, CX
 	JLT  pline
 	RET
+
+// func silSums4x8AVX2(x0, x1, x2, x3, xt, w *float64, d, stride, nblk int, out *float64)
+//
+// The silhouette's pairwise kernel. For four rows x0..x3 (d values each) and
+// nblk blocks of eight columns of xt (stored transposed: dimension t of
+// column j at xt[t*stride+j]) with weights w, adds to out[r*8+l] the sum over
+// the blocks of w_j·sqrt(Σ_t (x_r[t] − xt[t][j])²), j the block's column l:
+// each squared distance is a chain of fused multiply-adds of the differences
+// in dimension order, then one square root and one fused multiply-add, as
+// silSums4Generic computes it bit for bit. d must be at least 1.
+TEXT ·silSums4x8AVX2(SB), NOSPLIT, $0-80
+	MOVQ x0+0(FP), R8
+	MOVQ x1+8(FP), R9
+	MOVQ x2+16(FP), R10
+	MOVQ x3+24(FP), R11
+	MOVQ xt+32(FP), SI
+	MOVQ w+40(FP), R14
+	MOVQ d+48(FP), CX
+	MOVQ stride+56(FP), DX
+	MOVQ nblk+64(FP), BX
+	MOVQ out+72(FP), DI
+	SHLQ $3, DX // bytes per transposed row
+	TESTQ BX, BX
+	JZ    silDone
+
+silBlock:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ SI, AX
+	XORQ R12, R12
+	MOVQ CX, R13
+
+silDim:
+	VMOVUPD      (AX), Y8
+	VMOVUPD      32(AX), Y9
+	VBROADCASTSD (R8)(R12*1), Y10
+	VSUBPD       Y8, Y10, Y11
+	VSUBPD       Y9, Y10, Y12
+	VFMADD231PD  Y11, Y11, Y0
+	VFMADD231PD  Y12, Y12, Y1
+	VBROADCASTSD (R9)(R12*1), Y10
+	VSUBPD       Y8, Y10, Y11
+	VSUBPD       Y9, Y10, Y12
+	VFMADD231PD  Y11, Y11, Y2
+	VFMADD231PD  Y12, Y12, Y3
+	VBROADCASTSD (R10)(R12*1), Y10
+	VSUBPD       Y8, Y10, Y11
+	VSUBPD       Y9, Y10, Y12
+	VFMADD231PD  Y11, Y11, Y4
+	VFMADD231PD  Y12, Y12, Y5
+	VBROADCASTSD (R11)(R12*1), Y10
+	VSUBPD       Y8, Y10, Y11
+	VSUBPD       Y9, Y10, Y12
+	VFMADD231PD  Y11, Y11, Y6
+	VFMADD231PD  Y12, Y12, Y7
+	ADDQ         DX, AX
+	ADDQ         $8, R12
+	DECQ         R13
+	JNZ          silDim
+
+	VMOVUPD     (R14), Y13
+	VMOVUPD     32(R14), Y14
+	VSQRTPD     Y0, Y0
+	VSQRTPD     Y1, Y1
+	VSQRTPD     Y2, Y2
+	VSQRTPD     Y3, Y3
+	VSQRTPD     Y4, Y4
+	VSQRTPD     Y5, Y5
+	VSQRTPD     Y6, Y6
+	VSQRTPD     Y7, Y7
+	VMOVUPD     (DI), Y15
+	VFMADD231PD Y13, Y0, Y15
+	VMOVUPD     Y15, (DI)
+	VMOVUPD     32(DI), Y15
+	VFMADD231PD Y14, Y1, Y15
+	VMOVUPD     Y15, 32(DI)
+	VMOVUPD     64(DI), Y15
+	VFMADD231PD Y13, Y2, Y15
+	VMOVUPD     Y15, 64(DI)
+	VMOVUPD     96(DI), Y15
+	VFMADD231PD Y14, Y3, Y15
+	VMOVUPD     Y15, 96(DI)
+	VMOVUPD     128(DI), Y15
+	VFMADD231PD Y13, Y4, Y15
+	VMOVUPD     Y15, 128(DI)
+	VMOVUPD     160(DI), Y15
+	VFMADD231PD Y14, Y5, Y15
+	VMOVUPD     Y15, 160(DI)
+	VMOVUPD     192(DI), Y15
+	VFMADD231PD Y13, Y6, Y15
+	VMOVUPD     Y15, 192(DI)
+	VMOVUPD     224(DI), Y15
+	VFMADD231PD Y14, Y7, Y15
+	VMOVUPD     Y15, 224(DI)
+
+	ADDQ $64, SI
+	ADDQ $64, R14
+	DECQ BX
+	JNZ  silBlock
+
+silDone:
+	VZEROUPPER
+	RET

@@ -22,3 +22,8 @@ func argminPadded(v []float64, k int) (int, float64) {
 
 // prefetchRow is a no-op here.
 func prefetchRow(x []float64) {}
+
+// silSums4 is silSums4Generic (no assembly on this architecture).
+func silSums4(x0, x1, x2, x3, xt, w []float64, d, stride, nblk int, out *[32]float64) {
+	silSums4Generic(x0, x1, x2, x3, xt, w, d, stride, nblk, out)
+}

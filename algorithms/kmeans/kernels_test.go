@@ -189,3 +189,47 @@ func TestIncrementalSumsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestSilSums4MatchesGeneric: the silhouette's pairwise kernel in assembly
+// (where the CPU has it) gives the bits of the portable one, for several
+// dimensions, strides and block counts, adding to what out already holds.
+func TestSilSums4MatchesGeneric(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range []struct{ d, stride, nblk int }{{1, 8, 1}, {2, 19, 2}, {6, 40, 3}, {7, 64, 8}, {32, 17, 2}} {
+		t.Run(fmt.Sprintf("d%d_stride%d_blocks%d", s.d, s.stride, s.nblk), func(t *testing.T) {
+			cols := max(s.stride, 8*s.nblk)
+			xt := make([]float64, (s.d-1)*s.stride+cols)
+			for i := range xt {
+				xt[i] = rng.NormFloat64() * 3
+			}
+			w := make([]float64, cols)
+			for i := range w {
+				w[i] = rng.Float64() * 2
+			}
+			var x [4][]float64
+			for r := range x {
+				x[r] = make([]float64, s.d)
+				for t := range x[r] {
+					x[r][t] = rng.NormFloat64() * 3
+				}
+			}
+			x[2] = []float64{} // a row equal to a column: distance exactly 0
+			for t := range s.d {
+				x[2] = append(x[2], xt[t*s.stride+5%cols])
+			}
+			var got, want [32]float64
+			for i := range got {
+				got[i] = float64(i) / 7
+				want[i] = got[i]
+			}
+			silSums4(x[0], x[1], x[2], x[3], xt, w, s.d, s.stride, s.nblk, &got)
+			silSums4Generic(x[0], x[1], x[2], x[3], xt, w, s.d, s.stride, s.nblk, &want)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("out[%d] = %v, generic %v", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}

@@ -12,7 +12,7 @@ import (
 // (garbage that a collection would free is counted too).
 type Memory struct {
 	Data   int64 // the centred copy of x, its row norms and unit weights: 8·n·d + 16·n
-	Rows   int64 // labels and Hamerly bounds (all algorithms), the best run's labels: 32·n
+	Rows   int64 // labels and Hamerly bounds (all algorithms), the best run's labels: 32·n, +24·n per extra worker running restarts side by side
 	Init   int64 // k-means++ over all rows: its distances to the 2+⌊ln k⌋ candidates, 8·n·(3+⌊ln k⌋)
 	Elkan  int64 // Elkan's n×k lower bounds and the k centre shifts of every iteration
 	Chunks int64 // per-chunk partial sums and scratch: at most 256 chunks × k × (d+10) × 8
@@ -71,6 +71,17 @@ func FitMemory(n, d int, weighted bool, opts Options) Memory {
 	if init {
 		m.Init = sat(8*nf + 8*nf*trials)
 	}
+	// Restarts side by side: each worker has its own per-row state,
+	// k-means++ buffers and per-chunk sums.
+	threads := opts.Threads
+	if threads == 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	if w := parallelRuns(n, d, opts.Runs(), threads, opts.NumPyRandom); w > 1 {
+		m.Rows = sat(float64(m.Rows) + float64(w-1)*24*nf)
+		m.Init = sat(float64(w) * float64(m.Init))
+		m.Chunks = sat(float64(w) * float64(m.Chunks))
+	}
 	if chooseMode(opts.Algorithm) == modeElkan {
 		maxIter := opts.MaxIter
 		if maxIter == 0 {
@@ -85,9 +96,9 @@ func FitMemory(n, d int, weighted bool, opts Options) Memory {
 
 // SilhouetteMemory estimates what Silhouette allocates for n rows of d
 // columns, k clusters and sampleSize (as Silhouette takes it): the row
-// order of all n rows, and a grouped copy of the rows used with their
-// weights and values, 8·n + m·(8·d + 24) with m = min(n, sampleSize),
-// plus a little per cluster.
+// order of all n rows, and a grouped copy of the rows used (transposed for
+// the pairwise kernel) with their weights and values, 8·n + m·(8·d + 24)
+// with m = min(n, sampleSize), plus a little per cluster and worker.
 func SilhouetteMemory(n, d, k, sampleSize int) int64 {
 	m := n
 	if sampleSize > 0 && sampleSize < n {
@@ -95,7 +106,7 @@ func SilhouetteMemory(n, d, k, sampleSize int) int64 {
 	}
 	// Per cluster: counts, offsets, weights, and each worker's sums; the
 	// allocator's rounding.
-	return sat(8*float64(n) + float64(m)*(8*float64(d)+24) + 8*float64(k)*float64(4+runtime.GOMAXPROCS(0)) + 1<<16)
+	return sat(8*float64(n) + float64(m)*(8*float64(d)+24) + 32*float64(d)*float64(runtime.GOMAXPROCS(0)) + 8*float64(k)*float64(4+runtime.GOMAXPROCS(0)) + 1<<16)
 }
 
 // sat converts a byte count to int64, saturating.

@@ -127,14 +127,18 @@ func Silhouette(ctx context.Context, x *mat.Dense, labels []int, k int, weights 
 	}
 	pos := make([]int, m) // pos[i]: where rows[i] goes in grouped order
 	next := append([]int(nil), start[:k]...)
-	xs := make([]float64, m*d) // grouped copy of the rows, row-major
-	ws := make([]float64, m)   // grouped weights
+	// The rows used, grouped and transposed for the pairwise kernel:
+	// dimension t of grouped row p at xt[t*m+p].
+	xt := make([]float64, d*m)
+	ws := make([]float64, m) // grouped weights
 	for i, r := range rows {
 		c := labels[r]
 		p := next[c]
 		next[c]++
 		pos[i] = p
-		copy(xs[p*d:(p+1)*d], x.RawRowView(r))
+		for t, v := range x.RawRowView(r) {
+			xt[t*m+p] = v
+		}
 		ws[p] = 1
 		if weights != nil {
 			ws[p] = weights[r]
@@ -154,12 +158,13 @@ func Silhouette(ctx context.Context, x *mat.Dense, labels []int, k int, weights 
 
 	// s[p] is the silhouette of the row at grouped position p. Each row's value
 	// is computed by one goroutine from the same operations in the same order,
-	// so the result does not depend on how rows are split into chunks.
+	// whichever rows share its kernel call, so the result does not depend on
+	// how rows are split into chunks.
 	s := make([]float64, m)
-	chunk := max(1, silhouetteChunkPairs/max(1, m))
+	chunk := max(4, silhouetteChunkPairs/max(1, m)) &^ 3
 	work := func(lo, hi int, sums []float64) {
-		for p := lo; p < hi; p++ {
-			s[p] = silhouetteRow(xs, d, p, start, ws, wc, sums)
+		for p := lo; p < hi; p += 4 {
+			silhouetteRows(xt, d, m, p, min(4, hi-p), start, ws, wc, sums, s)
 		}
 	}
 	if threads <= 0 {
@@ -167,7 +172,7 @@ func Silhouette(ctx context.Context, x *mat.Dense, labels []int, k int, weights 
 	}
 	threads = min(threads, (m+chunk-1)/chunk)
 	if threads <= 1 {
-		sums := make([]float64, k)
+		sums := make([]float64, 4*(k+d))
 		for lo := 0; lo < m; lo += chunk {
 			if err := ctx.Err(); err != nil {
 				return 0, err
@@ -181,7 +186,7 @@ func Silhouette(ctx context.Context, x *mat.Dense, labels []int, k int, weights 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sums := make([]float64, k)
+				sums := make([]float64, 4*(k+d))
 				for lo := range jobs {
 					work(lo, min(lo+chunk, m), sums)
 				}
@@ -217,32 +222,63 @@ func Silhouette(ctx context.Context, x *mat.Dense, labels []int, k int, weights 
 	return (sum + comp) / total, nil
 }
 
-// silhouetteRow returns s for the row at grouped position p of xs (m×d,
-// grouped by cluster, cluster c at rows start[c]:start[c+1]); ws holds the
-// grouped weights and wc the weight of each cluster. sums is scratch of
-// length k.
-func silhouetteRow(xs []float64, d, p int, start []int, ws, wc, sums []float64) float64 {
-	k := len(sums)
-	xi := xs[p*d : (p+1)*d : (p+1)*d]
-	own := -1
-	for c := 0; c < k; c++ {
+// silhouetteRows writes s[p:p+nr] (nr from 1 to 4) for the rows at grouped
+// positions p.. of xt (m rows grouped by cluster, cluster c at rows
+// start[c]:start[c+1], transposed: dimension t of row j at xt[t*m+j]); ws
+// holds the grouped weights and wc the weight of each cluster. sums is
+// scratch of length 4(k+d).
+//
+// A row's weighted distance sums to each cluster come from silSums4 for the
+// cluster's whole blocks of eight rows, its eight lanes added pairwise, then
+// the remaining rows one by one with the same arithmetic: fixed for the row,
+// whichever rows share the call.
+func silhouetteRows(xt []float64, d, m, p, nr int, start []int, ws, wc, sums, s []float64) {
+	k := len(start) - 1
+	var rows [4][]float64
+	for r := range 4 {
+		q := p + min(r, nr-1) // a short group repeats its last row
+		row := sums[4*k+r*d : 4*k+r*d+d : 4*k+r*d+d]
+		for t := range row {
+			row[t] = xt[t*m+q]
+		}
+		rows[r] = row
+	}
+	for c := range k {
 		lo, hi := start[c], start[c+1]
-		if p >= lo && p < hi {
+		nblk := (hi - lo) / 8
+		var out [32]float64
+		if nblk > 0 {
+			silSums4(rows[0], rows[1], rows[2], rows[3], xt[lo:], ws[lo:], d, m, nblk, &out)
+		}
+		for r := range nr {
+			o := out[r*8 : r*8+8]
+			acc := ((o[0] + o[1]) + (o[2] + o[3])) + ((o[4] + o[5]) + (o[6] + o[7]))
+			x := rows[r]
+			for j := lo + 8*nblk; j < hi; j++ {
+				var ss float64
+				for t, v := range x {
+					diff := v - xt[t*m+j]
+					ss = math.FMA(diff, diff, ss)
+				}
+				acc = math.FMA(math.Sqrt(ss), ws[j], acc)
+			}
+			sums[r*k+c] = acc
+		}
+	}
+	for r := range nr {
+		s[p+r] = silhouetteFromSums(p+r, start, ws, wc, sums[r*k:r*k+k])
+	}
+}
+
+// silhouetteFromSums returns s for the row at grouped position p whose
+// weighted distance sums to each cluster are sums.
+func silhouetteFromSums(p int, start []int, ws, wc, sums []float64) float64 {
+	k := len(sums)
+	own := -1
+	for c := range k {
+		if p >= start[c] && p < start[c+1] {
 			own = c
 		}
-		var acc float64
-		block := xs[lo*d : hi*d]
-		wb := ws[lo:hi]
-		for j, w := range wb {
-			xj := block[j*d : (j+1)*d : (j+1)*d]
-			var ss float64
-			for t, v := range xj {
-				diff := xi[t] - v
-				ss += diff * diff
-			}
-			acc += w * math.Sqrt(ss)
-		}
-		sums[c] = acc
 	}
 	rest := wc[own] - ws[p]
 	if !(rest > 0) {
@@ -251,7 +287,7 @@ func silhouetteRow(xs []float64, d, p int, start []int, ws, wc, sums []float64) 
 	a := sums[own] / rest
 	b := math.Inf(1)
 	other := false
-	for c := 0; c < k; c++ {
+	for c := range k {
 		if c == own || !(wc[c] > 0) {
 			continue
 		}

@@ -10,6 +10,14 @@ package kmeansfn
 
 #include "sqlext.h"
 
+// Scoring must not contract a*b+c into a fused multiply-add (Go's Nearest
+// does not): GCC takes its optimize pragma, clang the standard one.
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #define MSQL_INTEGER SQLITE_INTEGER
 #define MSQL_FLOAT SQLITE_FLOAT
 #define MSQL_TEXT SQLITE_TEXT
@@ -52,7 +60,10 @@ static msql_km *msql_km_alloc(int k, int d) {
 
 // Scores one row. The decoded model is kept as SQLite auxiliary data on the
 // model-name argument, so a statement scoring many rows with a constant model
-// name loads and checks the model once.
+// name loads and checks the model once. The arithmetic is kmeans.Model's
+// Nearest, operation for operation (no fused multiply-adds, see the pragma
+// above), so both give the same cluster and distance bits; a test scores
+// random and odd points through both.
 static void msql_kmeans_score(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 	msql_fn *fn = sqlite3_user_data(ctx);
 	if (argc < 2 || argc - 1 > 64) {

@@ -436,11 +436,12 @@ func TestMemoryEstimate(t *testing.T) {
 	// every thread's rows of the longest document and its vectors.
 	K, V := 100000.0, 1824.0
 	scratch := 2 * (1500*K + 3*1500 + 6*K)
-	R := V // min(V, K·topN)
+	R := V                    // min(V, K·topN)
+	P := min(K*45, R*(R-1)/2) // pairs of top terms
 	steps := map[string]float64{
 		"fit":        3*V*K + V + 2*2000*K + 400000 + scratch,
 		"perplexity": 3*V*K + 2*433*K + 433 + scratch,
-		"coherence":  2*V*K + V*topicBlock + 2*R*R,
+		"coherence":  2*V*K + V*topicBlock + 8*(R+P),
 		"infer":      2*V*K + (4331+2000)*K + scratch,
 	}
 	want, step := 0.0, ""

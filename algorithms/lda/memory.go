@@ -29,7 +29,8 @@ type Memory struct {
 //
 //	fit:        8·K·(3V + 2·chunk + threads·longest) + 8·chunk positions
 //	perplexity: 8·K·(3V + 2·held + threads·longest)
-//	coherence:  8·K·2V + 16·R², R = min(V, K·topN) distinct top terms
+//	coherence:  8·K·2V + 8·V·min(K, 64) + 64·(R + P), R = min(V, K·topN)
+//	            distinct top terms, P = min(K·topN(topN-1)/2, R(R-1)/2) pairs
 //	infer:      8·K·(2V + inferred + min(2000, inferred) + threads·longest)
 //
 // where 3V counts λ (the sufficient statistics while fitting),
@@ -60,9 +61,13 @@ func (s Shape) Memory() Memory {
 			fmt.Sprintf("8 bytes × %d topics × (3 × %d terms + 2 × %d held-out documents + %d threads × %d terms of the longest document)",
 				s.Topics, s.Terms, s.Held, int(T), s.LongestDoc))
 	}
-	R := min(V, K*float64(max(1, s.TopN)))
-	consider("coherence", 2*V*K+V*min(K, topicBlock)+2*R*R,
-		fmt.Sprintf("8 bytes × (2 × %d topics × %d terms + 2 × %d² pairs of top terms)", s.Topics, s.Terms, int(R)))
+	n := float64(max(1, s.TopN))
+	R := min(V, K*n)
+	P := min(K*n*(n-1)/2, R*(R-1)/2)
+	// 8 words a term and a pair hold the counts and the tables (pairTable
+	// and its construction's map) that find them.
+	consider("coherence", 2*V*K+V*min(K, topicBlock)+8*(R+P),
+		fmt.Sprintf("8 bytes × (2 × %d topics × %d terms) + 64 bytes × (%d top terms + %.0f pairs of them)", s.Topics, s.Terms, int(R), P))
 	if s.Inferred > 0 {
 		n := float64(s.Inferred)
 		consider("infer", 2*V*K+(n+min(n, 2000))*K+scratch,

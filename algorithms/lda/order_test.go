@@ -167,3 +167,44 @@ func TestLexicon(t *testing.T) {
 		t.Errorf("texts %v", texts)
 	}
 }
+
+// TestPairTable: the coherence measures' pair counts, for pairs of top
+// terms only, match counting every pair of every window by hand.
+func TestPairTable(t *testing.T) {
+	t.Parallel()
+	top := [][]int32{{4, 1, 7}, {7, 2, 4}, {9, 9}}
+	idx := map[int32]int{}
+	for _, words := range top {
+		for _, w := range words {
+			if _, ok := idx[w]; !ok {
+				idx[w] = len(idx)
+			}
+		}
+	}
+	p := newPairTable(top, idx)
+	windows := [][]int{{0, 1, 2}, {0, 2}, {2, 3, 0}, {4}, {1, 3}}
+	for _, w := range windows {
+		p.count(w)
+	}
+	for a := range len(idx) {
+		for b := range len(idx) {
+			want := 0.0
+			inTop := false
+			for _, words := range top {
+				ia := slices.IndexFunc(words, func(w int32) bool { return idx[w] == a })
+				ib := slices.IndexFunc(words, func(w int32) bool { return idx[w] == b })
+				inTop = inTop || (ia >= 0 && ib >= 0 && a != b)
+			}
+			if inTop {
+				for _, w := range windows {
+					if slices.Contains(w, a) && slices.Contains(w, b) {
+						want++
+					}
+				}
+			}
+			if got := p.get(a, b); got != want {
+				t.Errorf("pair (%d, %d): %g, want %g", a, b, got, want)
+			}
+		}
+	}
+}

@@ -239,9 +239,9 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		npmi, err = lda.NPMIContext(ctx, top, all.Texts(train), lda.DocumentWindow)
 		s.Coherence.Window = "document"
 	} else {
-		lex, err := lda.NewLexicon(vocab)
-		if err != nil {
-			return nil, core.Errorf(fn, "%w", err)
+		lex, lerr := lda.NewLexicon(vocab)
+		if lerr != nil {
+			return nil, core.Errorf(fn, "%w", lerr)
 		}
 		texts := make([][]int32, 0, len(train))
 		for j, i := range train {

@@ -37,6 +37,19 @@ type seedStat struct {
 	Inertia []float64 `json:"inertia"`
 }
 
+// totalStat is a training with its metrics, medians over reps. Ours: the
+// seconds of kmeans_train's summary, FitS its init + iterate timings and
+// MetricsS its metrics timing; sklearn: KMeans.fit, then silhouette_score
+// (sample_size=10000, random_state=0), davies_bouldin_score and
+// calinski_harabasz_score, FitS and MetricsS their parts.
+type totalStat struct {
+	MedianS  float64            `json:"median_s"`
+	FitS     float64            `json:"fit_s"`
+	MetricsS float64            `json:"metrics_s"`
+	Reps     int                `json:"reps"`
+	Timings  map[string]float64 `json:"timings,omitempty"` // ours: medians of the summary's timings
+}
+
 // passStat is the cost of one Lloyd pass (assign every row, update centroids).
 type passStat struct {
 	MedianS float64 `json:"median_s"`
@@ -60,7 +73,10 @@ type line struct {
 	Seeds      *seedStat `json:"seeds,omitempty"`
 	SeedsLloyd *seedStat `json:"seeds_lloyd,omitempty"`
 	SeedsElkan *seedStat `json:"seeds_elkan,omitempty"`
-	Errors     []string  `json:"errors,omitempty"`
+	// Total is a training with its default metrics: ours kmeans_train
+	// through SQL, sklearn's fit plus its three metrics (rows with NInit).
+	Total  *totalStat `json:"total,omitempty"`
+	Errors []string   `json:"errors,omitempty"`
 	// OthersCPU is the average number of CPUs other processes kept busy
 	// during the measurement (machine busy time minus our own), if known.
 	OthersCPU *float64 `json:"others_cpu,omitempty"`
@@ -86,6 +102,15 @@ type benchConfig struct {
 func fitOptions(k, threads int, seed uint64, numpy bool) kmeans.Options {
 	return kmeans.Options{K: k, Init: kmeans.InitKMeansPlusPlus, NInit: 1, MaxIter: 100, Tol: 1e-4,
 		Seed: seed, Algorithm: kmeans.Auto, Threads: threads, NumPyRandom: numpy}
+}
+
+// restartOptions are scikit-learn's KMeans defaults with nInit restarts
+// (max_iter 300, tol 1e-4, k-means++), seed 0, and our default random
+// stream, as kmeans_train uses them.
+func restartOptions(k, nInit, threads int) kmeans.Options {
+	o := kmeans.Defaults()
+	o.K, o.NInit, o.Threads = k, nInit, threads
+	return o
 }
 
 // timeSeeds fits once per seed 0..cfg.Seeds-1 (no warm-up: the seed-0

@@ -19,6 +19,12 @@ Measured, each as the median of R timed runs after one warm-up (R defaults to
                 median over all of them; see lloyd_pass.
   pass_kernel:  for reference, one bare lloyd_iter_chunked_dense call from the
                 fitted centres, median of max(R, 7) (as ../shared/peers/kmeans_bench.py).
+With --n-init N (a row of restarts) lloyd and elkan are KMeans(n_clusters=K,
+n_init=N, random_state=0, algorithm=...) with the other parameters at their
+defaults (max_iter=300, tol=1e-4), no seeds or pass are measured, and
+  total:        the lloyd fit followed by silhouette_score(X, labels,
+                sample_size=10000, random_state=0), davies_bouldin_score and
+                calinski_harabasz_score, median of R (fit_s and metrics_s its parts).
 Prints one JSON line on stdout (the schema of bench/kmeans/measure.go's line);
 progress goes to stderr.
 """
@@ -87,6 +93,27 @@ def lloyd_pass(X, k, nt, m, reps):
                        f"sklearn's loop body, {nt} OpenMP threads")
 
 
+def total(X, k, n_init, reps):
+    """KMeans(n_clusters=k, n_init=n_init, random_state=0).fit, then the three
+    metrics kmeans_train reports by default; medians of reps after a warm-up."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    def once():
+        t0 = time.perf_counter()
+        m = KMeans(n_clusters=k, n_init=n_init, random_state=0).fit(X)
+        t1 = time.perf_counter()
+        silhouette_score(X, m.labels_, sample_size=10000, random_state=0)
+        davies_bouldin_score(X, m.labels_)
+        calinski_harabasz_score(X, m.labels_)
+        t2 = time.perf_counter()
+        return t2 - t0, t1 - t0, t2 - t1
+    once()
+    runs = [once() for _ in range(reps)]
+    return dict(median_s=statistics.median(r[0] for r in runs), fit_s=statistics.median(r[1] for r in runs),
+                metrics_s=statistics.median(r[2] for r in runs), reps=reps)
+
+
 def busy_seconds():
     """Busy time of all CPUs (/proc/stat, USER_HZ 100) and this process's own CPU time."""
     import resource
@@ -118,7 +145,10 @@ def main():
     ap.add_argument("--pass-iters", type=int, default=11)
     ap.add_argument("--no-pass", action="store_true")
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--n-init", type=int, default=0)
     a = ap.parse_args()
+    if a.n_init > 0:
+        a.seeds, a.no_pass = 0, True
 
     res = {"side": "sklearn", "dataset": a.name, "d": a.d, "k": a.k}
     try:
@@ -149,6 +179,8 @@ def main():
     lloyd_model = None
     for alg in ("lloyd", "elkan"):
         def fit():
+            if a.n_init > 0:
+                return KMeans(n_clusters=a.k, n_init=a.n_init, random_state=0, algorithm=alg).fit(X)
             return KMeans(n_clusters=a.k, init="k-means++", n_init=1, max_iter=100, tol=1e-4,
                           random_state=0, algorithm=alg).fit(X)
         try:
@@ -162,6 +194,14 @@ def main():
                         n_iter=int(m.n_iter_), inertia=float(m.inertia_))
         print(f"sklearn {a.name:24s} {alg} median {res[alg]['median_s']:.4f}s over {reps} "
               f"iters={m.n_iter_} inertia={m.inertia_:.6e}", file=sys.stderr)
+
+    if a.n_init > 0:
+        try:
+            res["total"] = total(X, a.k, a.n_init, reps)
+            print(f"sklearn {a.name:24s} fit + metrics median {res['total']['median_s']:.4f}s "
+                  f"(fit {res['total']['fit_s']:.4f}s, metrics {res['total']['metrics_s']:.4f}s)", file=sys.stderr)
+        except Exception as e:
+            res["errors"].append(f"total: {e}")
 
     for alg in ("lloyd", "elkan"):
         if a.seeds <= 0:

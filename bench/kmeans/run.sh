@@ -50,14 +50,25 @@ want=("$@")
 if ((${#want[@]} == 0)); then
 	mapfile -t want < <("$BIN" list | cut -f1)
 fi
-missing=0
+# Rows gen_blobs.py does not write come from blobs.py (the same make_blobs call).
+OWN_BLOBS=(blobs_n60000_d6_k7.f64)
+missing=0 extra=()
 for row in "${ROWS[@]}"; do
-	IFS=$'\t' read -r name file d k <<<"$row"
-	[[ $file == rfm_log_std.f64 || -s $BENCH_OUT/$file ]] || missing=1
+	IFS=$'\t' read -r name file d k ninit <<<"$row"
+	[[ $file == rfm_log_std.f64 || -s $BENCH_OUT/$file ]] && continue
+	if [[ " ${OWN_BLOBS[*]} " == *" $file "* && $file =~ ^blobs_n([0-9]+)_d([0-9]+)_k([0-9]+)\.f64$ ]]; then
+		extra+=("${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}")
+	else
+		missing=1
+	fi
 done
 if ((missing)); then
 	echo "generating the blob files into $BENCH_OUT (gen_blobs.py, about a minute)" >&2
 	"$PY" "$SHARED/peers/gen_blobs.py" >&2
+fi
+if ((${#extra[@]})); then
+	echo "generating ${#extra[@]} more blob parameters into $BENCH_OUT (bench/kmeans/blobs.py)" >&2
+	"$PY" bench/kmeans/blobs.py "${extra[@]}" >&2
 fi
 
 # 4. Both sides, dataset by dataset, ours first (it writes the RFM matrix peer.py reads).
@@ -72,14 +83,14 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 for w in "${want[@]}"; do
 	found=0
 	for row in "${ROWS[@]}"; do
-		IFS=$'\t' read -r name file d k <<<"$row"
+		IFS=$'\t' read -r name file d k ninit <<<"$row"
 		[[ $w == "$name" || $w == "$file" || $w == "${file%.f64}" ]] || continue
 		found=1
 		# shellcheck disable=SC2086
 		"${CLEAN_ENV[@]}" "$BIN" run -repo "$ROOT" -out "$BENCH_OUT" -o "$RESULTS" "${reps_go[@]}" ${GO_BENCH_FLAGS:-} "$name" >&2
 		if [[ -s $BENCH_OUT/$file ]]; then
 			"${CLEAN_ENV[@]}" "$PY" bench/kmeans/peer.py --name "$name" --file "$BENCH_OUT/$file" \
-				--d "$d" --k "$k" "${reps_py[@]}" >>"$RESULTS"
+				--d "$d" --k "$k" --n-init "${ninit:-0}" "${reps_py[@]}" >>"$RESULTS"
 		fi
 	done
 	((found)) || { echo "bench-kmeans: unknown dataset $w" >&2; exit 2; }

@@ -3,11 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
-	"github.com/seed-a084b42d/marketsql/algorithms/lda"
-	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 )
@@ -122,10 +118,10 @@ func (o *LDAOptions) udf(fn string) (ldafn.Options, error) {
 	opt := ldafn.DefaultOptions()
 	f, t := &opt.LDA, &opt.Text
 	var err error
-	if f.Alpha, err = ldaPrior(fn, "alpha", o.Alpha, o.AlphaValue, f.Alpha, lda.Symmetric, lda.Asymmetric, lda.Auto); err != nil {
+	if f.Alpha, err = ldafn.NamedPrior(fn, "alpha", o.Alpha, o.AlphaValue, f.Alpha); err != nil {
 		return opt, err
 	}
-	if f.Eta, err = ldaPrior(fn, "eta", o.Eta, o.EtaValue, f.Eta, lda.Symmetric, lda.Auto); err != nil {
+	if f.Eta, err = ldafn.NamedPrior(fn, "eta", o.Eta, o.EtaValue, f.Eta); err != nil {
 		return opt, err
 	}
 	setNonZero(&f.Topics, o.Topics)
@@ -165,25 +161,6 @@ func setNonZero[T comparable](dst *T, v T) {
 	if v != zero {
 		*dst = v
 	}
-}
-
-// ldaPrior is the Dirichlet prior of option key: a fixed number when value
-// is not 0, else the kind called name (one of kinds), or def for "".
-func ldaPrior(fn, key, name string, value float64, def lda.Prior, kinds ...lda.PriorKind) (lda.Prior, error) {
-	if value != 0 {
-		return lda.Prior{Kind: lda.Value, Value: value}, nil
-	}
-	if name == "" {
-		return def, nil
-	}
-	var names []string
-	for _, k := range kinds {
-		if k.String() == name {
-			return lda.Prior{Kind: k}, nil
-		}
-		names = append(names, strconv.Quote(k.String()))
-	}
-	return def, fmt.Errorf("%s: option %q must be %s or a positive number, got %s", fn, key, strings.Join(names, ", "), text.Quote(name, 60))
 }
 
 // LDASkipped counts what training left out of the source.

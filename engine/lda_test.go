@@ -213,3 +213,30 @@ func TestLDAMatchesGensimThroughSQL(t *testing.T) {
 	}
 	t.Fatal("fixture has no 10-topic 1-pass row")
 }
+
+// TestTrainLDAOptionErrors: a Go option out of range is an error naming
+// the function and the option, before anything is read.
+func TestTrainLDAOptionErrors(t *testing.T) {
+	t.Parallel()
+	e := openReviews(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		opts *engine.LDAOptions
+		want string
+	}{
+		{&engine.LDAOptions{Alpha: "bogus"}, `option "alpha" must be a positive number or one of "symmetric", "asymmetric", "auto", got "bogus"`},
+		{&engine.LDAOptions{Eta: "asymmetric"}, `option "eta" must be a positive number or one of "symmetric", "auto"`},
+		{&engine.LDAOptions{AlphaValue: -1}, `option "alpha" must be positive, got -1`},
+		{&engine.LDAOptions{Holdout: new(0.95)}, `option "holdout" must be a fraction from 0 to 0.9, got 0.95`},
+		{&engine.LDAOptions{MinimumProbability: new(-0.1)}, `option "minimum_probability" must be in [0, 1], got -0.1`},
+		{&engine.LDAOptions{Topics: 100001}, `option "topics" must be an integer from 1 to 100000, got 100001`},
+	} {
+		_, err := e.TrainLDA(ctx, "m", "reviews", c.opts)
+		if err == nil || !strings.HasPrefix(err.Error(), "TrainLDA: ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want TrainLDA: ...%s", c.opts, err, c.want)
+		}
+	}
+	if n := scalar[int](t, e.DB(), `SELECT count(*) FROM sqlite_master WHERE name = 'ml_models'`); n != 0 {
+		t.Errorf("a refused training wrote the catalog")
+	}
+}

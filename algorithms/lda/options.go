@@ -108,35 +108,56 @@ func Defaults() Options {
 	}
 }
 
-// Check returns an error naming the first option out of its range.
+// OptionError reports an option out of its range.
+type OptionError struct {
+	Option string // its name in lda_train's options: "topics", "decay", ...
+	Want   string // what it must be: "at least 1", "in (0, 1]", ...
+	Value  any
+}
+
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("%s must be %s, got %v", e.Option, e.Want, e.Value)
+}
+
+// Check returns an *OptionError for the first option out of its range.
 func (o *Options) Check() error {
+	bad := func(option, want string, v any) error { return &OptionError{Option: option, Want: want, Value: v} }
 	switch {
 	case o.Topics < 1:
-		return fmt.Errorf("topics must be at least 1, got %d", o.Topics)
-	case o.Passes < 1, o.Iterations < 1, o.Chunksize < 1:
-		return fmt.Errorf("passes, iterations and chunksize must be at least 1, got %d, %d and %d", o.Passes, o.Iterations, o.Chunksize)
+		return bad("topics", "at least 1", o.Topics)
+	case o.Passes < 1:
+		return bad("passes", "at least 1", o.Passes)
+	case o.Iterations < 1:
+		return bad("iterations", "at least 1", o.Iterations)
+	case o.Chunksize < 1:
+		return bad("chunksize", "at least 1", o.Chunksize)
 	case !(o.Decay > 0 && o.Decay <= 1):
-		return fmt.Errorf("decay must be in (0, 1], got %g", o.Decay)
+		return bad("decay", "in (0, 1]", o.Decay)
 	case !(o.Offset > 0) || math.IsInf(o.Offset, 0):
-		return fmt.Errorf("offset must be positive, got %g", o.Offset)
+		return bad("offset", "positive", o.Offset)
 	case !(o.GammaThreshold > 0) || math.IsInf(o.GammaThreshold, 0):
-		return fmt.Errorf("gamma_threshold must be positive, got %g", o.GammaThreshold)
+		return bad("gamma_threshold", "positive", o.GammaThreshold)
 	case o.Threads < 0:
-		return fmt.Errorf("threads must not be negative, got %d", o.Threads)
+		return bad("threads", "0 (every core) or more", o.Threads)
 	case o.Eta.Kind == Asymmetric:
-		return fmt.Errorf("eta cannot be asymmetric (as in gensim); use symmetric, auto or a number")
-	case o.MinDF < 1 || o.MaxVocab < 1:
-		return fmt.Errorf("min_df and max_vocab must be at least 1, got %d and %d", o.MinDF, o.MaxVocab)
+		return bad("eta", "symmetric, auto or a number (gensim has no asymmetric eta)", o.Eta.Kind)
+	case o.MinDF < 1:
+		return bad("min_df", "at least 1", o.MinDF)
 	case !(o.MaxDF > 0 && o.MaxDF <= 1):
-		return fmt.Errorf("max_df must be in (0, 1], got %g", o.MaxDF)
+		return bad("max_df", "in (0, 1]", o.MaxDF)
+	case o.MaxVocab < 1:
+		return bad("max_vocab", "at least 1", o.MaxVocab)
 	case !(o.Holdout >= 0 && o.Holdout < 0.9):
-		return fmt.Errorf("holdout must be a fraction from 0 to 0.9, got %g", o.Holdout)
+		return bad("holdout", "a fraction from 0 to 0.9", o.Holdout)
 	case !(o.MinimumProbability >= 0 && o.MinimumProbability <= 1):
-		return fmt.Errorf("minimum_probability must be in [0, 1], got %g", o.MinimumProbability)
+		return bad("minimum_probability", "in [0, 1]", o.MinimumProbability)
 	}
-	for _, p := range []Prior{o.Alpha, o.Eta} {
-		if p.Kind == Value && !(p.Value > 0 && !math.IsInf(p.Value, 0)) {
-			return fmt.Errorf("a prior must be a positive number, got %g", p.Value)
+	for _, p := range []struct {
+		option string
+		prior  Prior
+	}{{"alpha", o.Alpha}, {"eta", o.Eta}} {
+		if p.prior.Kind == Value && !(p.prior.Value > 0 && !math.IsInf(p.prior.Value, 0)) {
+			return bad(p.option, "positive", p.prior.Value)
 		}
 	}
 	return nil

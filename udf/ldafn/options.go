@@ -2,9 +2,11 @@ package ldafn
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/seed-a084b42d/marketsql/algorithms/lda"
 	"github.com/seed-a084b42d/marketsql/algorithms/text"
@@ -71,10 +73,10 @@ func parseOptions(fn string, raw any) (Options, error) {
 	opt := DefaultOptions()
 	f, t := &opt.LDA, &opt.Text
 	f.Topics = o.Int("topics", f.Topics, 1, maxTopics)
-	if f.Alpha, err = prior(fn, o, "alpha", f.Alpha, lda.Symmetric, lda.Asymmetric, lda.Auto); err != nil {
+	if f.Alpha, err = prior(fn, o, "alpha", f.Alpha); err != nil {
 		return opt, err
 	}
-	if f.Eta, err = prior(fn, o, "eta", f.Eta, lda.Symmetric, lda.Auto); err != nil {
+	if f.Eta, err = prior(fn, o, "eta", f.Eta); err != nil {
 		return opt, err
 	}
 	f.Passes = o.Int("passes", f.Passes, 1, 100000)
@@ -112,42 +114,69 @@ func parseOptions(fn string, raw any) (Options, error) {
 	return opt, o.Err()
 }
 
-// prior reads a prior option: one of the kinds named, or a positive number.
-func prior(fn string, o *core.Options, key string, def lda.Prior, kinds ...lda.PriorKind) (lda.Prior, error) {
+// priorKinds are the settings each prior option may name; gensim has no
+// asymmetric eta.
+var priorKinds = map[string][]lda.PriorKind{
+	"alpha": {lda.Symmetric, lda.Asymmetric, lda.Auto},
+	"eta":   {lda.Symmetric, lda.Auto},
+}
+
+// prior reads the prior option key: a setting's name or a positive number.
+func prior(fn string, o *core.Options, key string, def lda.Prior) (lda.Prior, error) {
 	raw := o.Raw(key)
 	if raw == nil {
 		return def, nil
 	}
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = k.String()
-	}
-	wrong := func() error {
-		return core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, quoted(names), short(string(raw)))
-	}
 	if f, err := strconv.ParseFloat(string(raw), 64); err == nil {
 		if !(f > 0) || math.IsInf(f, 0) {
-			return def, wrong()
+			return def, priorError(fn, key, short(string(raw)))
 		}
 		return lda.Prior{Kind: lda.Value, Value: f}, nil
 	}
-	s := o.Enum(key, names[0], names...)
-	if o.Err() != nil {
-		return def, wrong()
+	var name string
+	k, ok := lda.PriorKind(0), false
+	if json.Unmarshal(raw, &name) == nil {
+		k, ok = namedKind(key, name)
 	}
-	k, _ := lda.ParsePriorKind(s)
+	// An earlier option's error stands for this one too.
+	if !ok || o.Err() != nil {
+		return def, priorError(fn, key, short(string(raw)))
+	}
 	return lda.Prior{Kind: k}, nil
 }
 
-func quoted(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
+// namedKind is the setting of the prior option key called name.
+func namedKind(key, name string) (lda.PriorKind, bool) {
+	for _, k := range priorKinds[key] {
+		if k.String() == name {
+			return k, true
 		}
-		s += strconv.Quote(n)
 	}
-	return s
+	return 0, false
+}
+
+// NamedPrior is the prior option key ("alpha" or "eta") as a Go caller
+// gives it: the fixed value when value is not 0, else the setting called
+// name ("symmetric", "asymmetric" for alpha, "auto"), def for "".
+func NamedPrior(fn, key, name string, value float64, def lda.Prior) (lda.Prior, error) {
+	if value != 0 {
+		return lda.Prior{Kind: lda.Value, Value: value}, nil
+	}
+	if name == "" {
+		return def, nil
+	}
+	if k, ok := namedKind(key, name); ok {
+		return lda.Prior{Kind: k}, nil
+	}
+	return def, priorError(fn, key, quote(name))
+}
+
+func priorError(fn, key, got string) error {
+	var names []string
+	for _, k := range priorKinds[key] {
+		names = append(names, strconv.Quote(k.String()))
+	}
+	return core.Errorf(fn, "option %q must be a positive number or one of %s, got %s", key, strings.Join(names, ", "), got)
 }
 
 // check refuses what a Go caller may set out of range; the JSON options
@@ -157,16 +186,8 @@ func (o Options) check(fn string) error {
 	if f.Topics < 1 || f.Topics > maxTopics {
 		return core.Errorf(fn, "option \"topics\" must be an integer from 1 to %d, got %d", maxTopics, f.Topics)
 	}
-	for _, p := range []struct {
-		key   string
-		prior lda.Prior
-	}{{"alpha", f.Alpha}, {"eta", f.Eta}} {
-		if p.prior.Kind == lda.Value && (!(p.prior.Value > 0) || math.IsInf(p.prior.Value, 0)) {
-			return core.Errorf(fn, "option %q must be positive, got %g", p.key, p.prior.Value)
-		}
-	}
 	if t.MinLength < 0 || t.MinLengthCJK < 0 {
-		return core.Errorf(fn, "min_df, max_vocab and the minimum lengths must be positive")
+		return core.Errorf(fn, "options \"min_length\" and \"min_length_cjk\" must not be negative, got %d and %d", t.MinLength, t.MinLengthCJK)
 	}
 	if t.MaxTokenBytes < 1 || t.MaxTokenBytes > maxTokenBytesLimit {
 		return core.Errorf(fn, "option \"max_token_bytes\" must be an integer from 1 to %d, got %d", maxTokenBytesLimit, t.MaxTokenBytes)
@@ -174,14 +195,10 @@ func (o Options) check(fn string) error {
 	if o.MaxMemory < 0 {
 		return core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
 	}
-	if !(f.MaxDF > 0 && f.MaxDF <= 1) {
-		return core.Errorf(fn, "option \"max_df\" must be in (0, 1], got %g", f.MaxDF)
-	}
-	// The JSON option takes up to 0.9, which would train on too few.
-	if !(f.Holdout >= 0 && f.Holdout < 0.9) {
-		return core.Errorf(fn, "option \"holdout\" must be a fraction from 0 to 0.9, got %g", f.Holdout)
-	}
-	if err := f.Check(); err != nil {
+	var bad *lda.OptionError
+	if err := f.Check(); errors.As(err, &bad) {
+		return core.Errorf(fn, "option %q must be %s, got %v", bad.Option, bad.Want, bad.Value)
+	} else if err != nil {
 		return core.Errorf(fn, "%w", err)
 	}
 	return nil

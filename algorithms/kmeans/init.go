@@ -142,6 +142,9 @@ func (s *ppScratch) run(f *fitter, dt *data, k int, rng randSource, cen []float6
 	kp := candT.kp
 	s.candN = grow(s.candN, trials)
 	candN := s.candN
+	if denseInit(n, d, trials) {
+		return s.dense(f, dt, k, trials, rng, cen, b, total)
+	}
 	s.ccr = grow(s.ccr, k*trials)
 	ccr := s.ccr // distance centre j - candidate t
 	s.near = grow(s.near, k)
@@ -333,4 +336,129 @@ func (h *keyHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// denseInit says whether k-means++ computes every row's distance to every
+// candidate (dense) rather than pruning with the triangle inequality: when
+// the candidates are few and the rows narrow, the distances cost less than
+// the tests that would skip them, and a small data set stays in the cache,
+// so what pruning saves in memory traffic is nothing. Large inputs keep
+// pruning (and their measured speed).
+func denseInit(n, d, trials int) bool {
+	return trials*d <= 32 && n*max(d, 8) <= parallelRunWork
+}
+
+// dense runs the steps of k-means++ after the first centre (chosen by run,
+// whose first pass left D² in s.d2, the per-chunk potentials in s.pot and
+// their sum in total) without pruning. One pass per step applies the
+// previous step's choice to each row (its label, D and Hamerly bounds, from
+// the distance stored for that candidate) and then computes and stores the
+// row's distances to the new candidates and their potentials; the choice of
+// the last step is applied by one more pass. The potential of the chosen
+// candidate is, chunk by chunk, the potential after the step, so sampling
+// needs no separate pass: a row's sampling weight is w·min(D², its distance
+// to the chosen candidate).
+func (s *ppScratch) dense(f *fitter, dt *data, k, trials int, rng randSource, cen []float64, b *bounds, total float64) error {
+	n, d, nc := dt.n, dt.d, dt.nchunk
+	lab, dist, lower := b.lab, b.upper, b.lower
+	d2, pot, cand, candN, candT := s.d2, s.pot, s.cand, s.candN, s.candT
+	kp := candT.kp
+	s.cpot = grow(s.cpot, nc*trials)
+	cpot := s.cpot // per chunk: the potential of each candidate
+	s.cd = grow(s.cd, n*trials)
+	cd := s.cd // row-candidate distance²
+	prev, prevLab := -1, int32(0)
+	// apply makes the previous step's choice the centre of row i when it is
+	// closer; lower holds squared bounds until the end.
+	apply := func(i int) {
+		v, e := cd[i*trials+prev], d2[i]
+		if v < e {
+			lower[i] = min(lower[i], e)
+			lab[i] = prevLab
+			d2[i] = v
+			dist[i] = math.Sqrt(v)
+		} else {
+			lower[i] = min(lower[i], v)
+		}
+	}
+	dv := func(i int) float64 {
+		e := d2[i]
+		if prev >= 0 {
+			e = min(e, cd[i*trials+prev])
+		}
+		return dt.w[i] * e
+	}
+	for step := 1; step < k; step++ {
+		for t := range trials {
+			id := sampleIndex(dt, dv, pot, rng.Float64()*total)
+			copy(cand[t*d:t*d+d], dt.row(id))
+			candN[t] = dt.xn[id]
+		}
+		candT.set(cand, candN)
+		err := f.pass(dt, trials*d, func(c int) {
+			lo, hi := dt.rows(c)
+			var acc [32]float64 // trials*d <= 32
+			cp := acc[:trials]
+			var sc [4 * 32]float64
+			for i := lo; i < hi; i += 4 {
+				m := min(4, hi-i)
+				if prev >= 0 {
+					for r := range m {
+						apply(i + r)
+					}
+				}
+				scores4(dt.row(i), dt.row(i+min(1, m-1)), dt.row(i+min(2, m-1)), dt.row(i+min(3, m-1)), candT, sc[:4*kp])
+				for r := range m {
+					ii := i + r
+					w, e, x := dt.w[ii], d2[ii], dt.xn[ii]
+					o := cd[ii*trials : ii*trials+trials]
+					sr := sc[r*kp : r*kp+trials]
+					for t := range cp {
+						v := max(0, x+sr[t])
+						o[t] = v
+						cp[t] += w * min(e, v)
+					}
+				}
+			}
+			copy(cpot[c*trials:c*trials+trials], cp)
+		})
+		if err != nil {
+			return err
+		}
+		best, bestPot := 0, inf
+		for t := range trials {
+			var p float64
+			for c := range nc {
+				p += cpot[c*trials+t]
+			}
+			if p < bestPot {
+				best, bestPot = t, p
+			}
+		}
+		copy(cen[step*d:step*d+d], cand[best*d:best*d+d])
+		for c := range nc {
+			pot[c] = cpot[c*trials+best]
+		}
+		total = sum(pot)
+		prev, prevLab = best, int32(step)
+		f.prog.Iteration = step + 1
+		if err := f.tick(true); err != nil {
+			return err
+		}
+	}
+	if prev >= 0 {
+		err := f.pass(dt, 1, func(c int) {
+			lo, hi := dt.rows(c)
+			for i := lo; i < hi; i++ {
+				apply(i)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for i, v := range lower {
+		lower[i] = math.Sqrt(v)
+	}
+	return nil
 }

@@ -126,7 +126,7 @@ func run(data *reuters.Data, obs, eval *lda.Corpus, k, passes, reps, threads int
 	gObs, _ := m.Infer(ctx, obs, threads, 1<<50)
 	bound, _ := m.LogPerplexity(ctx, data.Test, 0, threads, 1<<51)
 	top := m.TopTerms(10)
-	npmi, _ := lda.NPMIContext(ctx, top, data.TrainTexts, 10)
+	npmi, _ := lda.NPMIContext(ctx, top, data.TrainTexts, lda.TextWindow)
 	umass, _ := lda.UMass(ctx, top, data.Train)
 	tokens := data.Train.Tokens()
 	r := Result{Lib: "marketsql", K: k, Passes: passes, Threads: threads, Times: times, CPUS: cpus, MedianS: med,

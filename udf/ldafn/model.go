@@ -115,7 +115,7 @@ func Decode(blob []byte) (*Model, error) {
 // prepare builds the lookup tables used by inference.
 func (m *Model) prepare() error {
 	if err := m.LDA.Init(0); err != nil {
-		return fmt.Errorf("%w: %v", catalog.ErrDamaged, err)
+		return fmt.Errorf("%w: %w", catalog.ErrDamaged, err)
 	}
 	lex, err := lda.NewLexicon(m.Vocab)
 	if err != nil {
@@ -124,7 +124,7 @@ func (m *Model) prepare() error {
 	m.lex = lex
 	tok, err := inferTokenizer(m.Tok)
 	if err != nil {
-		return fmt.Errorf("%w: %v", catalog.ErrDamaged, err)
+		return fmt.Errorf("%w: %w", catalog.ErrDamaged, err)
 	}
 	m.tokenizer = tok
 	return nil

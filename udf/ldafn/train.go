@@ -117,7 +117,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	f := &opt.LDA
 	tok, err := text.New(opt.Text)
 	if err != nil {
-		return nil, core.Errorf(fn, "%v", err)
+		return nil, core.Errorf(fn, "%w", err)
 	}
 	query, err := core.SourceQuery(fn, source)
 	if err != nil {

@@ -142,7 +142,9 @@ func (s *ppScratch) run(f *fitter, dt *data, k int, rng randSource, cen []float6
 	kp := candT.kp
 	s.candN = grow(s.candN, trials)
 	candN := s.candN
-	if denseInit(n, d, trials) {
+	// Squared distances that overflow (values near 1e154) keep the pruned
+	// passes, whose treatment of them the callers' overflow errors rely on.
+	if denseInit(n, d, trials) && !math.IsInf(total, 0) && !math.IsNaN(total) {
 		return s.dense(f, dt, k, trials, rng, cen, b, total)
 	}
 	s.ccr = grow(s.ccr, k*trials)

@@ -84,6 +84,16 @@ func Normalize(w []float64, k int) {
 	}
 }
 
+// MostSignificant is the most weights Significant reports for one
+// document: proportions sum to 1, so at most 1/MinimumProbability of them
+// reach it, and never more than Topics.
+func (o *Options) MostSignificant() int {
+	if o.MinimumProbability > 0 {
+		return int(min(float64(o.Topics), math.Floor(1/o.MinimumProbability)))
+	}
+	return o.Topics
+}
+
 // Significant calls fn for every topic (0-based) of the proportions p of
 // one document whose weight is at least MinimumProbability.
 func (o *Options) Significant(p []float64, fn func(topic int, weight float64)) {

@@ -120,6 +120,12 @@ func TestDocumentWeights(t *testing.T) {
 	if !slices.Equal(kept, []int{1, 2}) {
 		t.Errorf("significant topics %v, want [1 2]", kept)
 	}
+	if n := o.MostSignificant(); n != 3 {
+		t.Errorf("at most %d weights of 0.3 or more, want 3", n)
+	}
+	if all := defaultsWith(func(o *Options) { o.MinimumProbability = 0 }); all.MostSignificant() != all.Topics {
+		t.Errorf("minimum 0 reports %d weights, want every topic's", all.MostSignificant())
+	}
 	if ArgMax(nil) != -1 || ArgMax([]float64{0.2, 0.4, 0.4}) != 1 {
 		t.Error("ArgMax")
 	}

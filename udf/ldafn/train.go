@@ -46,7 +46,8 @@ type Summary struct {
 	Seconds        float64     `json:"seconds"`
 	TopWords       [][]string  `json:"-"` // top 10 words per topic, for the Go API
 	TopicShare     []float64   `json:"-"` // share of tokens per topic
-	topicCoh       [][]float64 // per topic: c_npmi, u_mass
+	topicNPMI      []float64   // per topic
+	topicUMass     []float64   // per topic
 }
 
 // MarshalJSON writes the summary with the long-token count inside
@@ -261,8 +262,8 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, fitError(fn, err)
 	}
 	s.Coherence.CNPMI, s.Coherence.UMass = lda.Mean(npmi), lda.Mean(umass)
+	s.topicNPMI, s.topicUMass = npmi, umass
 	for k := range top {
-		s.topicCoh = append(s.topicCoh, []float64{npmi[k], umass[k]})
 		words := make([]string, len(top[k]))
 		for j, id := range top[k] {
 			words[j] = vocab[id]
@@ -463,13 +464,8 @@ const topicWords = 30
 // savepoint. Everything that can fail without the database (the metrics'
 // JSON, the topic words) is done before the first write.
 func store(c *core.Conn, ctx context.Context, fn, name string, source any, model *Model, s *Summary, opt Options, kept []*doc, use []int, gamma []float64) error {
-	npmi := make([]float64, len(s.topicCoh))
-	umass := make([]float64, len(s.topicCoh))
-	for k, v := range s.topicCoh {
-		npmi[k], umass[k] = v[0], v[1]
-	}
 	metrics, err := metricsJSON(s, map[string]any{
-		"topic_c_npmi": finite(npmi), "topic_u_mass": finite(umass), "topic_share": finite(s.TopicShare), "alpha": finite(model.LDA.Alpha),
+		"topic_c_npmi": finite(s.topicNPMI), "topic_u_mass": finite(s.topicUMass), "topic_share": finite(s.TopicShare), "alpha": finite(model.LDA.Alpha),
 	})
 	if err != nil {
 		return core.Errorf(fn, "the summary cannot be written as JSON (%v); nothing was saved", err)
@@ -563,10 +559,7 @@ func checkMemory(fn string, budget core.Budget, opt Options, rd *read, vb *lda.V
 	est := shape.Memory()
 	K, V, N := float64(f.Topics), float64(len(vocab)), float64(len(use))
 	blob := modelBytes(f.Topics, vocab)
-	perDoc := K
-	if f.MinimumProbability > 0 {
-		perDoc = min(K, math.Floor(1/f.MinimumProbability))
-	}
+	perDoc := float64(f.MostSignificant())
 	write := 8*(2*V*K+N*K) + 4*float64(blob) + rowBytes*(K*min(V, topicWords)+N*perDoc)
 	if write > float64(est.Bytes) {
 		est = lda.Memory{Bytes: int64(min(write, 1<<62)), Step: "write",

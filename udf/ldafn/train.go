@@ -41,13 +41,13 @@ type Summary struct {
 	Perplexity    *float64 `json:"perplexity"`     // 2^-bound on the held-out documents (gensim's estimate)
 	LogPerplexity *float64 `json:"log_perplexity"` // gensim's per-word bound
 	// PerplexityNote says why Perplexity is null, when it is.
-	PerplexityNote string      `json:"perplexity_note,omitempty"`
-	Coherence      Coherence   `json:"coherence"`
-	Seconds        float64     `json:"seconds"`
-	TopWords       [][]string  `json:"-"` // top 10 words per topic, for the Go API
-	TopicShare     []float64   `json:"-"` // share of tokens per topic
-	topicNPMI      []float64   // per topic
-	topicUMass     []float64   // per topic
+	PerplexityNote string     `json:"perplexity_note,omitempty"`
+	Coherence      Coherence  `json:"coherence"`
+	Seconds        float64    `json:"seconds"`
+	TopWords       [][]string `json:"-"` // top 10 words per topic, for the Go API
+	TopicShare     []float64  `json:"-"` // share of tokens per topic
+	topicNPMI      []float64  // per topic
+	topicUMass     []float64  // per topic
 }
 
 // MarshalJSON writes the summary with the long-token count inside

@@ -38,6 +38,28 @@ func (m *Model) CentroidUnits(c int) []float64 {
 	return out
 }
 
+// Profile describes cluster c against all the training rows: its share of
+// the total weight, its centroid in feature units, and each feature's
+// z-score (the centroid's distance from the overall mean in overall
+// standard deviations; 0 for a constant feature).
+func (m *Model) Profile(c int) (share float64, mean, z []float64) {
+	var total float64
+	for _, w := range m.Weights {
+		total += w
+	}
+	if total > 0 {
+		share = m.Weights[c] / total
+	}
+	mean = m.CentroidUnits(c)
+	z = make([]float64, len(mean))
+	for j, v := range mean {
+		if m.OverallStd[j] > 0 {
+			z[j] = (v - m.OverallMean[j]) / m.OverallStd[j]
+		}
+	}
+	return share, mean, z
+}
+
 // Nearest returns the closest cluster (0-based) of a point in feature units
 // and its Euclidean distance in model space. scratch must have length D; it
 // receives the point in model space.

@@ -111,22 +111,11 @@ func profile(c *core.Conn, args []any) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	total := 0.0
-	for _, w := range m.Weights {
-		total += w
-	}
 	var rows [][]any
 	for cl := 0; cl < m.K; cl++ {
-		share := 0.0
-		if total > 0 {
-			share = m.Weights[cl] / total
-		}
-		for j, v := range m.CentroidUnits(cl) {
-			z := 0.0
-			if m.OverallStd[j] > 0 {
-				z = (v - m.OverallMean[j]) / m.OverallStd[j]
-			}
-			rows = append(rows, []any{int64(cl + 1), m.Sizes[cl], share, m.Features[j], v, m.OverallMean[j], z})
+		share, mean, z := m.Profile(cl)
+		for j, v := range mean {
+			rows = append(rows, []any{int64(cl + 1), m.Sizes[cl], share, m.Features[j], v, m.OverallMean[j], z[j]})
 		}
 	}
 	return rows, nil

@@ -277,19 +277,22 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, p *prepared, opt Op
 			return nil, core.Errorf(fn, "option \"init\" has %d centroids but k is %d", len(opt.InitCentroids), k)
 		}
 		init := mat.NewDense(k, d, nil)
+		sc := kmeans.Scaler{Mean: model.Mean, Std: model.Std}
 		for i, row := range opt.InitCentroids {
 			if len(row) != d {
 				return nil, core.Errorf(fn, "option \"init\": centroid %d has %d values but there are %d features (%s)", i+1, len(row), d, strings.Join(m.Features, ", "))
 			}
-			for j, v := range row {
+			for _, v := range row {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, core.Errorf(fn, "option \"init\": centroid %d has a non-finite value", i+1)
 				}
-				z := (v - model.Mean[j]) / model.Std[j]
-				if math.IsNaN(z) || math.IsInf(z, 0) {
-					return nil, core.Errorf(fn, "option \"init\": centroid %d has a value too large for the features' scale (%g)", i+1, v)
+			}
+			z := init.RawRowView(i)
+			sc.TransformRow(z, row)
+			for j, v := range z {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, core.Errorf(fn, "option \"init\": centroid %d has a value too large for the features' scale (%g)", i+1, row[j])
 				}
-				init.Set(i, j, z)
 			}
 		}
 		ko.Centroids = init

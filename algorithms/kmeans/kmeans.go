@@ -6,6 +6,12 @@
 // so results can be compared with it, and it is deterministic for a seed
 // whatever the number of threads.
 //
+// It also holds everything else k-means computes: the scoring model (Model:
+// the scaler, the centroids, Nearest), the standardization (Scaler,
+// WeightedMoments), each row's distance to its centroid (Assign) and the
+// quality metrics (Silhouette, DaviesBouldin, CalinskiHarabasz). Defaults
+// returns every documented default once.
+//
 // The package is pure numerics: it sees slices and gonum matrices, never a
 // database or a file.
 package kmeans

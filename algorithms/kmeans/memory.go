@@ -85,7 +85,7 @@ func FitMemory(n, d int, weighted bool, opts Options) Memory {
 	if chooseMode(opts.Algorithm) == modeElkan {
 		maxIter := opts.MaxIter
 		if maxIter == 0 {
-			maxIter = 300
+			maxIter = defaultMaxIter
 		}
 		// Lower bounds, stamps, centre-centre distances, survivors per
 		// chunk, and the shift history (grown by append: up to twice).

@@ -158,3 +158,39 @@ func TestStockCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestKMeansOptionsDefaults: a nil Tol is the default 1e-4 and new(0.0) is
+// "tol": 0, stored as given; zero counts mean the defaults; the model
+// reports where its time went.
+func TestKMeansOptionsDefaults(t *testing.T) {
+	t.Parallel()
+	e := openPts(t, ":memory:")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		opts *engine.KMeansOptions
+		want string
+	}{
+		{"defaults", &engine.KMeansOptions{K: 3}, `{"algorithm":"auto","init":"k-means++","k":3,"max_iter":300,"n_init":1,"on_null":"error","seed":0,"silhouette_sample":10000,"standardize":true,"tol":0.0001}`},
+		{"zero tol", &engine.KMeansOptions{K: 3, Tol: new(0.0)}, `{"algorithm":"auto","init":"k-means++","k":3,"max_iter":300,"n_init":1,"on_null":"error","seed":0,"silhouette_sample":10000,"standardize":true,"tol":0}`},
+		{"random", &engine.KMeansOptions{K: 3, Init: "random", Tol: new(0.5), MaxIter: 7}, `{"algorithm":"auto","init":"random","k":3,"max_iter":7,"n_init":10,"on_null":"error","seed":0,"silhouette_sample":10000,"standardize":true,"tol":0.5}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := e.TrainKMeans(ctx, "m_"+strings.ReplaceAll(tc.name, " ", "_"), "pts", tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := scalar[string](t, e.DB(), `SELECT options FROM ml_models WHERE name = ?`, m.Name); got != tc.want {
+				t.Errorf("options %s, want %s", got, tc.want)
+			}
+			tm := m.Timings
+			if tm.Read < 0 || tm.Init < 0 || tm.Iterate <= 0 || tm.Metrics <= 0 || tm.Write <= 0 ||
+				tm.Read+tm.Init+tm.Iterate+tm.Metrics+tm.Write > m.Seconds {
+				t.Errorf("timings %+v of %v s", tm, m.Seconds)
+			}
+		})
+	}
+	if _, err := e.TrainKMeans(ctx, "m", "pts", &engine.KMeansOptions{K: 3, Tol: new(-1.0)}); err == nil || !strings.Contains(err.Error(), `"tol"`) {
+		t.Errorf("negative Tol: %v", err)
+	}
+}

@@ -85,8 +85,8 @@ func Decode(blob []byte) (*Model, error) {
 	if m.LDA.K < 1 || m.LDA.V < 1 || m.LDA.K > len(m.LDA.Lambda) {
 		return nil, fmt.Errorf("%w: bad shapes", catalog.ErrDamaged)
 	}
-	// Training stores positive settings; Init would replace others by its
-	// defaults, and the blob would no longer be what Encode writes.
+	// Training stores at least one iteration and a positive, finite
+	// threshold; anything else is damage, not a setting to make up.
 	if m.LDA.Iterations < 1 || m.LDA.Iterations > 1<<30 || !(m.LDA.GammaThreshold > 0) || math.IsInf(m.LDA.GammaThreshold, 0) {
 		return nil, fmt.Errorf("%w: bad inference settings (iterations %d, gamma threshold %g)", catalog.ErrDamaged, m.LDA.Iterations, m.LDA.GammaThreshold)
 	}

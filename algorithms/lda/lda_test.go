@@ -441,7 +441,7 @@ func TestMemoryEstimate(t *testing.T) {
 	steps := map[string]float64{
 		"fit":        3*V*K + V + 2*2000*K + 400000 + scratch,
 		"perplexity": 3*V*K + 2*433*K + 433 + scratch,
-		"coherence":  2*V*K + V*topicBlock + 8*(R+P),
+		"coherence":  2*V*K + V*topicBlock + 8*(R+P), // R > 1024: the pairs of top terms
 		"infer":      2*V*K + (4331+2000)*K + scratch,
 	}
 	want, step := 0.0, ""

@@ -29,8 +29,9 @@ type Memory struct {
 //
 //	fit:        8·K·(3V + 2·chunk + threads·longest) + 8·chunk positions
 //	perplexity: 8·K·(3V + 2·held + threads·longest)
-//	coherence:  8·K·2V + 8·V·min(K, 64) + 64·(R + P), R = min(V, K·topN)
-//	            distinct top terms, P = min(K·topN(topN-1)/2, R(R-1)/2) pairs
+//	coherence:  8·K·2V + 8·V·min(K, 64) + 8·R² up to R = 1024, else 64·(R + P),
+//	            R = min(V, K·topN) distinct top terms and
+//	            P = min(K·topN(topN-1)/2, R(R-1)/2) pairs of them
 //	infer:      8·K·(2V + inferred + min(2000, inferred) + threads·longest)
 //
 // where 3V counts λ (the sufficient statistics while fitting),
@@ -64,10 +65,8 @@ func (s Shape) Memory() Memory {
 	n := float64(max(1, s.TopN))
 	R := min(V, K*n)
 	P := min(K*n*(n-1)/2, R*(R-1)/2)
-	// 8 words a term and a pair hold the counts and the tables (pairTable
-	// and its construction's map) that find them.
-	consider("coherence", 2*V*K+V*min(K, topicBlock)+8*(R+P),
-		fmt.Sprintf("8 bytes × (2 × %d topics × %d terms) + 64 bytes × (%d top terms + %.0f pairs of them)", s.Topics, s.Terms, int(R), P))
+	consider("coherence", 2*V*K+V*min(K, topicBlock)+pairTableWords(R, P),
+		fmt.Sprintf("8 bytes × 2 × %d topics × %d terms, and the counts of %.0f pairs of %d top terms", s.Topics, s.Terms, P, int(R)))
 	if s.Inferred > 0 {
 		n := float64(s.Inferred)
 		consider("infer", 2*V*K+(n+min(n, 2000))*K+scratch,

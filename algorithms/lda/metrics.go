@@ -405,16 +405,34 @@ func Mean(v []float64) float64 {
 	return s / float64(len(v))
 }
 
-// pairTable counts, for every pair of distinct relevant terms (numbered
-// 0..R-1) that stand together in a topic's top terms, the windows (or
-// documents) that hold both. Those are the only pairs the coherence
-// measures read: at most topics·n(n-1)/2 for n top terms, so the table
-// grows with the topics, where an R×R table of every pair grew with the
-// square of the distinct top terms (R = 10 000 for 1000 topics: 800 MB).
+// pairTable counts, for pairs of distinct relevant terms (numbered
+// 0..R-1), the windows (or documents) that hold both. Up to denseTerms
+// terms it counts every pair in an R×R table, the fastest for the short
+// windows of text; above, only the pairs that stand together in a topic's
+// top terms, the only ones the coherence measures read: at most
+// topics·n(n-1)/2 for n top terms, where the R×R table would grow with
+// the square of the distinct top terms (R = 10 000 for 1000 topics: 800 MB).
 type pairTable struct {
+	r      int
+	dense  []float64   // R×R, pair (a, b) at min(a, b)·R + max(a, b); nil above denseTerms
 	after  [][]partner // per term a, the partners b > a, by b
-	counts []float64   // per pair
+	counts []float64   // per pair of after
 	here   []bool      // the terms being counted
+}
+
+// denseTerms is the most relevant terms pairTable counts in an R×R table
+// (8 MB).
+const denseTerms = 1024
+
+// pairTableWords is the memory of a pairTable of r terms and p pairs of
+// top terms, in 8-byte words: the R×R table, or 8 words a term and a pair
+// for the counts and the tables (and the construction's map) that find
+// them.
+func pairTableWords(r, p float64) float64 {
+	if r <= denseTerms {
+		return r * r
+	}
+	return 8 * (r + p)
 }
 
 type partner struct {
@@ -425,7 +443,15 @@ type partner struct {
 // newPairTable returns the table of the pairs of the top terms of every
 // topic, idx numbering the relevant terms.
 func newPairTable(top [][]int32, idx map[int32]int) *pairTable {
-	t := &pairTable{after: make([][]partner, len(idx)), here: make([]bool, len(idx))}
+	if len(idx) <= denseTerms {
+		return &pairTable{r: len(idx), dense: make([]float64, len(idx)*len(idx))}
+	}
+	return newSparsePairTable(top, idx)
+}
+
+// newSparsePairTable is newPairTable with the pairs of top terms only.
+func newSparsePairTable(top [][]int32, idx map[int32]int) *pairTable {
+	t := &pairTable{r: len(idx), after: make([][]partner, len(idx)), here: make([]bool, len(idx))}
 	slots := map[[2]int]int32{}
 	for _, words := range top {
 		for i, w := range words {
@@ -451,9 +477,17 @@ func newPairTable(top [][]int32, idx map[int32]int) *pairTable {
 }
 
 // count adds one to every pair of the table whose two terms are in
-// present (distinct terms), and returns the work done: the partners
-// looked at.
+// present (distinct terms), and returns the work done: the pairs or
+// partners looked at.
 func (t *pairTable) count(present []int) int {
+	if t.dense != nil {
+		for i, a := range present {
+			for _, b := range present[i+1:] {
+				t.dense[min(a, b)*t.r+max(a, b)]++
+			}
+		}
+		return len(present) * len(present) / 2
+	}
 	for _, a := range present {
 		t.here[a] = true
 	}
@@ -475,6 +509,9 @@ func (t *pairTable) count(present []int) int {
 // get is the count of the pair (a, b); 0 for a pair not in the table.
 func (t *pairTable) get(a, b int) float64 {
 	lo, hi := min(a, b), max(a, b)
+	if t.dense != nil {
+		return t.dense[lo*t.r+hi]
+	}
 	ps := t.after[lo]
 	i, ok := slices.BinarySearchFunc(ps, hi, func(p partner, b int) int { return p.b - b })
 	if !ok {

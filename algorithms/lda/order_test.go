@@ -174,8 +174,9 @@ func TestLexicon(t *testing.T) {
 	}
 }
 
-// TestPairTable: the coherence measures' pair counts, for pairs of top
-// terms only, match counting every pair of every window by hand.
+// TestPairTable: the coherence measures' pair counts match counting
+// every pair of every window by hand, for every pair (R×R table) or for
+// the pairs of top terms (the table of many terms).
 func TestPairTable(t *testing.T) {
 	t.Parallel()
 	top := [][]int32{{4, 1, 7}, {7, 2, 4}, {9, 9}}
@@ -187,30 +188,39 @@ func TestPairTable(t *testing.T) {
 			}
 		}
 	}
-	p := newPairTable(top, idx)
-	windows := [][]int{{0, 1, 2}, {0, 2}, {2, 3, 0}, {4}, {1, 3}}
-	for _, w := range windows {
-		p.count(w)
-	}
-	for a := range len(idx) {
-		for b := range len(idx) {
-			want := 0.0
-			inTop := false
-			for _, words := range top {
-				ia := slices.IndexFunc(words, func(w int32) bool { return idx[w] == a })
-				ib := slices.IndexFunc(words, func(w int32) bool { return idx[w] == b })
-				inTop = inTop || (ia >= 0 && ib >= 0 && a != b)
+	inTop := func(a, b int) bool {
+		for _, words := range top {
+			ia := slices.IndexFunc(words, func(w int32) bool { return idx[w] == a })
+			ib := slices.IndexFunc(words, func(w int32) bool { return idx[w] == b })
+			if ia >= 0 && ib >= 0 && a != b {
+				return true
 			}
-			if inTop {
+		}
+		return false
+	}
+	windows := [][]int{{0, 1, 2}, {0, 2}, {2, 3, 0}, {4}, {1, 3}}
+	for name, p := range map[string]*pairTable{"dense": newPairTable(top, idx), "sparse": newSparsePairTable(top, idx)} {
+		for _, w := range windows {
+			p.count(w)
+		}
+		for a := range len(idx) {
+			for b := range len(idx) {
+				if a == b || (name == "sparse" && !inTop(a, b)) {
+					continue
+				}
+				want := 0.0
 				for _, w := range windows {
 					if slices.Contains(w, a) && slices.Contains(w, b) {
 						want++
 					}
 				}
+				if got := p.get(a, b); got != want {
+					t.Errorf("%s: pair (%d, %d): %g, want %g", name, a, b, got, want)
+				}
 			}
-			if got := p.get(a, b); got != want {
-				t.Errorf("pair (%d, %d): %g, want %g", a, b, got, want)
-			}
+		}
+		if name == "sparse" && p.get(1, 3) != 0 {
+			t.Errorf("sparse: a pair of no topic counted %g", p.get(1, 3))
 		}
 	}
 }

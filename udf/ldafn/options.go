@@ -33,10 +33,10 @@ type Options struct {
 	// training, and counted in the summary's skipped.long_tokens.
 	Text text.Options
 	// MaxMemory is the memory training may plan to use, in bytes
-	// ("max_memory": a number of bytes or a size such as "2GB"); 0, as no
-	// budget is, means half of what the process may use (physical memory,
-	// cgroup limit or ulimit -v). Training estimates its peak before it
-	// allocates the model and refuses above it.
+	// ("max_memory": a number of bytes or a size such as "2GB"). No
+	// budget is 0 bytes, so 0 means the default: half of what the process
+	// may use (physical memory, cgroup limit or ulimit -v). Training
+	// estimates its peak before it allocates the model and refuses above it.
 	MaxMemory int64
 	// Progress, for Go callers (the SQL functions report through the
 	// engine's hook), receives the progress events of this call.

@@ -235,7 +235,8 @@ func setExpElogbeta(ctx context.Context, dst, ss, eta []float64, K, V, threads i
 func (m *Model) Init(threads int) error { return m.InitContext(context.Background(), threads) }
 
 // InitContext is Init polling ctx.Err() every few milliseconds of work; it
-// reuses the inference table of a model it prepared before.
+// reuses the inference table of a model it prepared before. Threads 0
+// means GOMAXPROCS.
 func (m *Model) InitContext(ctx context.Context, threads int) error {
 	if m.K < 1 || m.V < 1 || len(m.Lambda) != m.K*m.V || len(m.Alpha) != m.K || len(m.Eta) != m.V {
 		return fmt.Errorf("inconsistent model shapes")
@@ -397,8 +398,8 @@ func topN(v []float64, n int) []int32 {
 
 // Infer returns the variational γ (K per document, document-major) of every
 // document of c under the model, as gensim's inference does. Document d's
-// random start comes from stream base+d. It polls ctx.Err() every few
-// milliseconds of work and returns its error.
+// random start comes from stream base+d. Threads 0 means GOMAXPROCS. It
+// polls ctx.Err() every few milliseconds of work and returns its error.
 func (m *Model) Infer(ctx context.Context, c *Corpus, threads int, base uint64) ([]float64, error) {
 	threads = threadCount(threads)
 	n := c.Docs()

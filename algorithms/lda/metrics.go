@@ -10,9 +10,11 @@ import (
 // LogPerplexity is gensim's log_perplexity: the variational lower bound of
 // the held-out documents per word, with the documents' part scaled as if
 // they were totalDocs documents (gensim's total_docs; 0 means their own
-// number). The perplexity gensim logs is 2^-bound. It polls ctx.Err() every
-// few milliseconds of work and returns its error.
+// number). The perplexity gensim logs is 2^-bound. Threads 0 means
+// GOMAXPROCS. It polls ctx.Err() every few milliseconds of work and returns
+// its error.
 func (m *Model) LogPerplexity(ctx context.Context, held *Corpus, totalDocs, threads int, base uint64) (float64, error) {
+	threads = threadCount(threads)
 	n := held.Docs()
 	words := held.Tokens()
 	if n == 0 || words == 0 {

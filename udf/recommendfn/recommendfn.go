@@ -64,7 +64,7 @@ func load(c *core.Conn, fn string, name any) (*Model, error) {
 	if err := checkName(fn, s); err != nil {
 		return nil, err
 	}
-	return loadCached(c, fn, s)
+	return core.LoadModelAs(c, fn, s, Kind, Decode)
 }
 
 // checkName is catalog.CheckName with the name quoted only as a short

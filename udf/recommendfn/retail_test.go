@@ -17,7 +17,7 @@ import (
 // Online Retail sample (testdata/online-retail, UCI, CC BY 4.0) as
 // buys(customer INTEGER, item TEXT, qty INTEGER): the rows with a customer
 // and a positive quantity, 397,924 of them.
-func openRetail(t *testing.T) *sql.DB {
+func openRetail(t testing.TB) *sql.DB {
 	t.Helper()
 	f, err := os.Open("../../testdata/online-retail/online_retail.csv.gz")
 	if err != nil {

@@ -571,3 +571,69 @@ func TestOrderBySize(t *testing.T) {
 		t.Errorf("centroids %v, want %v", r.Centroids.RawMatrix().Data, want)
 	}
 }
+
+// TestParallelRestarts: restarts run side by side (a small fit on several
+// threads) give the bits of restarts run one after the other, whichever
+// finishes first, for every initialisation and algorithm.
+func TestParallelRestarts(t *testing.T) {
+	t.Parallel()
+	x := blobs(3000, 4, 6, 2.5, 9)
+	for _, init := range []Init{InitKMeansPlusPlus, InitRandom} {
+		for _, alg := range []Algorithm{Auto, Lloyd, Elkan} {
+			t.Run(fmt.Sprintf("init%d_alg%d", init, alg), func(t *testing.T) {
+				t.Parallel()
+				opts := Defaults()
+				opts.K, opts.NInit, opts.Init, opts.Algorithm, opts.Seed = 6, 7, init, alg, 4
+				if parallelRuns(3000, 4, opts.Runs(), 3, false) < 2 {
+					t.Fatal("the fit is not small enough to run its restarts side by side")
+				}
+				var first *Result
+				for _, threads := range []int{1, 2, 3, 1} {
+					opts.Threads = threads
+					r, err := Fit(context.Background(), x, nil, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if first == nil {
+						first = r
+						continue
+					}
+					if r.Inertia != first.Inertia || r.Run != first.Run || r.Iterations != first.Iterations ||
+						!slices.Equal(r.Labels, first.Labels) || !mat.Equal(r.Centroids, first.Centroids) {
+						t.Fatalf("threads %d: run %d inertia %v iterations %d; one thread: run %d inertia %v iterations %d",
+							threads, r.Run, r.Inertia, r.Iterations, first.Run, first.Inertia, first.Iterations)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestBeats: the winner of restarts finishing in any order is the one a
+// scan in order keeps.
+func TestBeats(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	for _, runs := range [][]float64{{3, 1, 1, 2}, {nan, 1, 0}, {2, nan, 1, nan}, {5, 5, 5}, {math.Inf(1), math.Inf(1), 4}} {
+		want := 1
+		for r := 2; r <= len(runs); r++ {
+			if runs[r-1] < runs[want-1] {
+				want = r
+			}
+		}
+		for _, order := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}} {
+			best := -1
+			for _, i := range order {
+				if i >= len(runs) {
+					continue
+				}
+				if best < 0 || beats(runs[i], i+1, runs[best], best+1) {
+					best = i
+				}
+			}
+			if best+1 != want {
+				t.Errorf("inertias %v in order %v: restart %d wins, a scan keeps %d", runs, order, best+1, want)
+			}
+		}
+	}
+}

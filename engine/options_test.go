@@ -92,26 +92,26 @@ func TestOptionsMatchJSON(t *testing.T) {
 		}, `SELECT lda_train('sql', 'docs', '{"topics": 2, "alpha": 0.3, "eta": "auto", "min_df": 1,
 			"holdout": 0.2, "minimum_probability": 0.2}')`},
 		{"als", func() error {
-			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Factors: 4, ZeroRegularization: true,
-				ZeroAlpha: true, Iterations: 3, CGSteps: 2, Seed: 9, NumPyRandom: true, KeepWeights: true, SkipBad: true,
+			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Factors: 4, Regularization: new(0.0),
+				Alpha: new(0.0), Iterations: 3, CGSteps: 2, Seed: 9, NumPyRandom: true, KeepWeights: true, SkipBad: true,
 				Threads: 1})
 			return err
 		}, `SELECT recommend_train('sql', 'qty', '{"factors": 4, "regularization": 0, "alpha": 0, "iterations": 3,
 			"cg_steps": 2, "seed": 9, "rng": "numpy", "binarize": false, "on_null": "skip", "threads": 1}')`},
 		{"als values", func() error {
-			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Factors: 3, Regularization: 0.5,
-				Alpha: 2, Iterations: 2, SkipBad: true})
+			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Factors: 3, Regularization: new(0.5),
+				Alpha: new(2.0), Iterations: 2, SkipBad: true})
 			return err
 		}, `SELECT recommend_train('sql', 'qty', '{"factors": 3, "regularization": 0.5, "alpha": 2, "iterations": 2,
 			"on_null": "skip"}')`},
 		{"item_knn", func() error {
-			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Method: "item_knn", NeighborsAll: true,
-				Weighting: "bm25", BM25K1: 1.5, ZeroBM25B: true, SkipBad: true})
+			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Method: "item_knn", Neighbors: new(0),
+				Weighting: "bm25", BM25K1: 1.5, BM25B: new(0.0), SkipBad: true})
 			return err
 		}, `SELECT recommend_train('sql', 'qty', '{"method": "item_knn", "neighbors": 0, "weighting": "bm25",
 			"bm25_k1": 1.5, "bm25_b": 0, "on_null": "skip"}')`},
 		{"user_knn", func() error {
-			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Method: "user_knn", Neighbors: 3,
+			_, err := e.TrainRecommender(ctx, "go", "qty", &engine.RecommendOptions{Method: "user_knn", Neighbors: new(3),
 				SkipBad: true})
 			return err
 		}, `SELECT recommend_train('sql', 'qty', '{"method": "user_knn", "neighbors": 3, "on_null": "skip"}')`},
@@ -167,7 +167,7 @@ func TestOptionsNegative(t *testing.T) {
 			return err
 		}},
 		{"recommend", "TrainRecommender: Neighbors must not be negative, got -1", func() error {
-			_, err := e.TrainRecommender(ctx, "m", "SELECT id, a FROM pts", &engine.RecommendOptions{Neighbors: -1})
+			_, err := e.TrainRecommender(ctx, "m", "SELECT id, a FROM pts", &engine.RecommendOptions{Neighbors: new(-1)})
 			return err
 		}},
 	} {

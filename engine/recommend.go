@@ -10,10 +10,11 @@ import (
 
 // RecommendOptions configures TrainRecommender. Each field is one of
 // recommend_train's JSON options (its key in brackets) with the same
-// default: the zero value of a field means that default (ALS, 64 factors,
-// binarized purchases), and a nil *RecommendOptions means every default.
-// Where 0 is itself a useful value, a Zero... or ...All flag asks for it,
-// as an explicit 0 does in JSON. Negative counts are errors.
+// default, and a nil *RecommendOptions means every default. Where 0 is
+// itself a useful value the field is a pointer: nil means the default and
+// new(0.0) asks for 0, as an explicit 0 does in JSON. Elsewhere the zero
+// value, not a valid setting, means the default (ALS, 64 factors, binarized
+// purchases). Negative counts are errors.
 type RecommendOptions struct {
 	// Method is "als" (implicit ALS), "item_knn", "user_knn" or "popular"
 	// (distinct buyers per item) ("method"); "" means "als".
@@ -21,14 +22,12 @@ type RecommendOptions struct {
 	// Factors is the number of ALS latent factors, up to 1024 ("factors");
 	// 0 means 64.
 	Factors int
-	// Regularization is ALS's L2 penalty λ ("regularization"); 0 means
-	// 0.01. ZeroRegularization (with Regularization 0) trains without one.
-	Regularization     float64
-	ZeroRegularization bool
-	// Alpha scales ALS's confidence c = 1 + Alpha·weight ("alpha"); 0 means
-	// 40. ZeroAlpha (with Alpha 0) gives every entry confidence 1.
-	Alpha     float64
-	ZeroAlpha bool
+	// Regularization is ALS's L2 penalty λ ("regularization"); nil means
+	// 0.01, new(0.0) trains without one.
+	Regularization *float64
+	// Alpha scales ALS's confidence c = 1 + Alpha·weight ("alpha"); nil
+	// means 40, new(0.0) gives every entry confidence 1.
+	Alpha *float64
 	// Iterations is the number of ALS sweeps ("iterations"); 0 means 15.
 	Iterations int
 	// CGSteps is the number of conjugate-gradient steps per row and sweep,
@@ -45,20 +44,18 @@ type RecommendOptions struct {
 	// 2^32.
 	NumPyRandom bool
 	// Neighbors is how many most similar items (item_knn) or users
-	// (user_knn) are kept per item or user ("neighbors"); 0 means 20.
-	// NeighborsAll (with Neighbors 0) keeps every one.
-	Neighbors    int
-	NeighborsAll bool
+	// (user_knn) are kept per item or user ("neighbors"); nil means 20,
+	// new(0) keeps every one.
+	Neighbors *int
 	// Weighting is item_knn's "cosine", "bm25" or "tfidf", as the implicit
 	// library weighs them ("weighting"); "" means "cosine".
 	Weighting string
 	// BM25K1 (> 0) and BM25B (0 to 1) are the BM25 parameters ("bm25_k1",
-	// "bm25_b"); 0 means 1.2 and 0.75, the defaults of implicit's
-	// BM25Recommender. ZeroBM25B (with BM25B 0) turns length normalization
-	// off.
-	BM25K1    float64
-	BM25B     float64
-	ZeroBM25B bool
+	// "bm25_b"), by default 1.2 and 0.75, those of implicit's
+	// BM25Recommender: a BM25K1 of 0 and a nil BM25B mean them, and
+	// new(0.0) as BM25B turns length normalization off.
+	BM25K1 float64
+	BM25B  *float64
 	// KeepWeights trains on the summed weights instead of 1 per purchased
 	// item ("binarize": false); by default purchases are binarized.
 	KeepWeights bool
@@ -83,11 +80,15 @@ type RecommendOptions struct {
 
 // udf converts the options to the trainer's; fn names the caller in errors.
 func (o *RecommendOptions) udf(fn string) (recommendfn.Options, error) {
+	neighbors := 0
+	if o.Neighbors != nil {
+		neighbors = *o.Neighbors
+	}
 	for _, f := range []struct {
 		name string
 		v    int
 	}{{"Factors", o.Factors}, {"Iterations", o.Iterations}, {"CGSteps", o.CGSteps},
-		{"Neighbors", o.Neighbors}, {"Threads", o.Threads}} {
+		{"Neighbors", neighbors}, {"Threads", o.Threads}} {
 		if f.v < 0 {
 			return recommendfn.Options{}, fmt.Errorf("%s: %s must not be negative, got %d", fn, f.name, f.v)
 		}
@@ -96,12 +97,10 @@ func (o *RecommendOptions) udf(fn string) (recommendfn.Options, error) {
 		return recommendfn.Options{}, fmt.Errorf("%s: MaxMemory must not be negative, got %d", fn, o.MaxMemory)
 	}
 	return recommendfn.Options{
-		Method: o.Method, Factors: o.Factors, Regularization: o.Regularization,
-		ZeroRegularization: o.ZeroRegularization, Alpha: o.Alpha, ZeroAlpha: o.ZeroAlpha,
+		Method: o.Method, Factors: o.Factors, Regularization: o.Regularization, Alpha: o.Alpha,
 		Iterations: o.Iterations, CGSteps: o.CGSteps, Seed: o.Seed, NumPyRandom: o.NumPyRandom,
-		Neighbors: o.Neighbors, NeighborsAll: o.NeighborsAll, Weighting: o.Weighting,
-		BM25K1: o.BM25K1, BM25B: o.BM25B, ZeroBM25B: o.ZeroBM25B, KeepWeights: o.KeepWeights,
-		SkipBad: o.SkipBad, Threads: o.Threads, MaxMemory: o.MaxMemory,
+		Neighbors: o.Neighbors, Weighting: o.Weighting, BM25K1: o.BM25K1, BM25B: o.BM25B,
+		KeepWeights: o.KeepWeights, SkipBad: o.SkipBad, Threads: o.Threads, MaxMemory: o.MaxMemory,
 	}, nil
 }
 

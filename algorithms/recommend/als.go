@@ -9,24 +9,23 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// ALSOptions configures ALS. Zero fields take the defaults in brackets.
+// ALSOptions configures ALS. DefaultALS returns the documented defaults.
+// Regularization and Alpha are used as given, 0 included (no penalty;
+// confidence 1 for every entry); a count left at 0, which is not a valid
+// setting, means DefaultALS's.
 type ALSOptions struct {
-	Factors        int     // latent factors [64]
-	Regularization float64 // L2 penalty λ [0.01]
-	Alpha          float64 // confidence c = 1 + Alpha·value [40]
-	Iterations     int     // alternating sweeps [15]
-	CGSteps        int     // conjugate-gradient steps per row and sweep [3]
+	Factors        int     // latent factors; 0 means 64
+	Regularization float64 // L2 penalty λ; 0 is none
+	Alpha          float64 // confidence c = 1 + Alpha·value; 0 gives confidence 1
+	Iterations     int     // alternating sweeps; 0 means 15
+	CGSteps        int     // conjugate-gradient steps per row and sweep; 0 means 3
 	Seed           uint64  // seeds the initial factors
 	// NumPyRandom draws the initial factors as numpy does:
 	// default_rng(Seed).random((users, F)) * 0.01, then the items from the
 	// same stream (Seed below 2^32), so a fit starts exactly where the numpy
 	// reference implementation with that seed starts.
 	NumPyRandom bool
-	Threads     int // worker goroutines [all cores]
-	// Exact uses Regularization and Alpha as given, 0 included (no
-	// penalty; the same confidence for every entry), instead of taking a
-	// zero as the default.
-	Exact bool
+	Threads     int // worker goroutines; 0 means all cores
 	// InitUsers and InitItems, if set, are the initial factors (users×F and
 	// items×F, row-major) instead of seeded uniform [0, 0.01) values.
 	InitUsers, InitItems []float32
@@ -36,22 +35,35 @@ type ALSOptions struct {
 	Progress func(iteration int)
 }
 
-func (o *ALSOptions) defaults() {
-	if o.Factors <= 0 {
-		o.Factors = 64
+// The documented defaults of ALS, written once: DefaultALS returns them and
+// ALS resolves the zero counts to them.
+const (
+	defaultFactors        = 64
+	defaultRegularization = 0.01
+	defaultAlpha          = 40
+	defaultIterations     = 15
+	defaultCGSteps        = 3
+)
+
+// DefaultALS returns ALS's documented defaults, those of recommend_train and
+// of the implicit library: 64 factors, regularization 0.01, alpha 40, 15
+// sweeps of 3 conjugate-gradient steps, seed 0.
+func DefaultALS() ALSOptions {
+	return ALSOptions{Factors: defaultFactors, Regularization: defaultRegularization, Alpha: defaultAlpha,
+		Iterations: defaultIterations, CGSteps: defaultCGSteps}
+}
+
+// resolved returns o with its zero counts set to the defaults.
+func (o ALSOptions) resolved() ALSOptions {
+	for _, f := range []struct {
+		v   *int
+		def int
+	}{{&o.Factors, defaultFactors}, {&o.Iterations, defaultIterations}, {&o.CGSteps, defaultCGSteps}} {
+		if *f.v == 0 {
+			*f.v = f.def
+		}
 	}
-	if o.Regularization == 0 && !o.Exact {
-		o.Regularization = 0.01
-	}
-	if o.Alpha == 0 && !o.Exact {
-		o.Alpha = 40
-	}
-	if o.Iterations <= 0 {
-		o.Iterations = 15
-	}
-	if o.CGSteps <= 0 {
-		o.CGSteps = 3
-	}
+	return o
 }
 
 // Factors is a trained ALS model: row-major users×F and items×F float32
@@ -80,8 +92,11 @@ func (f *Factors) Item(i int) []float32 { return f.Items[i*f.F : (i+1)*f.F] }
 // and returns its error. Confidences beyond the float32 range, and a sweep
 // that leaves a factor NaN or infinite, are a *RangeError.
 func ALS(ctx context.Context, x *CSR, opt ALSOptions) (*Factors, error) {
-	opt.defaults()
+	opt = opt.resolved()
 	f := opt.Factors
+	if f < 1 || opt.Iterations < 1 || opt.CGSteps < 1 {
+		return nil, fmt.Errorf("recommend: ALS needs positive counts, got %d factors, %d iterations, %d CG steps", f, opt.Iterations, opt.CGSteps)
+	}
 	var rng interface{ Float64() float64 } = rand.New(rand.NewPCG(opt.Seed, 0x6d61726b6574))
 	if opt.NumPyRandom {
 		if opt.Seed > math.MaxUint32 {

@@ -17,7 +17,7 @@ func BenchmarkItemKNN(b *testing.B) {
 		x := randomMatrix(11, sz.users, sz.items, 0.01).Binarized()
 		b.Run(fmt.Sprintf("%dx%d", sz.users, sz.items), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := recommend.ItemKNN(context.Background(), x, recommend.KNNOptions{Neighbors: 20}); err != nil {
+				if _, err := recommend.ItemKNN(context.Background(), x, withKNNDefaults(recommend.KNNOptions{Neighbors: 20})); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -26,7 +26,7 @@ func BenchmarkItemKNN(b *testing.B) {
 	b.Run("online-retail", func(b *testing.B) {
 		x := onlineRetail(b).Full.Binarized()
 		for b.Loop() {
-			recommend.ItemKNN(context.Background(), x, recommend.KNNOptions{Neighbors: 10})
+			recommend.ItemKNN(context.Background(), x, withKNNDefaults(recommend.KNNOptions{Neighbors: 10}))
 		}
 	})
 }
@@ -37,14 +37,14 @@ func BenchmarkALSIteration(b *testing.B) {
 		x := randomMatrix(12, sz.users, sz.items, 0.01).Binarized()
 		b.Run(fmt.Sprintf("%dx%d", sz.users, sz.items), func(b *testing.B) {
 			for b.Loop() {
-				recommend.ALS(context.Background(), x, recommend.ALSOptions{Iterations: 1})
+				recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{Iterations: 1}))
 			}
 		})
 	}
 	b.Run("online-retail", func(b *testing.B) {
 		x := onlineRetail(b).Train.Binarized()
 		for b.Loop() {
-			recommend.ALS(context.Background(), x, recommend.ALSOptions{Iterations: 1})
+			recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{Iterations: 1}))
 		}
 	})
 }
@@ -52,7 +52,7 @@ func BenchmarkALSIteration(b *testing.B) {
 // BenchmarkTopUser times one user's top 10 with an ALS model of Online Retail.
 func BenchmarkTopUser(b *testing.B) {
 	x := onlineRetail(b).Train.Binarized()
-	m, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Iterations: 2}})
+	m, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: withALSDefaults(recommend.ALSOptions{Iterations: 2})})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func scaled(x *recommend.CSR, s float64) *recommend.CSR {
 func TestFitOutOfRange(t *testing.T) {
 	t.Parallel()
 	x := randomMatrix(11, 200, 60, 0.1)
-	als := recommend.ALSOptions{Factors: 8, Iterations: 3, Seed: 1}
+	als := withALSDefaults(recommend.ALSOptions{Factors: 8, Iterations: 3, Seed: 1})
 	for _, tc := range []struct {
 		name  string
 		x     *recommend.CSR
@@ -41,9 +41,9 @@ func TestFitOutOfRange(t *testing.T) {
 			"the squares of an item's values overflow", false},
 		{"item_knn cosine underflows", scaled(x, 1e-200), recommend.Options{Method: recommend.MethodItemKNN},
 			"the squares of an item's values underflow to 0", true},
-		{"item_knn tfidf overflows", scaled(x, 1e307), recommend.Options{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Weighting: recommend.TFIDF}},
+		{"item_knn tfidf overflows", scaled(x, 1e307), recommend.Options{Method: recommend.MethodItemKNN, KNN: withKNNDefaults(recommend.KNNOptions{Weighting: recommend.TFIDF})},
 			"the squares of an item's values overflow", false},
-		{"item_knn bm25 overflows", scaled(x, 3e307), recommend.Options{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Weighting: recommend.BM25}},
+		{"item_knn bm25 overflows", scaled(x, 3e307), recommend.Options{Method: recommend.MethodItemKNN, KNN: withKNNDefaults(recommend.KNNOptions{Weighting: recommend.BM25})},
 			"the BM25 weights are not finite", false},
 		{"user_knn overflows", scaled(x, 1e200), recommend.Options{Method: recommend.MethodUserKNN},
 			"the squares of a user's values overflow", false},
@@ -66,7 +66,7 @@ func TestFitOutOfRange(t *testing.T) {
 	// The same values scaled into range train, and the cosine methods do
 	// not notice the scale.
 	for _, m := range []recommend.Method{recommend.MethodALS, recommend.MethodItemKNN, recommend.MethodUserKNN} {
-		a, err := recommend.Fit(context.Background(), scaled(x, 1e100), recommend.Options{Method: m, ALS: recommend.ALSOptions{Factors: 8, Iterations: 2, Alpha: 1e-99}})
+		a, err := recommend.Fit(context.Background(), scaled(x, 1e100), recommend.Options{Method: m, ALS: withALSDefaults(recommend.ALSOptions{Factors: 8, Iterations: 2, Alpha: 1e-99})})
 		if err != nil {
 			t.Errorf("%v, values of 1e100: %v", m, err)
 			continue
@@ -91,7 +91,7 @@ func TestFitOutOfRange(t *testing.T) {
 func TestCheckFinite(t *testing.T) {
 	t.Parallel()
 	x := randomMatrix(12, 100, 30, 0.1)
-	als, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Factors: 4, Iterations: 2}})
+	als, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: withALSDefaults(recommend.ALSOptions{Factors: 4, Iterations: 2})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestEstimateMemory(t *testing.T) {
 	t.Parallel()
 	x := randomMatrix(13, 300, 120, 0.05).Binarized()
 	for _, k := range []int{0, 5, 50} {
-		opt := recommend.Options{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Neighbors: k, Threads: 2}}
+		opt := recommend.Options{Method: recommend.MethodItemKNN, KNN: withKNNDefaults(recommend.KNNOptions{Neighbors: k, Threads: 2})}
 		fp := recommend.EstimateMemory(x, opt)
 		nb, err := recommend.ItemKNN(context.Background(), x, opt.KNN)
 		if err != nil {
@@ -157,8 +157,8 @@ func TestEstimateMemory(t *testing.T) {
 			t.Errorf("neighbors %d: footprint %+v does not count the neighbours", k, fp)
 		}
 	}
-	small := recommend.EstimateMemory(x, recommend.Options{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Factors: 8}})
-	big := recommend.EstimateMemory(x, recommend.Options{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Factors: 1024}})
+	small := recommend.EstimateMemory(x, recommend.Options{Method: recommend.MethodALS, ALS: withALSDefaults(recommend.ALSOptions{Factors: 8})})
+	big := recommend.EstimateMemory(x, recommend.Options{Method: recommend.MethodALS, ALS: withALSDefaults(recommend.ALSOptions{Factors: 1024})})
 	if got, want := big.Model-small.Model, int64(4*(1024-8)*(x.Rows+x.Cols)+4*(1024*1024-64)); got != want {
 		t.Errorf("1024 factors over 8: %d more bytes of model, want %d", got, want)
 	}

@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"context"
+	"fmt"
 	"math"
 )
 
@@ -20,18 +21,35 @@ const (
 	TFIDF
 )
 
-// KNNOptions configures ItemKNN.
+var weightingNames = [...]string{"cosine", "bm25", "tfidf"}
+
+func (w Weighting) String() string {
+	if w >= 0 && int(w) < len(weightingNames) {
+		return weightingNames[w]
+	}
+	return fmt.Sprintf("weighting(%d)", int(w))
+}
+
+// ParseWeighting returns the weighting called s ("cosine", "bm25", "tfidf").
+func ParseWeighting(s string) (Weighting, bool) {
+	for i, n := range weightingNames {
+		if n == s {
+			return Weighting(i), true
+		}
+	}
+	return 0, false
+}
+
+// KNNOptions configures ItemKNN. DefaultKNN returns the documented
+// defaults; a field left at 0 means what its comment says.
 type KNNOptions struct {
 	// Neighbors is how many most similar items are kept per item; 0 keeps
 	// every item with a non-zero similarity.
 	Neighbors int
 	Weighting Weighting
-	// K1 and B are the BM25 parameters; 0 means 1.2 and 0.75 (the
-	// defaults of implicit's BM25Recommender).
+	// K1 and B are the BM25 parameters: K1 0, not a valid setting, means
+	// 1.2; B 0 is zero (no length normalization).
 	K1, B float64
-	// Exact uses K1 and B as given, 0 included (B = 0: no length
-	// normalization), instead of taking a zero as the default.
-	Exact bool
 	// Threads bounds worker goroutines; 0 means all cores.
 	Threads int
 	// Progress, if set, is called on the calling goroutine before each block
@@ -39,6 +57,16 @@ type KNNOptions struct {
 	// reports: to stop the build, cancel ItemKNN's context.
 	Progress func(done, total int)
 }
+
+// DefaultKNN returns the documented defaults of the neighbourhood methods,
+// those of recommend_train: 20 neighbours, cosine weighting, and BM25's k1
+// 1.2 and b 0.75 (the defaults of implicit's BM25Recommender).
+func DefaultKNN() KNNOptions {
+	return KNNOptions{Neighbors: 20, Weighting: Cosine, K1: defaultK1, B: 0.75}
+}
+
+// defaultK1 is BM25's k1 for a K1 of 0.
+const defaultK1 = 1.2
 
 // Neighbors holds, per item, its most similar other items, most similar
 // first (ties: lower index first): the neighbours of item i are
@@ -55,26 +83,22 @@ func (n *Neighbors) Of(i int) ([]int32, []float64) {
 	return n.Items[a:b], n.Scores[a:b]
 }
 
-// Weight returns the user×item matrix x weighted for item-kNN. x is not
-// changed.
-// A zero k1 or b means its default, 1.2 or 0.75.
+// Weight returns the user×item matrix x weighted for item-kNN with the
+// BM25 parameters k1 and b as KNNOptions has them. x is not changed.
 func Weight(x *CSR, w Weighting, k1, b float64) *CSR {
-	if k1 == 0 {
-		k1 = 1.2
-	}
-	if b == 0 {
-		b = 0.75
-	}
 	out, _ := weight(context.Background(), x, w, k1, b)
 	return out
 }
 
-// weight is Weight with k1 and b used as given. Its error says when the
+// weight is Weight with an error that says when the
 // weighting left the floating-point range: values so large that an item's
 // sum (BM25) or sum of squares (cosine, TF-IDF) overflows, or so small that
 // a sum of squares underflows to 0 (the column would not be normalized).
 // It polls ctx.Err() between its passes over the matrix.
 func weight(ctx context.Context, x *CSR, w Weighting, k1, b float64) (*CSR, error) {
+	if k1 == 0 {
+		k1 = defaultK1
+	}
 	out := &CSR{Rows: x.Rows, Cols: x.Cols, Indptr: x.Indptr, Indices: x.Indices, Data: make([]float64, len(x.Data))}
 	copy(out.Data, x.Data)
 	if err := ctx.Err(); err != nil {
@@ -158,11 +182,7 @@ func maxOf(v []float64) float64 {
 // goroutine only, and returns its error. Values whose weighting leaves the
 // floating-point range are a *RangeError.
 func ItemKNN(ctx context.Context, x *CSR, opt KNNOptions) (*Neighbors, error) {
-	k1, b := opt.K1, opt.B
-	if !opt.Exact {
-		k1, b = orDefault(k1, 1.2), orDefault(b, 0.75)
-	}
-	xw, err := weight(ctx, x, opt.Weighting, k1, b)
+	xw, err := weight(ctx, x, opt.Weighting, opt.K1, opt.B)
 	if err != nil {
 		return nil, err
 	}
@@ -362,11 +382,4 @@ func normalizeRows(ctx context.Context, x *CSR) (*CSR, error) {
 		}
 	}
 	return out, bad
-}
-
-func orDefault(v, def float64) float64 {
-	if v == 0 {
-		return def
-	}
-	return v
 }

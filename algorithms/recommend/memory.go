@@ -36,8 +36,7 @@ func EstimateMemory(x *CSR, opt Options) Footprint {
 	fp := Footprint{Model: 12*n + 16*i}
 	switch opt.Method {
 	case MethodALS:
-		a := opt.ALS
-		a.defaults()
+		a := opt.ALS.resolved()
 		f, t := int64(a.Factors), int64(threadsOr(a.Threads))
 		fp.Model += 4*f*(u+i) + 4*f*f
 		fp.Fit = 20*n + 16*i + 20*f*f + 12*f*t

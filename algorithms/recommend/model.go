@@ -35,11 +35,19 @@ func ParseMethod(s string) (Method, bool) {
 	return 0, false
 }
 
-// Options configures Fit.
+// Options configures Fit. Its fields are used as given; Defaults holds the
+// documented defaults.
 type Options struct {
 	Method Method
 	ALS    ALSOptions
 	KNN    KNNOptions // item-kNN; Neighbors is also user-kNN's number of users
+}
+
+// Defaults returns the documented defaults of every option: ALS with
+// DefaultALS, and DefaultKNN for the neighbourhood methods. recommend_train
+// and the Go API start from it.
+func Defaults() Options {
+	return Options{Method: MethodALS, ALS: DefaultALS(), KNN: DefaultKNN()}
 }
 
 // Model is a trained recommender over a user×item matrix.
@@ -79,9 +87,7 @@ func Fit(ctx context.Context, x *CSR, opt Options) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		a := opt.ALS
-		a.defaults()
-		m.Factors, m.Alpha, m.Reg = f, a.Alpha, a.Regularization
+		m.Factors, m.Alpha, m.Reg = f, opt.ALS.Alpha, opt.ALS.Regularization
 	case MethodItemKNN:
 		nb, err := ItemKNN(ctx, x, opt.KNN)
 		if err != nil {

@@ -72,7 +72,8 @@ func TestItemKNNMatchesBruteForce(t *testing.T) {
 	t.Parallel()
 	x := randomMatrix(3, 40, 25, 0.2)
 	for _, w := range []recommend.Weighting{recommend.Cosine, recommend.BM25, recommend.TFIDF} {
-		xw := recommend.Weight(x, w, 0, 0)
+		d := recommend.DefaultKNN()
+		xw := recommend.Weight(x, w, d.K1, d.B)
 		dense := make([][]float64, x.Rows)
 		for u := range dense {
 			dense[u] = make([]float64, x.Cols)
@@ -81,7 +82,7 @@ func TestItemKNNMatchesBruteForce(t *testing.T) {
 				dense[u][i] = vs[k]
 			}
 		}
-		nb, err := recommend.ItemKNN(context.Background(), x, recommend.KNNOptions{Neighbors: 5, Weighting: w, Threads: 3})
+		nb, err := recommend.ItemKNN(context.Background(), x, withKNNDefaults(recommend.KNNOptions{Neighbors: 5, Weighting: w, Threads: 3}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,12 +114,12 @@ func TestItemKNNMatchesBruteForce(t *testing.T) {
 func TestALSDeterministicAcrossThreads(t *testing.T) {
 	t.Parallel()
 	x := randomMatrix(5, 300, 80, 0.05).Binarized()
-	a, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{Factors: 8, Iterations: 4, Seed: 9, Threads: 1})
+	a, err := recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{Factors: 8, Iterations: 4, Seed: 9, Threads: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := recommend.ALS(context.Background(), x, recommend.ALSOptions{Factors: 8, Iterations: 4, Seed: 9, Threads: 4})
-	c, _ := recommend.ALS(context.Background(), x, recommend.ALSOptions{Factors: 8, Iterations: 4, Seed: 10, Threads: 4})
+	b, _ := recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{Factors: 8, Iterations: 4, Seed: 9, Threads: 4}))
+	c, _ := recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{Factors: 8, Iterations: 4, Seed: 10, Threads: 4}))
 	if !slices.Equal(a.Users, b.Users) || !slices.Equal(a.Items, b.Items) {
 		t.Error("1 and 4 threads gave different factors")
 	}
@@ -134,7 +135,7 @@ func TestALSLossDecreases(t *testing.T) {
 	x := randomMatrix(6, 200, 60, 0.08).Binarized()
 	prev := math.Inf(1)
 	for it := 1; it <= 6; it++ {
-		f, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{Factors: 6, Iterations: it, Seed: 1})
+		f, err := recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{Factors: 6, Iterations: it, Seed: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +153,7 @@ func TestFoldInSolvesTheUserStep(t *testing.T) {
 	t.Parallel()
 	const f, alpha, reg = 5, 40.0, 0.01
 	x := randomMatrix(7, 150, 40, 0.1).Binarized()
-	m, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{Factors: f, Iterations: 5, Seed: 2})
+	m, err := recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{Factors: f, Iterations: 5, Seed: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func (c *pollCtx) Err() error {
 func TestContextPolledByCaller(t *testing.T) {
 	t.Parallel()
 	x := randomMatrix(8, 300, 80, 0.1).Binarized()
-	als, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Factors: 4, Iterations: 2}})
+	als, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: withALSDefaults(recommend.ALSOptions{Factors: 4, Iterations: 2})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,11 +250,11 @@ func TestContextPolledByCaller(t *testing.T) {
 	}{
 		{"ALS", func(ctx context.Context) error {
 			progress = progress[:0]
-			_, err := recommend.ALS(ctx, x, recommend.ALSOptions{Factors: 4, Iterations: 3, Threads: 4, Progress: func(it int) { progress = append(progress, it) }})
+			_, err := recommend.ALS(ctx, x, withALSDefaults(recommend.ALSOptions{Factors: 4, Iterations: 3, Threads: 4, Progress: func(it int) { progress = append(progress, it) }}))
 			return err
 		}},
 		{"ItemKNN", func(ctx context.Context) error {
-			_, err := recommend.ItemKNN(ctx, x, recommend.KNNOptions{Neighbors: 5, Threads: 4})
+			_, err := recommend.ItemKNN(ctx, x, withKNNDefaults(recommend.KNNOptions{Neighbors: 5, Threads: 4}))
 			return err
 		}},
 		{"Fit/user_knn", func(ctx context.Context) error {
@@ -280,12 +281,12 @@ func TestContextPolledByCaller(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n := 0
-	_, err = recommend.ALS(ctx, x, recommend.ALSOptions{Factors: 4, Iterations: 10, Progress: func(it int) {
+	_, err = recommend.ALS(ctx, x, withALSDefaults(recommend.ALSOptions{Factors: 4, Iterations: 10, Progress: func(it int) {
 		n++
 		if it == 3 {
 			cancel()
 		}
-	}})
+	}}))
 	if !errors.Is(err, context.Canceled) || n != 3 {
 		t.Errorf("err %v after %d sweeps, want context.Canceled after 3", err, n)
 	}
@@ -329,4 +330,36 @@ func TestModelFallsBackToPopular(t *testing.T) {
 	if err != nil || nModel != 2 || !slices.Equal(items, []int32{3, 4}) {
 		t.Errorf("basket [2]: items %v, %d from the model, %v", items, nModel, err)
 	}
+}
+
+// withALSDefaults returns o with its zero counts and its zero
+// regularization and alpha replaced by DefaultALS's: the options these
+// tests were written with.
+func withALSDefaults(o recommend.ALSOptions) recommend.ALSOptions {
+	d := recommend.DefaultALS()
+	for _, f := range []struct{ v, def *int }{{&o.Factors, &d.Factors}, {&o.Iterations, &d.Iterations}, {&o.CGSteps, &d.CGSteps}} {
+		if *f.v == 0 {
+			*f.v = *f.def
+		}
+	}
+	if o.Regularization == 0 {
+		o.Regularization = d.Regularization
+	}
+	if o.Alpha == 0 {
+		o.Alpha = d.Alpha
+	}
+	return o
+}
+
+// withKNNDefaults returns o with zero BM25 parameters replaced by
+// DefaultKNN's (its Neighbors 0 still keeps every neighbour).
+func withKNNDefaults(o recommend.KNNOptions) recommend.KNNOptions {
+	d := recommend.DefaultKNN()
+	if o.K1 == 0 {
+		o.K1 = d.K1
+	}
+	if o.B == 0 {
+		o.B = d.B
+	}
+	return o
 }

@@ -109,7 +109,7 @@ func TestItemKNNMatchesScipy(t *testing.T) {
 			t.Fatalf("item %d is %q, the reference %q", i, s.Items[i], ref.Items[i])
 		}
 	}
-	nb, err := recommend.ItemKNN(context.Background(), s.Full.Binarized(), recommend.KNNOptions{Neighbors: 10})
+	nb, err := recommend.ItemKNN(context.Background(), s.Full.Binarized(), withKNNDefaults(recommend.KNNOptions{Neighbors: 10}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestRetailALSAgainstReference(t *testing.T) {
 	var p, mp float64
 	const seeds = 4
 	for seed := uint64(0); seed < seeds; seed++ {
-		m, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Seed: seed}})
+		m, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodALS, ALS: withALSDefaults(recommend.ALSOptions{Seed: seed})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func TestRetailALSFromNumpyStart(t *testing.T) {
 	}
 	s := onlineRetail(t)
 	x := s.Train.Binarized()
-	f, err := recommend.ALS(context.Background(), x, recommend.ALSOptions{NumPyRandom: true})
+	f, err := recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{NumPyRandom: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestRetailALSFromNumpyStart(t *testing.T) {
 	for _, it := range []int{1, 5, 15} {
 		fi := f
 		if it != 15 {
-			fi, err = recommend.ALS(context.Background(), x, recommend.ALSOptions{NumPyRandom: true, Iterations: it})
+			fi, err = recommend.ALS(context.Background(), x, withALSDefaults(recommend.ALSOptions{NumPyRandom: true, Iterations: it}))
 			if err != nil {
 				t.Fatal(err)
 			}

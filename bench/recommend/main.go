@@ -97,10 +97,13 @@ func run(data, peers string, reps int, movielens string) error {
 	var iters []float64
 	for r := 0; r < 3; r++ {
 		t0 := time.Now()
-		_, err := recommend.ALS(ctx, train, recommend.ALSOptions{Seed: uint64(r), Progress: func(int) {
+		opt := recommend.DefaultALS()
+		opt.Seed = uint64(r)
+		opt.Progress = func(int) {
 			iters = append(iters, time.Since(t0).Seconds())
 			t0 = time.Now()
-		}})
+		}
+		_, err := recommend.ALS(ctx, train, opt)
 		if err != nil {
 			return err
 		}

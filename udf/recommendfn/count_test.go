@@ -29,18 +29,18 @@ func TestCountCapsAtItems(t *testing.T) {
 	}
 }
 
-// TestGoZeroOptions: from Go, the Zero flags ask for an exact 0, which is
+// TestGoZeroOptions: from Go, a pointer to 0 asks for an exact 0, which is
 // kept and stored as 0, never as a default or a sentinel.
 func TestGoZeroOptions(t *testing.T) {
-	o, err := Options{ZeroRegularization: true, ZeroAlpha: true}.withDefaults("f", &core.Env{})
-	if err != nil || o.Regularization != 0 || o.Alpha != 0 {
+	o, err := Options{Regularization: new(0.0), Alpha: new(0.0)}.withDefaults("f", &core.Env{})
+	if err != nil || *o.Regularization != 0 || *o.Alpha != 0 {
 		t.Fatalf("withDefaults: %+v, %v", o, err)
 	}
 	if j := o.json(); !strings.Contains(j, `"alpha":0,`) || !strings.Contains(j, `"regularization":0,`) {
 		t.Errorf("stored options %s", j)
 	}
-	o, err = Options{Method: "item_knn", Weighting: "bm25", ZeroBM25B: true}.withDefaults("f", &core.Env{})
-	if err != nil || o.BM25B != 0 || !strings.Contains(o.json(), `"bm25_b":0,`) {
+	o, err = Options{Method: "item_knn", Weighting: "bm25", BM25B: new(0.0)}.withDefaults("f", &core.Env{})
+	if err != nil || *o.BM25B != 0 || !strings.Contains(o.json(), `"bm25_b":0,`) {
 		t.Errorf("bm25_b: %+v, %v, %s", o, err, o.json())
 	}
 }

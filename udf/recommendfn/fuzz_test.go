@@ -11,7 +11,7 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	x := recommend.NewCSR(4, 3, []int32{0, 0, 1, 2, 3, 3}, []int32{0, 1, 1, 2, 0, 2}, []float64{1, 2, 1, 1, 3, 1})
 	var out [][]byte
 	for _, o := range []recommend.Options{
-		{Method: recommend.MethodALS, ALS: recommend.ALSOptions{Factors: 2, Iterations: 2}},
+		{Method: recommend.MethodALS, ALS: fuzzALS()},
 		{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Neighbors: 2}},
 		{Method: recommend.MethodUserKNN},
 		{Method: recommend.MethodPopular},
@@ -82,4 +82,11 @@ func FuzzBasket(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzALS is DefaultALS with 2 factors and 2 iterations: a small model.
+func fuzzALS() recommend.ALSOptions {
+	o := recommend.DefaultALS()
+	o.Factors, o.Iterations = 2, 2
+	return o
 }

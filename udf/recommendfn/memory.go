@@ -56,8 +56,8 @@ func estimateMemory(in *core.Interactions, x *recommend.CSR, ro recommend.Option
 		lower = fmt.Sprintf("%q (%d), or train on fewer users and items", "factors", f)
 	case recommend.MethodItemKNN:
 		k := "every neighbour"
-		if opt.Neighbors > 0 {
-			k = fmt.Sprintf("%d neighbours", opt.Neighbors)
+		if *opt.Neighbors > 0 {
+			k = fmt.Sprintf("%d neighbours", *opt.Neighbors)
 		}
 		how = fmt.Sprintf("item_knn keeping %s of each of %d items, up to %d in all, on %s", k, i, fp.Neighbors, data)
 		lower = fmt.Sprintf("%q or %s, or train on fewer items", "neighbors", threads)

@@ -6,13 +6,15 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 )
 
 // Options are the training options of recommend_train; the JSON keys are
-// given in brackets. The zero value of a field means its default; where 0
-// is itself a meaningful value (regularization, alpha, bm25_b, neighbors),
-// a Zero... or ...All flag asks for it, as an explicit 0 in JSON does. The
+// given in brackets and the defaults are recommend.Defaults'. A pointer
+// field left nil means its default, and points to the value to use
+// otherwise, 0 included (an explicit 0 in JSON); a count or name left at
+// its zero value, which is not a valid setting, means its default. The
 // values used are stored in ml_models.options exactly, an explicit 0 as 0.
 type Options struct {
 	// Method is "als" (default), "item_knn", "user_knn" or "popular"
@@ -20,15 +22,12 @@ type Options struct {
 	Method string
 	// Factors is the number of ALS latent factors ("factors"); 0 means 64.
 	Factors int
-	// Regularization is ALS's L2 penalty ("regularization"); 0 means 0.01.
-	// ZeroRegularization trains without a penalty ("regularization": 0 in
-	// JSON).
-	Regularization     float64
-	ZeroRegularization bool
-	// Alpha scales ALS confidence, c = 1 + alpha·weight ("alpha"); 0 means
-	// 40. ZeroAlpha gives every entry confidence 1 ("alpha": 0 in JSON).
-	Alpha     float64
-	ZeroAlpha bool
+	// Regularization is ALS's L2 penalty ("regularization"); nil means
+	// 0.01, 0 trains without a penalty.
+	Regularization *float64
+	// Alpha scales ALS confidence, c = 1 + alpha·weight ("alpha"); nil
+	// means 40, 0 gives every entry confidence 1.
+	Alpha *float64
 	// Iterations is the number of ALS sweeps ("iterations"); 0 means 15.
 	Iterations int
 	// CGSteps is the number of conjugate-gradient steps per row and sweep
@@ -43,19 +42,16 @@ type Options struct {
 	// starts (users, then items, uniform in [0, 0.01); seed below 2^32).
 	NumPyRandom bool
 	// Neighbors is how many most similar items (item_knn) or users
-	// (user_knn) are kept ("neighbors"); 0 means 20. NeighborsAll keeps
-	// every one ("neighbors": 0 in JSON).
-	Neighbors    int
-	NeighborsAll bool
+	// (user_knn) are kept ("neighbors"); nil means 20, 0 keeps every one.
+	Neighbors *int
 	// Weighting is item_knn's "cosine" (default), "bm25" or "tfidf"
 	// ("weighting").
 	Weighting string
-	// BM25K1 and BM25B are the BM25 parameters ("bm25_k1", "bm25_b"); 0
-	// means 1.2 and 0.75, the defaults of implicit's BM25Recommender.
-	// ZeroBM25B turns off length normalization ("bm25_b": 0 in JSON); a
-	// k1 of 0 is not accepted.
-	BM25K1, BM25B float64
-	ZeroBM25B     bool
+	// BM25K1 is BM25's k1 ("bm25_k1"), above 0; 0 means 1.2. BM25B is its
+	// b ("bm25_b"), from 0 to 1; nil means 0.75, 0 turns length
+	// normalization off. The defaults are implicit's BM25Recommender's.
+	BM25K1 float64
+	BM25B  *float64
 	// KeepWeights trains on the summed weights instead of 1 per purchased
 	// item ("binarize": false; binarizing is the default).
 	KeepWeights bool
@@ -78,98 +74,85 @@ type Options struct {
 var trainKeys = []string{"method", "factors", "regularization", "alpha", "iterations", "cg_steps", "seed",
 	"neighbors", "weighting", "bm25_k1", "bm25_b", "binarize", "on_null", "threads", "rng", core.MemoryOption}
 
+// parseOptions reads recommend_train's JSON options: every key starts at
+// recommend.Defaults' value and is replaced by the one given, once checked.
 func parseOptions(fn string, text any) (Options, error) {
 	o, err := core.ParseOptions(fn, text, trainKeys)
 	if err != nil {
 		return Options{}, err
 	}
+	d := recommend.Defaults()
 	var opt Options
-	opt.Method = o.Enum("method", "als", "als", "item_knn", "user_knn", "popular")
-	opt.Factors = o.Int("factors", 64, 1, 1024)
-	opt.Regularization = o.Float("regularization", 0.01, 0, 1e6)
-	opt.Alpha = o.Float("alpha", 40, 0, 1e9)
-	opt.Iterations = o.Int("iterations", 15, 1, 10000)
-	opt.CGSteps = o.Int("cg_steps", 3, 1, 1024)
-	opt.Seed = uint64(o.Int("seed", 0, 0, math.MaxInt))
+	opt.Method = o.Enum("method", d.Method.String(), "als", "item_knn", "user_knn", "popular")
+	opt.Factors = o.Int("factors", d.ALS.Factors, 1, 1024)
+	opt.Regularization = new(o.Float("regularization", d.ALS.Regularization, 0, 1e6))
+	opt.Alpha = new(o.Float("alpha", d.ALS.Alpha, 0, 1e9))
+	opt.Iterations = o.Int("iterations", d.ALS.Iterations, 1, 10000)
+	opt.CGSteps = o.Int("cg_steps", d.ALS.CGSteps, 1, 1024)
+	opt.Seed = uint64(o.Int("seed", int(d.ALS.Seed), 0, math.MaxInt))
 	opt.NumPyRandom = o.Enum("rng", "pcg", "pcg", "numpy") == "numpy"
-	opt.Neighbors = o.Int("neighbors", 20, 0, math.MaxInt32)
-	if o.Has("neighbors") && opt.Neighbors == 0 {
-		opt.NeighborsAll = true
-	}
-	opt.Weighting = o.Enum("weighting", "cosine", "cosine", "bm25", "tfidf")
-	opt.BM25K1 = o.Float("bm25_k1", 1.2, 1e-9, 1e9)
-	opt.BM25B = o.Float("bm25_b", 0.75, 0, 1)
-	// An explicit 0 is a value, not "unset": keep it as 0, flagged.
-	opt.ZeroBM25B = o.Has("bm25_b") && opt.BM25B == 0
+	opt.Neighbors = new(o.Int("neighbors", d.KNN.Neighbors, 0, math.MaxInt32))
+	opt.Weighting = o.Enum("weighting", d.KNN.Weighting.String(), "cosine", "bm25", "tfidf")
+	opt.BM25K1 = o.Float("bm25_k1", d.KNN.K1, 1e-9, 1e9)
+	opt.BM25B = new(o.Float("bm25_b", d.KNN.B, 0, 1))
 	opt.KeepWeights = !o.Bool("binarize", true)
 	opt.SkipBad = o.Enum("on_null", "error", "error", "skip") == "skip"
 	opt.Threads = o.Int("threads", 0, 0, 1024)
-	opt.ZeroRegularization = o.Has("regularization") && opt.Regularization == 0
-	opt.ZeroAlpha = o.Has("alpha") && opt.Alpha == 0
 	if b := o.MemoryBudget(); b.Given {
 		opt.MaxMemory = b.Bytes
 	}
 	return opt, o.Err()
 }
 
-// withDefaults fills zero fields and checks what a Go caller may get wrong.
+// withDefaults fills the fields left unset with recommend.Defaults' values
+// (every pointer is set on return) and checks what a Go caller may get
+// wrong.
 func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
+	d := recommend.Defaults()
 	if o.Method == "" {
-		o.Method = "als"
+		o.Method = d.Method.String()
 	}
-	switch o.Method {
-	case "als", "item_knn", "user_knn", "popular":
-	default:
+	if _, ok := recommend.ParseMethod(o.Method); !ok {
 		return o, core.Errorf(fn, "option \"method\" must be one of \"als\", \"item_knn\", \"user_knn\", \"popular\", got %q", o.Method)
 	}
 	if o.Weighting == "" {
-		o.Weighting = "cosine"
+		o.Weighting = d.KNN.Weighting.String()
 	}
-	switch o.Weighting {
-	case "cosine", "bm25", "tfidf":
-	default:
+	if _, ok := recommend.ParseWeighting(o.Weighting); !ok {
 		return o, core.Errorf(fn, "option \"weighting\" must be one of \"cosine\", \"bm25\", \"tfidf\", got %q", o.Weighting)
 	}
 	if o.Factors <= 0 {
-		o.Factors = 64
+		o.Factors = d.ALS.Factors
 	}
 	if o.Factors > 1024 {
 		return o, core.Errorf(fn, "option \"factors\" must be an integer from 1 to 1024, got %d", o.Factors)
 	}
-	if o.Regularization == 0 && !o.ZeroRegularization {
-		o.Regularization = 0.01
-	}
-	if o.Alpha == 0 && !o.ZeroAlpha {
-		o.Alpha = 40
-	}
 	if o.Iterations <= 0 {
-		o.Iterations = 15
+		o.Iterations = d.ALS.Iterations
 	}
 	if o.CGSteps <= 0 {
-		o.CGSteps = 3
-	}
-	if o.Neighbors <= 0 && !o.NeighborsAll {
-		o.Neighbors = 20
-	}
-	if o.NeighborsAll {
-		o.Neighbors = 0
+		o.CGSteps = d.ALS.CGSteps
 	}
 	if o.BM25K1 == 0 {
-		o.BM25K1 = 1.2
+		o.BM25K1 = d.KNN.K1
 	}
-	if o.BM25B == 0 && !o.ZeroBM25B {
-		o.BM25B = 0.75
+	o.Regularization = orDefault(o.Regularization, d.ALS.Regularization)
+	o.Alpha = orDefault(o.Alpha, d.ALS.Alpha)
+	o.BM25B = orDefault(o.BM25B, d.KNN.B)
+	o.Neighbors = orDefault(o.Neighbors, d.KNN.Neighbors)
+	if *o.Neighbors < 0 {
+		return o, core.Errorf(fn, "option \"neighbors\" must be an integer from 0 to %d, got %d", math.MaxInt32, *o.Neighbors)
 	}
 	for _, v := range []struct {
 		name string
 		v    float64
-	}{{"regularization", o.Regularization}, {"alpha", o.Alpha}, {"bm25_k1", o.BM25K1}, {"bm25_b", o.BM25B}} {
+	}{{"regularization", *o.Regularization}, {"alpha", *o.Alpha}, {"bm25_k1", o.BM25K1}, {"bm25_b", *o.BM25B}} {
 		if v.v < 0 || math.IsNaN(v.v) || math.IsInf(v.v, 0) {
 			return o, core.Errorf(fn, "option %q must be a non-negative number, got %g", v.name, v.v)
 		}
 	}
-	if o.BM25B > 1 {
-		return o, core.Errorf(fn, "option \"bm25_b\" must be a number from 0 to 1, got %g", o.BM25B)
+	if *o.BM25B > 1 {
+		return o, core.Errorf(fn, "option \"bm25_b\" must be a number from 0 to 1, got %g", *o.BM25B)
 	}
 	if o.MaxMemory < 0 {
 		return o, core.Errorf(fn, "option %q must be a positive number of bytes, got %d", core.MemoryOption, o.MaxMemory)
@@ -181,6 +164,27 @@ func (o Options) withDefaults(fn string, env *core.Env) (Options, error) {
 		o.Threads = runtime.GOMAXPROCS(0)
 	}
 	return o, nil
+}
+
+// orDefault returns p, or a pointer to def when p is nil.
+func orDefault[T any](p *T, def T) *T {
+	if p == nil {
+		return &def
+	}
+	return p
+}
+
+// algorithm returns the options of recommend.Fit for options o filled by
+// withDefaults, without the progress hooks.
+func (o Options) algorithm() recommend.Options {
+	method, _ := recommend.ParseMethod(o.Method)
+	weighting, _ := recommend.ParseWeighting(o.Weighting)
+	ro := recommend.Options{Method: method}
+	ro.ALS = recommend.ALSOptions{Factors: o.Factors, Regularization: *o.Regularization, Alpha: *o.Alpha,
+		Iterations: o.Iterations, CGSteps: o.CGSteps, Seed: o.Seed, NumPyRandom: o.NumPyRandom, Threads: o.Threads}
+	ro.KNN = recommend.KNNOptions{Neighbors: *o.Neighbors, Weighting: weighting,
+		K1: o.BM25K1, B: *o.BM25B, Threads: o.Threads}
+	return ro
 }
 
 // budget returns the memory budget of a training: MaxMemory, or the
@@ -205,18 +209,18 @@ func (o Options) json() string {
 	}
 	switch o.Method {
 	case "als":
-		m["factors"], m["regularization"], m["alpha"] = o.Factors, o.Regularization, o.Alpha
+		m["factors"], m["regularization"], m["alpha"] = o.Factors, *o.Regularization, *o.Alpha
 		m["iterations"], m["cg_steps"], m["seed"] = o.Iterations, o.CGSteps, o.Seed
 		if o.NumPyRandom {
 			m["rng"] = "numpy"
 		}
 	case "item_knn":
-		m["neighbors"], m["weighting"] = o.Neighbors, o.Weighting
+		m["neighbors"], m["weighting"] = *o.Neighbors, o.Weighting
 		if o.Weighting == "bm25" {
-			m["bm25_k1"], m["bm25_b"] = o.BM25K1, o.BM25B
+			m["bm25_k1"], m["bm25_b"] = o.BM25K1, *o.BM25B
 		}
 	case "user_knn":
-		m["neighbors"] = o.Neighbors
+		m["neighbors"] = *o.Neighbors
 	}
 	b, err := json.Marshal(m)
 	if err != nil {

@@ -84,28 +84,16 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := ctx.Err(); err != nil {
 		return nil, fitError(fn, err)
 	}
-	method, _ := recommend.ParseMethod(opt.Method)
-	ro := recommend.Options{Method: method}
+	ro := opt.algorithm()
 	started := time.Now()
-	ro.ALS = recommend.ALSOptions{
-		Factors: opt.Factors, Regularization: opt.Regularization, Alpha: opt.Alpha, Iterations: opt.Iterations,
-		CGSteps: opt.CGSteps, Seed: opt.Seed, NumPyRandom: opt.NumPyRandom, Threads: opt.Threads, Exact: true,
-		Progress: func(it int) {
-			c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "iterate", Done: float64(it),
-				Total: float64(opt.Iterations), Iteration: it, Elapsed: time.Since(started),
-				Detail: fmt.Sprintf("ALS iteration %d/%d", it, opt.Iterations)})
-		},
+	ro.ALS.Progress = func(it int) {
+		c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "iterate", Done: float64(it),
+			Total: float64(opt.Iterations), Iteration: it, Elapsed: time.Since(started),
+			Detail: fmt.Sprintf("ALS iteration %d/%d", it, opt.Iterations)})
 	}
-	ro.KNN = recommend.KNNOptions{Neighbors: opt.Neighbors, K1: opt.BM25K1, B: opt.BM25B, Exact: true, Threads: opt.Threads,
-		Progress: func(done, total int) {
-			c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "neighbors", Done: float64(done),
-				Total: float64(total), Elapsed: time.Since(started), Detail: fmt.Sprintf("items %d/%d", done, total)})
-		}}
-	switch opt.Weighting {
-	case "bm25":
-		ro.KNN.Weighting = recommend.BM25
-	case "tfidf":
-		ro.KNN.Weighting = recommend.TFIDF
+	ro.KNN.Progress = func(done, total int) {
+		c.Report(core.ProgressEvent{Function: fn, Model: name, Phase: "neighbors", Done: float64(done),
+			Total: float64(total), Elapsed: time.Since(started), Detail: fmt.Sprintf("items %d/%d", done, total)})
 	}
 	need, how, lower := estimateMemory(in, x, ro, opt)
 	if err := opt.budget(fn).Check(fn, need, how, lower); err != nil {
@@ -124,7 +112,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	s := &Summary{Model: name, Method: opt.Method, Users: len(in.Users), Items: len(in.Items), Interactions: x.NNZ(),
 		Rows: in.Rows, Skipped: in.Skipped, ZeroWeight: in.Zero}
 	if rm.Factors != nil {
-		l, err := rm.Factors.Loss(ctx, x, opt.Alpha, opt.Regularization)
+		l, err := rm.Factors.Loss(ctx, x, *opt.Alpha, *opt.Regularization)
 		if err != nil {
 			return nil, fitError(fn, err)
 		}
@@ -179,13 +167,14 @@ func checkSums(fn string, in *core.Interactions, x *recommend.CSR) error {
 func rangeError(fn string, e *recommend.RangeError, x *recommend.CSR, opt Options) error {
 	largest, smallest := x.ValueRange()
 	if e.Method == recommend.MethodALS {
-		conf := num(1 + opt.Alpha*largest)
+		alpha := *opt.Alpha
+		conf := num(1 + alpha*largest)
 		if !opt.KeepWeights {
 			return core.Errorf(fn, "alpha %s gives confidences 1 + alpha·weight of %s, too large for ALS in float32 (%s); lower \"alpha\"",
-				num(opt.Alpha), conf, e.What)
+				num(alpha), conf, e.What)
 		}
 		return core.Errorf(fn, "weights up to %s with alpha %s give confidences 1 + alpha·weight up to %s, too large for ALS in float32 (%s); "+
-			"scale the weights down (e.g. ln(1 + weight)), lower \"alpha\", or leave \"binarize\" on", num(largest), num(opt.Alpha), conf, e.What)
+			"scale the weights down (e.g. ln(1 + weight)), lower \"alpha\", or leave \"binarize\" on", num(largest), num(alpha), conf, e.What)
 	}
 	if e.Small {
 		return core.Errorf(fn, "weights as small as %s are too small for %s (%s); scale them up or leave \"binarize\" on", num(smallest), e.Method, e.What)

@@ -103,14 +103,53 @@ func scores4(x0, x1, x2, x3 []float64, ct *centresT, out []float64) {
 //go:noescape
 func silSums4x8AVX2(x0, x1, x2, x3, xt, w *float64, d, stride, nblk int, out *float64)
 
-// silSums4 is silSums4Generic, in assembly when the CPU has AVX2 and FMA.
+//go:noescape
+func silSums4x8AVX512(x0, x1, x2, x3, xt, w *float64, d, stride, nblk int, out *float64)
+
+// silSums4 is silSums4Generic, in assembly when the CPU has AVX2 and FMA
+// (AVX-512 when it has that too: the same operations on twice the lanes).
 func silSums4(x0, x1, x2, x3, xt, w []float64, d, stride, nblk int, out *[32]float64) {
-	if !useAVX2 || d == 0 || nblk == 0 {
+	silSums4With(silKernel, x0, x1, x2, x3, xt, w, d, stride, nblk, out)
+}
+
+// silKernel is the widest silhouette kernel this CPU runs.
+var silKernel = kernelWidths()[len(kernelWidths())-1]
+
+// kernelWidths names the silhouette kernels this CPU can run, narrowest
+// first.
+func kernelWidths() []string {
+	switch {
+	case useAVX512:
+		return []string{"avx2", "avx512"}
+	case useAVX2:
+		return []string{"avx2"}
+	}
+	return []string{"generic"}
+}
+
+// silSums4With is silSums4 with the kernel named by kernelWidths.
+func silSums4With(kernel string, x0, x1, x2, x3, xt, w []float64, d, stride, nblk int, out *[32]float64) {
+	if kernel == "generic" || d == 0 || nblk == 0 {
 		silSums4Generic(x0, x1, x2, x3, xt, w, d, stride, nblk, out)
 		return
 	}
 	_, _, _, _ = x0[d-1], x1[d-1], x2[d-1], x3[d-1]
 	_ = xt[(d-1)*stride+8*nblk-1]
 	_ = w[8*nblk-1]
+	if kernel == "avx512" {
+		silSums4x8AVX512(&x0[0], &x1[0], &x2[0], &x3[0], &xt[0], &w[0], d, stride, nblk, &out[0])
+		return
+	}
 	silSums4x8AVX2(&x0[0], &x1[0], &x2[0], &x3[0], &xt[0], &w[0], d, stride, nblk, &out[0])
 }
+
+// useAVX512 reports whether the CPU and the OS support AVX-512F (and AVX2
+// and FMA, which it implies here): CPUID leaf 7 and the OS saving the
+// opmask and ZMM registers.
+var useAVX512 = func() bool {
+	if !useAVX2 {
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<16) != 0 && xgetbv0()&0xe6 == 0xe6
+}()

@@ -477,3 +477,79 @@ silDim:
 silDone:
 	VZEROUPPER
 	RET
+
+// func silSums4x8AVX512(x0, x1, x2, x3, xt, w *float64, d, stride, nblk int, out *float64)
+//
+// silSums4x8AVX2 with one 512-bit register per row and block of eight
+// columns: the same operations lane for lane (so the same bits), with twice
+// the square roots per instruction, which bound the AVX2 kernel.
+TEXT ·silSums4x8AVX512(SB), NOSPLIT, $0-80
+	MOVQ x0+0(FP), R8
+	MOVQ x1+8(FP), R9
+	MOVQ x2+16(FP), R10
+	MOVQ x3+24(FP), R11
+	MOVQ xt+32(FP), SI
+	MOVQ w+40(FP), R14
+	MOVQ d+48(FP), CX
+	MOVQ stride+56(FP), DX
+	MOVQ nblk+64(FP), BX
+	MOVQ out+72(FP), DI
+	SHLQ $3, DX
+	TESTQ BX, BX
+	JZ    sil5Done
+	VMOVUPD (DI), Z16
+	VMOVUPD 64(DI), Z17
+	VMOVUPD 128(DI), Z18
+	VMOVUPD 192(DI), Z19
+
+sil5Block:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ   SI, AX
+	XORQ   R12, R12
+	MOVQ   CX, R13
+
+sil5Dim:
+	VMOVUPD      (AX), Z8
+	VBROADCASTSD (R8)(R12*1), Z10
+	VBROADCASTSD (R9)(R12*1), Z11
+	VBROADCASTSD (R10)(R12*1), Z12
+	VBROADCASTSD (R11)(R12*1), Z13
+	VSUBPD       Z8, Z10, Z10
+	VSUBPD       Z8, Z11, Z11
+	VSUBPD       Z8, Z12, Z12
+	VSUBPD       Z8, Z13, Z13
+	VFMADD231PD  Z10, Z10, Z0
+	VFMADD231PD  Z11, Z11, Z1
+	VFMADD231PD  Z12, Z12, Z2
+	VFMADD231PD  Z13, Z13, Z3
+	ADDQ         DX, AX
+	ADDQ         $8, R12
+	DECQ         R13
+	JNZ          sil5Dim
+
+	VMOVUPD     (R14), Z9
+	VSQRTPD     Z0, Z0
+	VSQRTPD     Z1, Z1
+	VSQRTPD     Z2, Z2
+	VSQRTPD     Z3, Z3
+	VFMADD231PD Z9, Z0, Z16
+	VFMADD231PD Z9, Z1, Z17
+	VFMADD231PD Z9, Z2, Z18
+	VFMADD231PD Z9, Z3, Z19
+
+	ADDQ $64, SI
+	ADDQ $64, R14
+	DECQ BX
+	JNZ  sil5Block
+
+	VMOVUPD Z16, (DI)
+	VMOVUPD Z17, 64(DI)
+	VMOVUPD Z18, 128(DI)
+	VMOVUPD Z19, 192(DI)
+
+sil5Done:
+	VZEROUPPER
+	RET

@@ -27,3 +27,11 @@ func prefetchRow(x []float64) {}
 func silSums4(x0, x1, x2, x3, xt, w []float64, d, stride, nblk int, out *[32]float64) {
 	silSums4Generic(x0, x1, x2, x3, xt, w, d, stride, nblk, out)
 }
+
+// kernelWidths names the silhouette kernels this CPU can run.
+func kernelWidths() []string { return []string{"generic"} }
+
+// silSums4With is silSums4Generic, whatever kernel is named.
+func silSums4With(kernel string, x0, x1, x2, x3, xt, w []float64, d, stride, nblk int, out *[32]float64) {
+	silSums4Generic(x0, x1, x2, x3, xt, w, d, stride, nblk, out)
+}

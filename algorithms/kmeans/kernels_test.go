@@ -223,11 +223,14 @@ func TestSilSums4MatchesGeneric(t *testing.T) {
 				got[i] = float64(i) / 7
 				want[i] = got[i]
 			}
-			silSums4(x[0], x[1], x[2], x[3], xt, w, s.d, s.stride, s.nblk, &got)
 			silSums4Generic(x[0], x[1], x[2], x[3], xt, w, s.d, s.stride, s.nblk, &want)
-			for i := range got {
-				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-					t.Fatalf("out[%d] = %v, generic %v", i, got[i], want[i])
+			for _, wide := range kernelWidths() {
+				got := got
+				silSums4With(wide, x[0], x[1], x[2], x[3], xt, w, s.d, s.stride, s.nblk, &got)
+				for i := range got {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("%s: out[%d] = %v, generic %v", wide, i, got[i], want[i])
+					}
 				}
 			}
 		})

@@ -1,6 +1,9 @@
 package recommend
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // Ranking holds the ranking metrics at a cut-off n averaged over users.
 type Ranking struct {
@@ -83,4 +86,30 @@ func (a *Accumulator) Result() Ranking {
 	u := float64(a.users)
 	r.Precision, r.Recall, r.MAP, r.NDCG = a.p/u, a.r/u, a.ap/u, a.nd/u
 	return r
+}
+
+// Relevant gathers the held-out pairs of an evaluation, user k's item
+// items[k] for every k, into the relevant items of each user that Evaluate
+// takes. users are training users of m; an item the model does not know is
+// any negative number (one per distinct unknown item): it counts as
+// relevant and is never recommended. A pair the user already had in
+// training is left out, since it is not a new item to recommend. Relevant
+// polls ctx.Err() every million or so pairs and returns its error.
+func (m *Model) Relevant(ctx context.Context, users []int, items []int32) (map[int]map[int32]bool, error) {
+	relevant := map[int]map[int32]bool{}
+	p := poller{ctx: ctx}
+	for k, u := range users {
+		if err := p.tick(1); err != nil {
+			return nil, err
+		}
+		i := items[k]
+		if i >= 0 && m.Train.Has(u, i) {
+			continue
+		}
+		if relevant[u] == nil {
+			relevant[u] = map[int32]bool{}
+		}
+		relevant[u][i] = true
+	}
+	return relevant, nil
 }

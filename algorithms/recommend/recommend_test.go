@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -362,4 +363,35 @@ func withKNNDefaults(o recommend.KNNOptions) recommend.KNNOptions {
 		o.B = d.B
 	}
 	return o
+}
+
+// TestRelevant: held-out pairs the user had in training are left out,
+// unknown items (negative) stay relevant, and users with nothing new get
+// no entry.
+func TestRelevant(t *testing.T) {
+	t.Parallel()
+	// user 0 bought items 0 and 1, user 1 item 2
+	x := recommend.NewCSR(2, 3, []int32{0, 0, 1}, []int32{0, 1, 2}, []float64{1, 1, 1})
+	m, err := recommend.Fit(context.Background(), x, recommend.Options{Method: recommend.MethodPopular})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Relevant(context.Background(), []int{0, 0, 0, 1}, []int32{1, 2, -1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]map[int32]bool{0: {2: true, -1: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Relevant = %v, want %v", got, want)
+	}
+	if !x.Has(0, 1) || x.Has(1, 0) {
+		t.Error("Has")
+	}
+	if _, _, _, ok := x.FirstInfinite(); ok {
+		t.Error("FirstInfinite of a finite matrix")
+	}
+	x.Data[2] = math.Inf(1)
+	if r, c, v, ok := x.FirstInfinite(); !ok || r != 1 || c != 2 || !math.IsInf(v, 1) {
+		t.Errorf("FirstInfinite = %d, %d, %g, %v", r, c, v, ok)
+	}
 }

@@ -11,6 +11,8 @@ package recommend
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 )
 
@@ -176,4 +178,26 @@ func (m *CSR) ColumnCounts() []float64 {
 		out[c]++
 	}
 	return out
+}
+
+// Has reports whether row r has an entry in column c (rows are sorted).
+func (m *CSR) Has(r int, c int32) bool {
+	is, _ := m.Row(r)
+	_, found := slices.BinarySearch(is, c)
+	return found
+}
+
+// FirstInfinite returns the first entry, in row order, whose value is
+// infinite: a sum of finite weights that overflowed. ok is false when every
+// value is finite or NaN.
+func (m *CSR) FirstInfinite() (r int, c int32, v float64, ok bool) {
+	for r = 0; r < m.Rows; r++ {
+		is, vs := m.Row(r)
+		for k, v := range vs {
+			if math.IsInf(v, 0) {
+				return r, is[k], v, true
+			}
+		}
+	}
+	return 0, 0, 0, false
 }

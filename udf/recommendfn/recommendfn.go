@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/seed-a084b42d/marketsql/algorithms/recommend"
 	"github.com/seed-a084b42d/marketsql/algorithms/text"
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/udf/core"
@@ -295,10 +294,11 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 	case len(in.U) == 0:
 		return nil, core.Errorf(fn, "none of the holdout's %d rows is usable (%d with a NULL key or weight, %d of weight 0); nothing to evaluate", in.Rows, in.Skipped, in.Zero)
 	}
-	relevant := map[int]map[int32]bool{}
+	// The holdout's keys become the model's indices; an item the model
+	// does not know gets a negative index of its own.
 	unknownUsers := map[any]bool{}
-	unknownItem := int32(-1) // items the model does not know: relevant, never recommended
 	itemIdx := make([]int32, len(in.Items))
+	unknownItem := int32(-1)
 	for k, key := range in.Items {
 		if i, ok := m.Item(key); ok {
 			itemIdx[k] = int32(i)
@@ -310,6 +310,7 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 	// ctx stops the evaluation when the call is interrupted or its Go
 	// context ends; it is polled on this goroutine only.
 	ctx := c.Context()
+	users, items := make([]int, 0, len(in.U)), make([]int32, 0, len(in.U))
 	for k := range in.U {
 		if k%evalPollRows == 0 {
 			if err := ctx.Err(); err != nil {
@@ -322,14 +323,11 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 			unknownUsers[ukey] = true
 			continue
 		}
-		i := itemIdx[in.I[k]]
-		if i >= 0 && has(m.Train, u, i) {
-			continue // already bought in training: not a new item
-		}
-		if relevant[u] == nil {
-			relevant[u] = map[int32]bool{}
-		}
-		relevant[u][i] = true
+		users, items = append(users, u), append(items, itemIdx[in.I[k]])
+	}
+	relevant, err := m.Relevant(ctx, users, items)
+	if err != nil {
+		return nil, core.TrainError(fn, err, false)
 	}
 	if len(relevant) == 0 {
 		return nil, core.Errorf(fn, "no holdout user can be evaluated: of its %d users, %d are not in the model and %d have only items they already had in training; "+
@@ -350,18 +348,4 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 		{"ndcg" + suffix, r.NDCG},
 		{"coverage" + suffix, r.Coverage},
 	}, nil
-}
-
-func has(x *recommend.CSR, u int, i int32) bool {
-	is, _ := x.Row(u)
-	lo, hi := 0, len(is)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if is[mid] < i {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo < len(is) && is[lo] == i
 }

@@ -150,14 +150,9 @@ func fitError(fn string, err error) error { return core.TrainError(fn, err, true
 // checkSums finds a (user, item) pair whose weights, each finite, sum to
 // infinity: the source's rows are checked one by one, their sum here.
 func checkSums(fn string, in *core.Interactions, x *recommend.CSR) error {
-	for u := 0; u < x.Rows; u++ {
-		is, vs := x.Row(u)
-		for k, v := range vs {
-			if math.IsInf(v, 0) {
-				return core.Errorf(fn, "the weights of user %s and item %s add up to %g, beyond the largest number (%.3g); scale them down or leave \"binarize\" on",
-					core.KeyText(in.Users[u]), core.KeyText(in.Items[is[k]]), v, math.MaxFloat64)
-			}
-		}
+	if u, i, v, ok := x.FirstInfinite(); ok {
+		return core.Errorf(fn, "the weights of user %s and item %s add up to %g, beyond the largest number (%.3g); scale them down or leave \"binarize\" on",
+			core.KeyText(in.Users[u]), core.KeyText(in.Items[i]), v, math.MaxFloat64)
 	}
 	return nil
 }

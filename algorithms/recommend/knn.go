@@ -2,8 +2,8 @@ package recommend
 
 import (
 	"context"
-	"fmt"
 	"math"
+	"slices"
 )
 
 // Weighting says how item-kNN weights the user×item matrix before taking
@@ -23,21 +23,12 @@ const (
 
 var weightingNames = [...]string{"cosine", "bm25", "tfidf"}
 
-func (w Weighting) String() string {
-	if w >= 0 && int(w) < len(weightingNames) {
-		return weightingNames[w]
-	}
-	return fmt.Sprintf("weighting(%d)", int(w))
-}
+func (w Weighting) String() string { return nameOf(weightingNames[:], "weighting", int(w)) }
 
 // ParseWeighting returns the weighting called s ("cosine", "bm25", "tfidf").
 func ParseWeighting(s string) (Weighting, bool) {
-	for i, n := range weightingNames {
-		if n == s {
-			return Weighting(i), true
-		}
-	}
-	return 0, false
+	i := slices.Index(weightingNames[:], s)
+	return Weighting(max(i, 0)), i >= 0
 }
 
 // KNNOptions configures ItemKNN. DefaultKNN returns the documented

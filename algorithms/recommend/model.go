@@ -3,6 +3,7 @@ package recommend
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -18,21 +19,20 @@ const (
 
 var methodNames = [...]string{"als", "item_knn", "user_knn", "popular"}
 
-func (m Method) String() string {
-	if m >= 0 && int(m) < len(methodNames) {
-		return methodNames[m]
-	}
-	return fmt.Sprintf("method(%d)", int(m))
-}
+func (m Method) String() string { return nameOf(methodNames[:], "method", int(m)) }
 
 // ParseMethod returns the method called s.
 func ParseMethod(s string) (Method, bool) {
-	for i, n := range methodNames {
-		if n == s {
-			return Method(i), true
-		}
+	i := slices.Index(methodNames[:], s)
+	return Method(max(i, 0)), i >= 0
+}
+
+// nameOf returns names[i], or kind(i) for an i out of range.
+func nameOf(names []string, kind string, i int) string {
+	if i >= 0 && i < len(names) {
+		return names[i]
 	}
-	return 0, false
+	return fmt.Sprintf("%s(%d)", kind, i)
 }
 
 // Options configures Fit. Its fields are used as given; Defaults holds the

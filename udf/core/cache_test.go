@@ -43,6 +43,15 @@ func run(t *testing.T, c *sql.Conn, q string) {
 	}
 }
 
+// trainPopular writes purchases whose most popular item is a and trains
+// the popularity model recs on them.
+func trainPopular(t *testing.T, c *sql.Conn) {
+	t.Helper()
+	run(t, c, `CREATE TABLE buys(u INTEGER, i TEXT)`)
+	run(t, c, `INSERT INTO buys VALUES (1, 'a'), (2, 'a'), (3, 'a'), (1, 'b'), (2, 'c')`)
+	run(t, c, `SELECT recommend_train('recs', 'buys', '{"method": "popular"}')`)
+}
+
 // first is the first item recommend gives an unknown user (the most popular
 // one), or the error.
 func first(c *sql.Conn) string {
@@ -59,9 +68,7 @@ func first(c *sql.Conn) string {
 func TestModelCacheSeesChanges(t *testing.T) {
 	t.Parallel()
 	c1, c2 := twoConns(t)
-	run(t, c1, `CREATE TABLE buys(u INTEGER, i TEXT)`)
-	run(t, c1, `INSERT INTO buys VALUES (1, 'a'), (2, 'a'), (3, 'a'), (1, 'b'), (2, 'c')`)
-	run(t, c1, `SELECT recommend_train('recs', 'buys', '{"method": "popular"}')`)
+	trainPopular(t, c1)
 	if got := first(c1); got != "a" {
 		t.Fatalf("most popular %q, want a", got)
 	}
@@ -91,9 +98,7 @@ func TestModelCacheSeesChanges(t *testing.T) {
 func TestModelCacheRollback(t *testing.T) {
 	t.Parallel()
 	c1, _ := twoConns(t)
-	run(t, c1, `CREATE TABLE buys(u INTEGER, i TEXT)`)
-	run(t, c1, `INSERT INTO buys VALUES (1, 'a'), (2, 'a'), (3, 'a'), (1, 'b'), (2, 'c')`)
-	run(t, c1, `SELECT recommend_train('recs', 'buys', '{"method": "popular"}')`)
+	trainPopular(t, c1)
 	// A blob of another length: the cache cannot tell a rolled-back UPDATE
 	// to a blob of the same length (see cache.go).
 	run(t, c1, `SELECT recommend_train('other', 'SELECT u, replace(i, ''a'', ''x'') FROM buys UNION ALL SELECT 9, ''w''', '{"method": "popular"}')`)

@@ -97,6 +97,19 @@ type Assignment struct {
 	Weights   []float64
 }
 
+// Clusters returns how many clusters have a positive weight and the total
+// weight: what decides whether a metric is defined (Davies-Bouldin needs 2
+// to n−1 such clusters, Calinski-Harabasz 2 and fewer than the total).
+func (a *Assignment) Clusters() (live int, total float64) {
+	for _, w := range a.Weights {
+		total += w
+		if w > 0 {
+			live++
+		}
+	}
+	return live, total
+}
+
 // modelPollRows is how many rows Assign and Moments read between two polls
 // of ctx.
 const modelPollRows = 1 << 15

@@ -347,13 +347,7 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, p *prepared, opt Op
 		// A metric is NaN by definition for some labellings (fewer than 2
 		// clusters with rows, or as many clusters as rows): it is then
 		// left out. Any other NaN, and any infinity, is an overflow.
-		live, total := 0, 0.0
-		for _, w := range model.Weights {
-			total += w
-			if w > 0 {
-				live++
-			}
-		}
+		live, total := as.Clusters()
 		db, err := kmeans.DaviesBouldin(ctx, x, res.Labels, k, m.Weights)
 		if err != nil {
 			return nil, fitError(fn, err)

@@ -15,35 +15,36 @@ import (
 // the last bytes of its params blob, and SQLite reads a multi-megabyte blob
 // whole to get there: for an ALS model of 20,000 customers that check
 // costs ten times the call it serves. So a call first runs a probe that
-// reads no blob, two numbers about the database and four about the
-// model's row:
+// reads no blob:
 //
 //   - total_changes() counts every row this connection inserted, updated or
 //     deleted (a training, ml_drop, a hand-made UPDATE of ml_models; rolled
-//     back or not), and PRAGMA data_version moves whenever another
-//     connection commits;
-//   - the row's rowid, version, created_at, train_seconds and
-//     length(params), which SQLite reads from the row without its blob.
+//     back or not);
+//   - the model row's rowid, version, created_at, train_seconds and
+//     length(params), which SQLite reads without the blob. Every training
+//     writes a new version, created_at and train_seconds (a training times
+//     itself), so they move when the model is retrained or dropped, by this
+//     connection or by one that committed, and when a ROLLBACK, which moves
+//     no counter, restores an earlier model.
 //
 // While the probe gives what it gave when the copy was last checked, the
 // copy is used as it is. When anything in it moved, the stamp decides: the
 // copy is kept if the stamp is unchanged (another table was written), and
 // read and decoded again otherwise.
 //
-// The row half is what sees a rollback, which moves neither counter: the
-// row it restores has the earlier version, or at least the earlier
-// created_at and train_seconds (a training measures its own seconds), so a
-// model trained and then rolled back is not used after the ROLLBACK. What
-// no probe can see is a hand-made UPDATE of params to a blob of the same
-// length, decoded by a call and then rolled back.
+// What the probe cannot see is a hand-made UPDATE of params to a blob of
+// the same length, without a new version, by another connection, or by
+// this one in a transaction that it then rolls back. PRAGMA data_version
+// would see the first, but reading it in the probe costs a third of a call
+// to recommend.
 
 // probeSQL reads the probe of one model; see above.
-const probeSQL = `SELECT total_changes(), (SELECT data_version FROM pragma_data_version),
-  rowid, version, created_at, train_seconds, length(params) FROM ml_models WHERE name = ?`
+const probeSQL = `SELECT total_changes(), rowid, version, created_at, train_seconds, length(params)
+  FROM ml_models WHERE name = ?`
 
 // probe is the result of probeSQL as comparable values: int64, float64,
 // string or nil (a blob where text belongs becomes text).
-type probe [7]any
+type probe [6]any
 
 type cachedModel struct {
 	stamp catalog.Stamp

@@ -93,8 +93,8 @@ func TestModelCacheSeesChanges(t *testing.T) {
 
 // TestModelCacheRollback: a model trained inside a transaction and used
 // there is not used after the transaction is rolled back, even though a
-// rollback moves neither of the counters the cache watches; nor is a model
-// that a hand-made UPDATE put in place and a rollback took back.
+// rollback moves no counter; nor is a model that a hand-made UPDATE put in
+// place and a rollback took back.
 func TestModelCacheRollback(t *testing.T) {
 	t.Parallel()
 	c1, _ := twoConns(t)

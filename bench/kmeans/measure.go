@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -118,6 +119,7 @@ func restartOptions(k, nInit, threads int) kmeans.Options {
 func timeSeeds(ctx context.Context, cfg benchConfig, x *mat.Dense, k int) (*seedStat, error) {
 	st := &seedStat{}
 	for s := range uint64(cfg.Seeds) {
+		runtime.GC() // each fit starts from a collected heap (see timeFit)
 		t0 := time.Now()
 		r, err := fitRecover(ctx, cfg.FitTimeout, x, fitOptions(k, cfg.Threads, s, cfg.NumPyRNG))
 		if err != nil {
@@ -141,6 +143,11 @@ func timeFit(ctx context.Context, cfg benchConfig, fit func(context.Context) (*k
 				err = fmt.Errorf("panic: %v", p)
 			}
 		}()
+		// The previous fit's garbage (hundreds of MB at a million rows) is
+		// collected first, outside the timing: otherwise whether a
+		// collection's dedicated worker, one of the two CPUs, lands inside
+		// a fit decides between two modes 2× apart.
+		runtime.GC()
 		t0 := time.Now()
 		r, err = fit(cctx)
 		return time.Since(t0), r, err

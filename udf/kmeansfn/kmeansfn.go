@@ -10,7 +10,6 @@ package kmeansfn
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 
@@ -182,4 +181,3 @@ func ptr(v *float64) any {
 	return *v
 }
 
-var _ = fmt.Sprint

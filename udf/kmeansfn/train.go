@@ -379,10 +379,6 @@ func fit(ctx context.Context, c *core.Conn, fn, name string, p *prepared, opt Op
 	return f, nil
 }
 
-// pollRows is how many rows a pass of the trainer reads between two polls
-// of the call's context.
-const pollRows = 1 << 15
-
 // metric returns a metric's value, nil when it is undefined (NaN where
 // defined says it may be), or the overflow error.
 func metric(fn string, p *prepared, what string, v float64, defined bool) (*float64, error) {

@@ -180,4 +180,3 @@ func ptr(v *float64) any {
 	}
 	return *v
 }
-

@@ -140,6 +140,7 @@ func selectK(c *core.Conn, args []any) ([][]any, error) {
 	if err := opt.validate(fn); err != nil {
 		return nil, err
 	}
+	opt.Threads = opt.threads(c.Env) // the memory estimate counts per-thread state
 	if opt.InitCentroids != nil {
 		return nil, core.Errorf(fn, "option \"init\" cannot be a list of centroids here, since k varies; use \"k-means++\" or \"random\"")
 	}

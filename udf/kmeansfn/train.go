@@ -83,6 +83,7 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := opt.validate(fn); err != nil {
 		return nil, err
 	}
+	opt.Threads = opt.threads(c.Env) // the memory estimate counts per-thread state
 	query, err := core.SourceQuery(fn, source)
 	if err != nil {
 		return nil, err

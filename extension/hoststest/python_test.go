@@ -174,6 +174,7 @@ def connect():
 def summary(conn, sql):
     s = json.loads(conn.execute(sql).fetchone()[0])
     s.pop("seconds", None)
+    s.pop("timings", None)
     s.pop("model", None)
     return s
 

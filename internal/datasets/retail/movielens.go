@@ -96,14 +96,25 @@ type Method struct {
 // Methods are the configurations the README's quality tables report: the
 // defaults of recommend_train for each method, plus item-kNN variants.
 func Methods() []Method {
+	// Every row starts from the documented defaults: inside algorithms/ a
+	// zero regularization, alpha or BM25 b means zero.
+	with := func(method recommend.Method, edit func(*recommend.Options)) recommend.Options {
+		o := recommend.Defaults()
+		o.Method = method
+		if edit != nil {
+			edit(&o)
+		}
+		return o
+	}
 	return []Method{
-		{"popular", recommend.Options{Method: recommend.MethodPopular}},
-		{"item_knn cosine (20 neighbours)", recommend.Options{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Neighbors: 20}}},
-		{"item_knn bm25 (20)", recommend.Options{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Neighbors: 20, Weighting: recommend.BM25}}},
-		{"item_knn tfidf (20)", recommend.Options{Method: recommend.MethodItemKNN, KNN: recommend.KNNOptions{Neighbors: 20, Weighting: recommend.TFIDF}}},
-		{"user_knn (20 neighbours)", recommend.Options{Method: recommend.MethodUserKNN, KNN: recommend.KNNOptions{Neighbors: 20}}},
-		{"als (64 factors, reg 0.01, alpha 40, 15 iterations)", recommend.Options{Method: recommend.MethodALS}},
-		{"als tuned (16 factors, reg 10, alpha 1)", recommend.Options{Method: recommend.MethodALS,
-			ALS: recommend.ALSOptions{Factors: 16, Regularization: 10, Alpha: 1}}},
+		{"popular", with(recommend.MethodPopular, nil)},
+		{"item_knn cosine (20 neighbours)", with(recommend.MethodItemKNN, nil)},
+		{"item_knn bm25 (20)", with(recommend.MethodItemKNN, func(o *recommend.Options) { o.KNN.Weighting = recommend.BM25 })},
+		{"item_knn tfidf (20)", with(recommend.MethodItemKNN, func(o *recommend.Options) { o.KNN.Weighting = recommend.TFIDF })},
+		{"user_knn (20 neighbours)", with(recommend.MethodUserKNN, nil)},
+		{"als (64 factors, reg 0.01, alpha 40, 15 iterations)", with(recommend.MethodALS, nil)},
+		{"als tuned (16 factors, reg 10, alpha 1)", with(recommend.MethodALS, func(o *recommend.Options) {
+			o.ALS.Factors, o.ALS.Regularization, o.ALS.Alpha = 16, 10, 1
+		})},
 	}
 }

@@ -191,14 +191,7 @@ func (s *ppScratch) run(f *fitter, dt *data, k int, rng randSource, cen []float6
 				scores4(dt.row(q[0]), dt.row(q[1]), dt.row(q[2]), dt.row(q[3]), candT, sc[:4*kp])
 				for r := range nq {
 					i := q[r]
-					w, e, x := dt.w[i], d2[i], dt.xn[i]
-					o := cd[i*trials : i*trials+trials]
-					s := sc[r*kp : r*kp+trials]
-					for t := range cp {
-						v := max(0, x+s[t])
-						o[t] = v
-						cp[t] += w * min(e, v)
-					}
+					scoreCandidates(cd[i*trials:i*trials+trials], sc[r*kp:r*kp+trials], cp, dt.w[i], d2[i], dt.xn[i])
 				}
 				nq = 0
 			}
@@ -412,14 +405,7 @@ func (s *ppScratch) dense(f *fitter, dt *data, k, trials int, rng randSource, ce
 				scores4(dt.row(i), dt.row(i+min(1, m-1)), dt.row(i+min(2, m-1)), dt.row(i+min(3, m-1)), candT, sc[:4*kp])
 				for r := range m {
 					ii := i + r
-					w, e, x := dt.w[ii], d2[ii], dt.xn[ii]
-					o := cd[ii*trials : ii*trials+trials]
-					sr := sc[r*kp : r*kp+trials]
-					for t := range cp {
-						v := max(0, x+sr[t])
-						o[t] = v
-						cp[t] += w * min(e, v)
-					}
+					scoreCandidates(cd[ii*trials:ii*trials+trials], sc[r*kp:r*kp+trials], cp, dt.w[ii], d2[ii], dt.xn[ii])
 				}
 			}
 			copy(cpot[c*trials:c*trials+trials], cp)
@@ -463,4 +449,17 @@ func (s *ppScratch) dense(f *fitter, dt *data, k, trials int, rng randSource, ce
 		lower[i] = math.Sqrt(v)
 	}
 	return nil
+}
+
+// scoreCandidates turns one row's scores s against the candidate centres
+// into squared distances dist (|x|² + s, clamped at 0 against rounding) and
+// adds to each candidate's potential cp the row's weight w times its
+// distance to the nearest centre once that candidate joins: min(e, dist),
+// e being its distance to the centres chosen so far.
+func scoreCandidates(dist, s, cp []float64, w, e, xn float64) {
+	for t := range cp {
+		v := max(0, xn+s[t])
+		dist[t] = v
+		cp[t] += w * min(e, v)
+	}
 }

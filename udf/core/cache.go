@@ -112,7 +112,7 @@ func (c *Conn) LoadModel(fn, name, kind string, decode func(*catalog.Model) (any
 		return nil, Errorf(fn, "%w", err)
 	}
 	if m.Kind != kind {
-		return nil, Errorf(fn, "model %q is a %s model, not %s", name, m.Kind, kind)
+		return nil, kindError(fn, name, m.Kind, kind)
 	}
 	v, err := decode(m)
 	if err != nil {
@@ -130,9 +130,14 @@ func (c *Conn) store(name string, e cachedModel) {
 
 func checkKind(fn, name, kind string, e cachedModel) (any, error) {
 	if e.kind != kind {
-		return nil, Errorf(fn, "model %q is a %s model, not %s", name, e.kind, kind)
+		return nil, kindError(fn, name, e.kind, kind)
 	}
 	return e.model, nil
+}
+
+// kindError reports a model of another family than the function's.
+func kindError(fn, name, have, want string) error {
+	return Errorf(fn, "model %q is a %s model, not %s", name, have, want)
 }
 
 // Forget drops the cached copy of a model (after training or dropping it),

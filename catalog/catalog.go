@@ -15,7 +15,9 @@ import (
 )
 
 // SchemaVersion is the catalog schema this build creates and reads.
-const SchemaVersion = 1
+// Version 2 added ml_kmeans_centroids.source_cluster: the cluster's own
+// index in the model it was imported from (NULL for a model trained here).
+const SchemaVersion = 2
 
 // Conn is the part of a SQLite connection the catalog uses. SQL functions
 // pass the connection they run on, so the catalog sees the caller's
@@ -81,6 +83,7 @@ var SideTables = []SideTable{
   cluster INTEGER NOT NULL,
   feature TEXT    NOT NULL,
   value   REAL    NOT NULL,
+  source_cluster INTEGER, -- the cluster's index in the imported model (Spark's 0-based clusterIdx, PMML's id); NULL when trained here
   PRIMARY KEY (model, cluster, feature)
 ) WITHOUT ROWID`},
 	{"ml_kmeans_assignments", `CREATE TABLE IF NOT EXISTS ml_kmeans_assignments(
@@ -135,6 +138,13 @@ func Migrate(c Conn) error {
 		return createMissingSideTables(c)
 	}
 	return InTx(c, "ml_migrate", func() error {
+		if v == 1 {
+			// Version 1's centroids table lacks source_cluster; CREATE TABLE
+			// IF NOT EXISTS below would keep it as it is.
+			if _, err := c.Exec(`ALTER TABLE ml_kmeans_centroids ADD COLUMN source_cluster INTEGER`, nil); err != nil {
+				return fmt.Errorf("upgrade catalog from version 1: %w", err)
+			}
+		}
 		stmts := []string{`CREATE TABLE IF NOT EXISTS ml_schema(version INTEGER NOT NULL)`, modelsDDL}
 		for _, t := range SideTables {
 			stmts = append(stmts, t.DDL)

@@ -184,7 +184,7 @@ func TestPutGetDrop(t *testing.T) {
 	}
 	// Side rows of m and of another model.
 	for _, q := range []string{
-		`INSERT INTO ml_kmeans_centroids VALUES ('m', 1, 'a', 1.0), ('other', 1, 'a', 2.0)`,
+		`INSERT INTO ml_kmeans_centroids VALUES ('m', 1, 'a', 1.0, NULL), ('other', 1, 'a', 2.0, 0)`,
 		`INSERT INTO ml_kmeans_assignments VALUES ('m', 1, 1, 0.5), ('m', 'x', 1, 0.5), ('other', 1, 1, 0.1)`,
 	} {
 		if _, err := db.Exec(q); err != nil {
@@ -301,5 +301,37 @@ func TestInTxInterrupted(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM ml_models`); n != 0 {
 		t.Errorf("%d half-written rows are visible", n)
+	}
+}
+
+// TestMigrateFromVersion1 upgrades a catalog as version 1 wrote it: the
+// centroids table gains source_cluster (NULL for the models already there)
+// and every row stays.
+func TestMigrateFromVersion1(t *testing.T) {
+	t.Parallel()
+	db, c := openConn(t, nil)
+	for _, s := range []string{
+		`CREATE TABLE ml_schema(version INTEGER NOT NULL)`, `INSERT INTO ml_schema VALUES (1)`, modelsDDL,
+		`CREATE TABLE ml_kmeans_centroids(model TEXT NOT NULL, cluster INTEGER NOT NULL, feature TEXT NOT NULL,
+			value REAL NOT NULL, PRIMARY KEY (model, cluster, feature)) WITHOUT ROWID`,
+		`INSERT INTO ml_kmeans_centroids VALUES ('m', 1, 'x', 2.5)`,
+	} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		if err := Migrate(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := count(t, db, `SELECT version FROM ml_schema`); v != SchemaVersion {
+		t.Errorf("schema version %d, want %d", v, SchemaVersion)
+	}
+	if n := count(t, db, `SELECT count(*) FROM ml_kmeans_centroids WHERE model = 'm' AND value = 2.5 AND source_cluster IS NULL`); n != 1 {
+		t.Errorf("%d upgraded centroid rows, want 1", n)
+	}
+	if _, err := db.Exec(`INSERT INTO ml_kmeans_centroids VALUES ('n', 1, 'x', 1, 0)`); err != nil {
+		t.Errorf("insert with source_cluster after the upgrade: %v", err)
 	}
 }

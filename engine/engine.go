@@ -170,6 +170,10 @@ type Options struct {
 	Progress func(Progress)
 	// Threads bounds the worker goroutines of numeric kernels; 0 means all cores.
 	Threads int
+	// NoFileAccess switches off the SQL functions that read or write files
+	// (ml_import, ml_export) on every connection: set it when the program
+	// runs SQL that its users write.
+	NoFileAccess bool
 }
 
 // Engine is an open marketsql database.
@@ -191,7 +195,7 @@ func Open(path string, opts *Options) (*Engine, error) {
 	if err := attach(); err != nil {
 		return nil, err
 	}
-	e := &Engine{path: path, env: &core.Env{Progress: progressHook(opts.Progress), Threads: opts.Threads}}
+	e := &Engine{path: path, env: &core.Env{Progress: progressHook(opts.Progress), Threads: opts.Threads, NoFileAccess: opts.NoFileAccess}}
 	memory := path == "" || path == ":memory:"
 	dsn := buildDSN(path, memory, opts)
 	drv := &sqlite3.SQLiteDriver{ConnectHook: connHook(e.env, &e.conns)}

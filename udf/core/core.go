@@ -38,6 +38,9 @@ type Env struct {
 	Now func() time.Time
 	// Threads bounds worker goroutines of numeric kernels; 0 means all cores.
 	Threads int
+	// NoFileAccess switches off the functions that read or write files
+	// (ml_import, ml_export) on every connection of the env.
+	NoFileAccess bool
 }
 
 // Clock returns the time of the env's clock.
@@ -311,6 +314,17 @@ func registerScalar(c *Conn, f *Function) error {
 		flags |= sqlext.DirectOnly
 	}
 	return c.SQL.CreateFunction(name, -1, flags, impl)
+}
+
+// CheckFileAccess returns an error naming fn when the host switched off the
+// functions that read or write files: the engine's Options.NoFileAccess,
+// or the extension loaded through its sqlite3_marketsql_nofiles_init entry
+// point.
+func (c *Conn) CheckFileAccess(fn string) error {
+	if (c.Env != nil && c.Env.NoFileAccess) || (c.SQL != nil && c.SQL.NoFileAccess) {
+		return Errorf(fn, "reading and writing files is switched off on this connection by the program that opened it; ask its owner, or use marketsql's own shell")
+	}
+	return nil
 }
 
 // Recover turns a panic into an error prefixed with the function name. Use

@@ -478,10 +478,10 @@ func store(c *core.Conn, fn, name string, source any, m *core.Matrix, f *fitted,
 		for cl := 0; cl < f.model.K; cl++ {
 			units := f.model.CentroidUnits(cl)
 			for j := 0; j < d; j++ {
-				rows = append(rows, []driver.Value{name, int64(cl + 1), f.model.Features[j], units[j]})
+				rows = append(rows, []driver.Value{name, int64(cl + 1), f.model.Features[j], units[j], nil})
 			}
 		}
-		if err := core.InsertRows(c, "ml_kmeans_centroids", 4, rows, nil); err != nil {
+		if err := core.InsertRows(c, "ml_kmeans_centroids", 5, rows, nil); err != nil {
 			return err
 		}
 		vals := make([]driver.Value, 4*min(assignBatch, len(m.Keys)))

@@ -14,7 +14,7 @@
 ** must not take the place of another's, or theirs ours. */
 __attribute__((visibility("hidden"))) const sqlite3_api_routines *sqlite3_api = 0;
 
-int sqlext_entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+static int entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi, int noFiles) {
 	if (pApi == 0) {
 		if (pzErrMsg) *pzErrMsg = 0;
 		return SQLITE_ERROR;
@@ -28,7 +28,15 @@ int sqlext_entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi)
 		}
 		return SQLITE_ERROR;
 	}
-	return sqlextGoInit(db, pzErrMsg);
+	return sqlextGoInit(db, pzErrMsg, noFiles);
+}
+
+int sqlext_entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+	return entry(db, pzErrMsg, pApi, 0);
+}
+
+int sqlext_entry_nofiles(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+	return entry(db, pzErrMsg, pApi, 1);
 }
 
 int sqlext_libversion_number(void) { return sqlite3_libversion_number(); }

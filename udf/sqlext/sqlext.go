@@ -72,7 +72,7 @@ func CompileOption(option string) bool {
 }
 
 //export sqlextGoInit
-func sqlextGoInit(db *C.sqlite3, pzErr **C.char) (rc C.int) {
+func sqlextGoInit(db *C.sqlite3, pzErr **C.char, noFiles C.int) (rc C.int) {
 	fail := func(err error) C.int {
 		if pzErr != nil {
 			msg := C.CString(err.Error())
@@ -87,13 +87,17 @@ func sqlextGoInit(db *C.sqlite3, pzErr **C.char) (rc C.int) {
 		}
 	}()
 	regMu.Lock()
-	if _, done := byDB[db]; done {
-		// Loaded twice into one connection: everything is registered already.
+	if c, done := byDB[db]; done {
+		// Loaded twice into one connection: everything is registered
+		// already. A second load may switch file access off, never on.
+		if noFiles != 0 {
+			c.NoFileAccess = true
+		}
 		regMu.Unlock()
 		return C.SQLITE_OK
 	}
 	nextID++
-	c := &Conn{db: db, id: nextID}
+	c := &Conn{db: db, id: nextID, NoFileAccess: noFiles != 0}
 	byDB[db], byID[c.id] = c, c
 	f := onConnect
 	regMu.Unlock()
@@ -146,6 +150,9 @@ type Conn struct {
 	// State is what the OnConnect function keeps for the connection (the
 	// families' per-connection state), for whoever finds it by Lookup.
 	State any
+	// NoFileAccess is set when the host loaded the extension through
+	// sqlext_entry_nofiles: functions that read or write files refuse.
+	NoFileAccess bool
 }
 
 // ID identifies the connection for Lookup.

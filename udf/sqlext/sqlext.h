@@ -25,6 +25,11 @@ SQLITE_EXTENSION_INIT3
 ** sqlite3_marketsql_init. */
 int sqlext_entry(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
 
+/* The same, with the functions that read or write files (ml_import,
+** ml_export) switched off on db: for a host that runs SQL it did not write.
+** A later sqlext_entry on the same connection does not switch them on. */
+int sqlext_entry_nofiles(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+
 /* One SQL value unpacked for Go in a single call. */
 typedef struct {
 	int type;           /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL */

@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/seed-a084b42d/marketsql/catalog"
 )
@@ -65,4 +66,33 @@ func LoadModelArg[M any](c *Conn, fn string, arg any, kind string, decode func(p
 		return zero, err
 	}
 	return LoadModelAs(c, fn, name, kind, decode)
+}
+
+// StoreModel writes rec and its side rows (written by side, which may be
+// nil) in one savepoint, replacing a model of the same name and all of its
+// side rows: readers see the old model or the new one, never a mix. It
+// fills rec's CreatedAt from the connection's clock and forgets any cached
+// copy of the old model.
+func StoreModel(c *Conn, fn string, rec *catalog.Model, side func() error) error {
+	if err := catalog.Migrate(c.SQL); err != nil {
+		return Errorf(fn, "%w", err)
+	}
+	rec.CreatedAt = c.Env.Clock()
+	err := catalog.InTx(c.SQL, fn, func() error {
+		if err := catalog.DeleteSideRows(c.SQL, rec.Name); err != nil {
+			return err
+		}
+		if err := catalog.Put(c.SQL, rec); err != nil {
+			return err
+		}
+		if side == nil {
+			return nil
+		}
+		return side()
+	})
+	if err != nil {
+		return TrainError(fn, fmt.Errorf("save model %q: %w", rec.Name, err), true)
+	}
+	c.Forget(rec.Name)
+	return nil
 }

@@ -250,6 +250,10 @@ type Function struct {
 	// in a view, trigger or schema, where whoever wrote a database file
 	// could make it run when someone else merely reads that file.
 	Writes bool
+	// Files marks a function that reads or writes files (ml_import,
+	// ml_export): allowed only in top-level SQL, as Writes, and refused
+	// where the host switched file access off (CheckFileAccess).
+	Files  bool
 	Scalar ScalarFunc
 	Table  *TableFunc
 }
@@ -310,7 +314,7 @@ func registerScalar(c *Conn, f *Function) error {
 	if f.Deterministic {
 		flags |= sqlext.Deterministic
 	}
-	if f.Writes {
+	if f.Writes || f.Files {
 		flags |= sqlext.DirectOnly
 	}
 	return c.SQL.CreateFunction(name, -1, flags, impl)

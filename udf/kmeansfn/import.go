@@ -21,9 +21,9 @@ type Imported struct {
 	// Sizes are the rows per cluster when the source recorded them.
 	Sizes []int64
 	// SourceClusters are the source's own index of each centre (Spark's
-	// 0-based clusterIdx, PMML's cluster id), kept in
+	// 0-based clusterIdx as int64, PMML's cluster id), kept in
 	// ml_kmeans_centroids.source_cluster.
-	SourceClusters []int64
+	SourceClusters []any
 }
 
 // Import checks im, stores it as model rec.Name (rec carries the source,
@@ -48,7 +48,7 @@ func Import(c *core.Conn, fn string, rec *catalog.Model, im *Imported) (*Model, 
 	flat := make([]float64, 0, k*d)
 	for i, ctr := range im.Centroids {
 		if len(ctr) != d {
-			return nil, nil, core.Errorf(fn, "cluster %d has %d values, the model has %d features", im.SourceClusters[i], len(ctr), d)
+			return nil, nil, core.Errorf(fn, "cluster %v has %d values, the model has %d features", im.SourceClusters[i], len(ctr), d)
 		}
 		flat = append(flat, ctr...)
 	}
@@ -61,7 +61,7 @@ func Import(c *core.Conn, fn string, rec *catalog.Model, im *Imported) (*Model, 
 	}
 	for cl := range k {
 		if err := catalog.CheckFinite("centroids in feature units", m.CentroidUnits(cl)); err != nil {
-			return nil, nil, core.Errorf(fn, "cluster %d: %v; nothing was stored", im.SourceClusters[order[cl]], err)
+			return nil, nil, core.Errorf(fn, "cluster %v: %v; nothing was stored", im.SourceClusters[order[cl]], err)
 		}
 	}
 	rec.Kind, rec.Params = Kind, params

@@ -139,7 +139,11 @@ func ReadFile(path string) (*KMeans, error) {
 // Read parses a PMML document holding a ClusteringModel. It reads at most
 // MaxDocumentSize bytes.
 func Read(r io.Reader) (*KMeans, error) {
-	lr := &limitReader{r: r, left: MaxDocumentSize}
+	return readLimited(r, MaxDocumentSize)
+}
+
+func readLimited(r io.Reader, limit int64) (*KMeans, error) {
+	lr := &limitReader{r: r, left: limit}
 	br := bufio.NewReader(lr)
 	// encoding/xml does not skip a UTF-8 byte order mark.
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
@@ -147,7 +151,11 @@ func Read(r io.Reader) (*KMeans, error) {
 	}
 	doc, err := decode(br)
 	if lr.over {
-		return nil, errorf(ErrTooLarge, "the document is larger than %d MiB; only documents up to %d MiB are read", MaxDocumentSize>>20, MaxDocumentSize>>20)
+		size := fmt.Sprintf("%d bytes", limit)
+		if limit%(1<<20) == 0 {
+			size = fmt.Sprintf("%d MiB", limit>>20)
+		}
+		return nil, errorf(ErrTooLarge, "the document is larger than %s; only documents up to %s are read", size, size)
 	}
 	if err != nil {
 		return nil, err
@@ -624,7 +632,7 @@ func denseCenter(a *xArray, d int, id string) ([]float64, error) {
 		x = append(x, v)
 	}
 	if len(x) != d {
-		return nil, errorf(ErrInvalid, "cluster %q: the Array holds %d numbers, expected %d (one per centre field)", id, len(x), d)
+		return nil, errorf(ErrInvalid, "cluster %q: the Array holds %s, expected %d (one per centre field)", id, plural(len(x), "number"), d)
 	}
 	return x, nil
 }
@@ -700,6 +708,13 @@ func number(s, id string, pos int) (float64, error) {
 		return 0, errorf(ErrInvalid, "cluster %q: %s (%q) is not a finite number", id, where, clip(s))
 	}
 	return v, nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func clip(s string) string {

@@ -106,6 +106,8 @@ func TestReadErrors(t *testing.T) {
 		{"zero clusters", model{clusters: " ", attrs: `modelClass="centerBased"`}.String(), ErrInvalid, []string{"has no Cluster"}},
 		{"numberOfClusters", model{attrs: `modelClass="centerBased" numberOfClusters="3"`}.String(),
 			ErrInvalid, []string{"numberOfClusters is 3 but the ClusteringModel has 2 Cluster elements"}},
+		{"too many clusters", model{attrs: `modelClass="centerBased" numberOfClusters="1"`}.String(),
+			ErrInvalid, []string{"numberOfClusters is 1 but the ClusteringModel has more Cluster elements"}},
 		{"bad numberOfClusters", model{attrs: `modelClass="centerBased" numberOfClusters="two"`}.String(),
 			ErrInvalid, []string{`numberOfClusters "two" is not an integer`}},
 		{"duplicate ids", model{clusters: c1 + strings.Replace(c2, "c2", "c1", 1)}.String(),

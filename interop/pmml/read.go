@@ -103,7 +103,6 @@ type xClusteringModel struct {
 	ClusteringFields     []xClusteringField  `xml:"ClusteringField"`
 	MissingValueWeights  *xElement           `xml:"MissingValueWeights"`
 	CenterFields         *xElement           `xml:"CenterFields"`
-	Clusters             []xCluster          `xml:"Cluster"`
 }
 
 // document is what Read collects from the top level of the PMML element.
@@ -112,8 +111,8 @@ type document struct {
 	header    xHeader
 	dict      xDataDictionary
 	trans     xTransformations
-	model     *xClusteringModel
-	otherKind string // the first model element that is not a ClusteringModel
+	model     *KMeans // from the first ClusteringModel
+	otherKind string  // the first model element that is not a ClusteringModel
 }
 
 // Elements at the top level of PMML that are not models.
@@ -198,7 +197,8 @@ func decode(r io.Reader) (*document, error) {
 	dec := xml.NewDecoder(r)
 	dec.CharsetReader = charsetReader
 	syntax := func(err error) error {
-		if errors.Is(err, errOver) {
+		var pe *pmmlError
+		if errors.Is(err, errOver) || errors.As(err, &pe) {
 			return err
 		}
 		if err == io.EOF {
@@ -257,8 +257,7 @@ func decode(r io.Reader) (*document, error) {
 				err = dec.Skip()
 				break
 			}
-			doc.model = new(xClusteringModel)
-			err = dec.DecodeElement(doc.model, &se)
+			err = doc.decodeModel(dec, se)
 		default:
 			if !notModels[se.Name.Local] && doc.otherKind == "" {
 				doc.otherKind = se.Name.Local
@@ -326,95 +325,185 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// convert checks the decoded document against what a k-means model needs
-// and builds the KMeans.
+// convert returns the model of the document, or says why there is none.
 func convert(doc *document) (*KMeans, error) {
-	cm := doc.model
-	if cm == nil {
+	m := doc.model
+	if m == nil {
 		if doc.otherKind != "" {
 			return nil, errorf(ErrUnsupported, "the document holds a %s, not a ClusteringModel; only ClusteringModel (k-means, modelClass=\"centerBased\") is supported", doc.otherKind)
 		}
 		return nil, errorf(ErrUnsupported, "the document holds no model; only ClusteringModel (k-means, modelClass=\"centerBased\") is supported")
 	}
-	switch cm.ModelClass {
-	case "centerBased", "":
-	default:
-		return nil, errorf(ErrUnsupported, "ClusteringModel modelClass %q is not supported; only \"centerBased\" (k-means) models are", cm.ModelClass)
-	}
-	if cm.CenterFields != nil {
-		return nil, errorf(ErrUnsupported, "CenterFields (PMML 3 normalized centre fields) is not supported; only ClusteringFields on DataFields are")
-	}
-	if cm.MissingValueWeights != nil {
-		return nil, errorf(ErrUnsupported, "MissingValueWeights is not supported; only models without missing-value weighting are")
-	}
-	measure, err := convertMeasure(cm.ComparisonMeasure)
-	if err != nil {
-		return nil, err
-	}
-	fields, err := clusteringFields(doc, cm)
-	if err != nil {
-		return nil, err
-	}
-	d := len(fields)
-	k := len(cm.Clusters)
-	if k == 0 {
-		return nil, errorf(ErrInvalid, "the ClusteringModel has no Cluster; at least one is needed")
-	}
-	if cm.NumberOfClusters != nil {
-		n, err := strconv.ParseInt(strings.TrimSpace(*cm.NumberOfClusters), 10, 64)
-		if err != nil {
-			return nil, errorf(ErrInvalid, "numberOfClusters %q is not an integer", *cm.NumberOfClusters)
-		}
-		if n != int64(k) {
-			return nil, errorf(ErrInvalid, "numberOfClusters is %d but the ClusteringModel has %d Cluster elements", n, k)
-		}
-	}
-	m := &KMeans{
-		ModelName:   cm.ModelName,
-		Fields:      fields,
-		Centers:     make([][]float64, k),
-		IDs:         make([]string, k),
-		Names:       make([]string, k),
-		Measure:     measure,
-		PMMLVersion: doc.version,
-	}
+	m.PMMLVersion = doc.version
 	if a := doc.header.Application; a != nil {
 		m.Application, m.Version = a.Name, a.Version
 	}
-	sizes := make([]int64, 0, k)
-	ids := make(map[string]int, k)
-	for j := range cm.Clusters {
-		c := &cm.Clusters[j]
-		switch {
-		case c.ID != nil && *c.ID != "":
-			m.IDs[j] = *c.ID
-		case c.Name != nil && *c.Name != "":
-			m.IDs[j] = *c.Name
-		default:
-			m.IDs[j] = strconv.Itoa(j + 1)
+	return m, nil
+}
+
+// decodeModel reads the ClusteringModel that start opens into doc.model. The
+// parts before the clusters are decoded whole and checked at the first
+// Cluster; each Cluster is then decoded and turned into its centre on its
+// own, so that a bad or huge model fails early and costs little memory.
+func (doc *document) decodeModel(dec *xml.Decoder, start xml.StartElement) error {
+	cm := &xClusteringModel{ModelName: attr(start, "modelName"), ModelClass: attr(start, "modelClass")}
+	for _, a := range start.Attr {
+		if a.Name.Local == "numberOfClusters" {
+			cm.NumberOfClusters = &a.Value
 		}
-		if p, ok := ids[m.IDs[j]]; ok {
-			return nil, errorf(ErrInvalid, "clusters %d and %d share the id %q; cluster ids must be unique", p+1, j+1, m.IDs[j])
+	}
+	var (
+		m     *KMeans
+		want  int64 = -1 // numberOfClusters, when given
+		ids         = map[string]int{}
+		sizes []int64
+	)
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
 		}
-		ids[m.IDs[j]] = j
-		if c.Name != nil {
-			m.Names[j] = *c.Name
+		if _, ok := tok.(xml.EndElement); ok {
+			break
 		}
-		if c.Size != nil {
-			s, err := strconv.ParseInt(strings.TrimSpace(*c.Size), 10, 64)
-			if err != nil || s < 0 {
-				return nil, errorf(ErrInvalid, "cluster %q: size %q is not a non-negative integer", m.IDs[j], *c.Size)
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "MiningSchema":
+			ms := new(xMiningSchema)
+			if err = dec.DecodeElement(ms, &se); err == nil && cm.MiningSchema == nil {
+				cm.MiningSchema = ms
 			}
-			sizes = append(sizes, s)
+		case "LocalTransformations":
+			var lt xTransformations
+			if err = dec.DecodeElement(&lt, &se); err == nil {
+				cm.LocalTransformations = append(cm.LocalTransformations, lt)
+			}
+		case "ComparisonMeasure":
+			cmp := new(xComparisonMeasure)
+			if err = dec.DecodeElement(cmp, &se); err == nil && cm.ComparisonMeasure == nil {
+				cm.ComparisonMeasure = cmp
+			}
+		case "ClusteringField":
+			var cf xClusteringField
+			if err = dec.DecodeElement(&cf, &se); err == nil {
+				cm.ClusteringFields = append(cm.ClusteringFields, cf)
+			}
+		case "MissingValueWeights":
+			cm.MissingValueWeights = &xElement{XMLName: se.Name}
+			err = dec.Skip()
+		case "CenterFields":
+			cm.CenterFields = &xElement{XMLName: se.Name}
+			err = dec.Skip()
+		case "Cluster":
+			if m == nil {
+				if m, want, err = begin(doc, cm); err != nil {
+					return err
+				}
+			}
+			var c xCluster
+			if err = dec.DecodeElement(&c, &se); err == nil {
+				err = addCluster(m, &c, ids, &sizes, want)
+			}
+		default:
+			err = dec.Skip()
 		}
-		if m.Centers[j], err = center(c, d, m.IDs[j]); err != nil {
-			return nil, err
+		if err != nil {
+			return err
 		}
+	}
+	if m == nil {
+		var err error
+		if m, want, err = begin(doc, cm); err != nil {
+			return err
+		}
+	}
+	k := len(m.Centers)
+	if k == 0 {
+		return errorf(ErrInvalid, "the ClusteringModel has no Cluster; at least one is needed")
+	}
+	if want >= 0 && want != int64(k) {
+		return errorf(ErrInvalid, "numberOfClusters is %d but the ClusteringModel has %d Cluster elements", want, k)
 	}
 	if len(sizes) == k {
 		m.Sizes = sizes
 	}
-	return m, nil
+	doc.model = m
+	return nil
+}
+
+// begin checks the parts of a ClusteringModel before its clusters and
+// returns the model without centres and numberOfClusters (-1 when absent).
+func begin(doc *document, cm *xClusteringModel) (*KMeans, int64, error) {
+	switch cm.ModelClass {
+	case "centerBased", "":
+	default:
+		return nil, 0, errorf(ErrUnsupported, "ClusteringModel modelClass %q is not supported; only \"centerBased\" (k-means) models are", cm.ModelClass)
+	}
+	want := int64(-1)
+	if cm.NumberOfClusters != nil {
+		n, err := strconv.ParseInt(strings.TrimSpace(*cm.NumberOfClusters), 10, 64)
+		if err != nil || n < 0 {
+			return nil, 0, errorf(ErrInvalid, "numberOfClusters %q is not an integer", *cm.NumberOfClusters)
+		}
+		want = n
+	}
+	if cm.CenterFields != nil {
+		return nil, 0, errorf(ErrUnsupported, "CenterFields (PMML 3 normalized centre fields) is not supported; only ClusteringFields on DataFields are")
+	}
+	if cm.MissingValueWeights != nil {
+		return nil, 0, errorf(ErrUnsupported, "MissingValueWeights is not supported; only models without missing-value weighting are")
+	}
+	measure, err := convertMeasure(cm.ComparisonMeasure)
+	if err != nil {
+		return nil, 0, err
+	}
+	fields, err := clusteringFields(doc, cm)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &KMeans{ModelName: cm.ModelName, Fields: fields, Measure: measure}, want, nil
+}
+
+// addCluster appends the centre, id, name and size of cluster c to m.
+func addCluster(m *KMeans, c *xCluster, ids map[string]int, sizes *[]int64, want int64) error {
+	j := len(m.Centers)
+	if want >= 0 && int64(j) >= want {
+		return errorf(ErrInvalid, "numberOfClusters is %d but the ClusteringModel has more Cluster elements", want)
+	}
+	var id, name string
+	if c.Name != nil {
+		name = *c.Name
+	}
+	switch {
+	case c.ID != nil && *c.ID != "":
+		id = *c.ID
+	case name != "":
+		id = name
+	default:
+		id = strconv.Itoa(j + 1)
+	}
+	if p, ok := ids[id]; ok {
+		return errorf(ErrInvalid, "clusters %d and %d share the id %q; cluster ids must be unique", p+1, j+1, id)
+	}
+	ids[id] = j
+	if c.Size != nil {
+		s, err := strconv.ParseInt(strings.TrimSpace(*c.Size), 10, 64)
+		if err != nil || s < 0 {
+			return errorf(ErrInvalid, "cluster %q: size %q is not a non-negative integer", id, *c.Size)
+		}
+		*sizes = append(*sizes, s)
+	}
+	x, err := center(c, len(m.Fields), id)
+	if err != nil {
+		return err
+	}
+	m.Centers = append(m.Centers, x)
+	m.IDs = append(m.IDs, id)
+	m.Names = append(m.Names, name)
+	return nil
 }
 
 var supportedMeasures = "only euclidean and squaredEuclidean are"

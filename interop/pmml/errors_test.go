@@ -218,6 +218,24 @@ func TestReadTooLarge(t *testing.T) {
 	}
 }
 
+type failing struct{ n int }
+
+func (f *failing) Read(b []byte) (int, error) {
+	if f.n > 0 {
+		return 0, errors.New("disk on fire")
+	}
+	f.n++
+	return copy(b, "<PMML><Header>"), nil
+}
+
+func TestReadIOError(t *testing.T) {
+	t.Parallel()
+	_, err := Read(&failing{})
+	if err == nil || !strings.Contains(err.Error(), "pmml: reading the document: disk on fire") || errors.Is(err, ErrNotPMML) {
+		t.Fatalf("error %v, want the read failure", err)
+	}
+}
+
 func TestReadFileMissing(t *testing.T) {
 	t.Parallel()
 	if _, err := ReadFile("no/such/model.pmml"); err == nil || !strings.Contains(err.Error(), "no/such/model.pmml") {

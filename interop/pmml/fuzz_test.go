@@ -37,7 +37,7 @@ func FuzzRead(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		sniffed := Sniff(doc)
+		Sniff(doc)
 		m, err := Read(bytes.NewReader(doc))
 		if err != nil {
 			if m != nil {
@@ -48,7 +48,6 @@ func FuzzRead(f *testing.F) {
 			}
 			return
 		}
-		_ = sniffed
 		if len(m.Fields) == 0 || len(m.Centers) == 0 {
 			t.Fatalf("%d fields, %d centres", len(m.Fields), len(m.Centers))
 		}

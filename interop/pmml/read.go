@@ -156,6 +156,9 @@ func readLimited(r io.Reader, limit int64) (*KMeans, error) {
 		}
 		return nil, errorf(ErrTooLarge, "the document is larger than %s; only documents up to %s are read", size, size)
 	}
+	if lr.err != nil {
+		return nil, fmt.Errorf("pmml: reading the document: %w", lr.err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +171,7 @@ type limitReader struct {
 	r    io.Reader
 	left int64
 	over bool
+	err  error // a failure of r itself, not io.EOF
 }
 
 var errOver = errors.New("too large")
@@ -181,6 +185,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 			l.over = true
 			return 0, errOver
 		}
+		l.note(err)
 		return 0, err
 	}
 	if int64(len(p)) > l.left {
@@ -188,7 +193,14 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
+	l.note(err)
 	return n, err
+}
+
+func (l *limitReader) note(err error) {
+	if err != nil && err != io.EOF && l.err == nil {
+		l.err = err
+	}
 }
 
 // decode walks the top level of the document, decoding the parts Read needs

@@ -62,6 +62,9 @@ type KMeans struct {
 	// Sizes holds each Cluster's size attribute; nil unless every cluster
 	// has one.
 	Sizes []int64
+	// Weights are the fields' fieldWeight attributes, nil when every field
+	// has weight 1: the measure sums Weights[i]·(x[i]−c[i])².
+	Weights []float64
 	// Measure is SquaredEuclidean or Euclidean. Write treats "" as
 	// SquaredEuclidean.
 	Measure string
@@ -91,7 +94,7 @@ func (m *KMeans) Assign(x []float64) (int, float64) {
 	root := m.Measure == Euclidean
 	best, bestD := -1, math.Inf(1)
 	for j, c := range m.Centers {
-		d := sqDist(x, c)
+		d := sqDist(x, c, m.Weights)
 		if root {
 			d = math.Sqrt(d)
 		}
@@ -112,7 +115,7 @@ func (m *KMeans) Distances(dst, x []float64) []float64 {
 	}
 	dst = dst[:0]
 	for _, c := range m.Centers {
-		d := sqDist(x, c)
+		d := sqDist(x, c, m.Weights)
 		if m.Measure == Euclidean {
 			d = math.Sqrt(d)
 		}
@@ -121,14 +124,19 @@ func (m *KMeans) Distances(dst, x []float64) []float64 {
 	return dst
 }
 
-func sqDist(x, c []float64) float64 {
+// sqDist is the weighted squared distance; w nil weighs every field 1.
+func sqDist(x, c, w []float64) float64 {
 	if len(c) != len(x) {
 		return math.NaN()
 	}
 	var s float64
 	for i, v := range x {
 		d := v - c[i]
-		s += d * d
+		if w != nil {
+			s += w[i] * d * d
+		} else {
+			s += d * d
+		}
 	}
 	return s
 }
@@ -157,6 +165,16 @@ func (m *KMeans) Validate() error {
 			return errorf(ErrInvalid, "field %q appears twice", f)
 		}
 		seen[f] = true
+	}
+	if m.Weights != nil {
+		if len(m.Weights) != len(m.Fields) {
+			return errorf(ErrInvalid, "%d field weights for %d fields", len(m.Weights), len(m.Fields))
+		}
+		for i, w := range m.Weights {
+			if !(w > 0) || math.IsInf(w, 0) {
+				return errorf(ErrInvalid, "field %q has weight %v; weights must be positive and finite", m.Fields[i], w)
+			}
+		}
 	}
 	k := len(m.Centers)
 	if k == 0 {

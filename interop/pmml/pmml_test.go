@@ -594,3 +594,51 @@ func TestSniffFixture(t *testing.T) {
 		t.Error("Sniff takes a CSV file for PMML")
 	}
 }
+
+// TestFieldWeights: a fieldWeight scales its field's squared difference,
+// in Assign and Distances, and survives a write and read back.
+func TestFieldWeights(t *testing.T) {
+	doc := `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+<DataDictionary><DataField name="a" optype="continuous" dataType="double"/><DataField name="b" optype="continuous" dataType="double"/></DataDictionary>
+<ClusteringModel functionName="clustering" modelClass="centerBased" numberOfClusters="2">
+<MiningSchema><MiningField name="a"/><MiningField name="b"/></MiningSchema>
+<ComparisonMeasure kind="distance"><squaredEuclidean/></ComparisonMeasure>
+<ClusteringField field="a" fieldWeight="100"/><ClusteringField field="b"/>
+<Cluster id="1"><Array n="2" type="real">0 0</Array></Cluster>
+<Cluster id="2"><Array n="2" type="real">1 10</Array></Cluster>
+</ClusteringModel></PMML>`
+	m, err := Read(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Weights) != 2 || m.Weights[0] != 100 || m.Weights[1] != 1 {
+		t.Fatalf("weights %v", m.Weights)
+	}
+	// The weighted squared distances of (0.6, 5) to both centres.
+	x := []float64{0.6, 5}
+	got, d := m.Assign(x)
+	d0, d1 := 100*0.6*0.6+25, 100*0.4*0.4+25
+	want, wd := 0, d0
+	if d1 < d0 {
+		want, wd = 1, d1
+	}
+	if got != want || d != wd {
+		t.Errorf("Assign %d %g, want %d %g", got, d, want, wd)
+	}
+	var buf strings.Builder
+	if err := Write(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Read(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Weights) != 2 || back.Weights[0] != 100 || back.Weights[1] != 1 {
+		t.Errorf("weights after a round trip: %v", back.Weights)
+	}
+	// All weights 1 read as nil.
+	plain, err := Read(strings.NewReader(strings.Replace(doc, `fieldWeight="100"`, `fieldWeight="1"`, 1)))
+	if err != nil || plain.Weights != nil {
+		t.Errorf("unit weights: %v %v", plain.Weights, err)
+	}
+}

@@ -472,11 +472,11 @@ func begin(doc *document, cm *xClusteringModel) (*KMeans, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	fields, err := clusteringFields(doc, cm)
+	fields, weights, err := clusteringFields(doc, cm)
 	if err != nil {
 		return nil, 0, err
 	}
-	return &KMeans{ModelName: cm.ModelName, Fields: fields, Measure: measure}, want, nil
+	return &KMeans{ModelName: cm.ModelName, Fields: fields, Weights: weights, Measure: measure}, want, nil
 }
 
 // addCluster appends the centre, id, name and size of cluster c to m.
@@ -552,9 +552,10 @@ func convertMeasure(cm *xComparisonMeasure) (string, error) {
 	return "", errorf(ErrUnsupported, "comparison measure %q is not supported; %s", found[0], supportedMeasures)
 }
 
-// clusteringFields returns the centre fields, checking that each is a
-// continuous numeric DataField compared with absDiff at weight 1.
-func clusteringFields(doc *document, cm *xClusteringModel) ([]string, error) {
+// clusteringFields returns the centre fields and their weights (nil when
+// every weight is 1), checking that each is a continuous numeric DataField
+// compared with absDiff at a positive, finite weight.
+func clusteringFields(doc *document, cm *xClusteringModel) (fields []string, weights []float64, err error) {
 	mining := map[string]*xMiningField{}
 	if cm.MiningSchema != nil {
 		for i := range cm.MiningSchema.Fields {
@@ -562,7 +563,6 @@ func clusteringFields(doc *document, cm *xClusteringModel) ([]string, error) {
 			mining[mf.Name] = mf
 		}
 	}
-	var fields []string
 	seen := map[string]bool{}
 	add := func(name string) error {
 		if name == "" {
@@ -579,38 +579,49 @@ func clusteringFields(doc *document, cm *xClusteringModel) ([]string, error) {
 		for _, cf := range cm.ClusteringFields {
 			center, ok := parseBool(cf.IsCenterField, true)
 			if !ok {
-				return nil, errorf(ErrInvalid, "ClusteringField %q: isCenterField %q is not a boolean", cf.Field, cf.IsCenterField)
+				return nil, nil, errorf(ErrInvalid, "ClusteringField %q: isCenterField %q is not a boolean", cf.Field, cf.IsCenterField)
 			}
 			if !center {
 				continue
 			}
 			if f := cf.CompareFunction; f != "" && f != "absDiff" {
-				return nil, errorf(ErrUnsupported, "compareFunction %q of ClusteringField %q is not supported; only absDiff is", f, cf.Field)
+				return nil, nil, errorf(ErrUnsupported, "compareFunction %q of ClusteringField %q is not supported; only absDiff is", f, cf.Field)
 			}
 			if cf.FieldWeight != nil {
 				w, err := strconv.ParseFloat(strings.TrimSpace(*cf.FieldWeight), 64)
 				if err != nil {
-					return nil, errorf(ErrInvalid, "ClusteringField %q: fieldWeight %q is not a number", cf.Field, *cf.FieldWeight)
+					return nil, nil, errorf(ErrInvalid, "ClusteringField %q: fieldWeight %q is not a number", cf.Field, *cf.FieldWeight)
 				}
-				if w != 1 {
-					return nil, errorf(ErrUnsupported, "ClusteringField %q has fieldWeight %s; only unweighted fields (fieldWeight 1) are supported", cf.Field, *cf.FieldWeight)
+				if !(w > 0) || math.IsInf(w, 0) {
+					return nil, nil, errorf(ErrUnsupported, "ClusteringField %q has fieldWeight %s; only positive, finite weights are supported", cf.Field, *cf.FieldWeight)
 				}
+				if w != 1 && weights == nil {
+					weights = make([]float64, len(fields), len(cm.ClusteringFields))
+					for i := range weights {
+						weights[i] = 1
+					}
+				}
+				if weights != nil {
+					weights = append(weights, w)
+				}
+			} else if weights != nil {
+				weights = append(weights, 1)
 			}
 			if err := add(cf.Field); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	} else if cm.MiningSchema != nil {
 		for _, mf := range cm.MiningSchema.Fields {
 			if mf.UsageType == "" || mf.UsageType == "active" {
 				if err := add(mf.Name); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 		}
 	}
 	if len(fields) == 0 {
-		return nil, errorf(ErrInvalid, "the ClusteringModel has no centre fields (no ClusteringField with isCenterField true, nor active MiningField)")
+		return nil, nil, errorf(ErrInvalid, "the ClusteringModel has no centre fields (no ClusteringField with isCenterField true, nor active MiningField)")
 	}
 
 	local := map[string]bool{}
@@ -630,13 +641,13 @@ func clusteringFields(doc *document, cm *xClusteringModel) ([]string, error) {
 	for _, name := range fields {
 		switch {
 		case local[name]:
-			return nil, errorf(ErrUnsupported, "clustering field %q is a DerivedField of LocalTransformations; transformations are not supported, only clustering fields that are DataFields", name)
+			return nil, nil, errorf(ErrUnsupported, "clustering field %q is a DerivedField of LocalTransformations; transformations are not supported, only clustering fields that are DataFields", name)
 		case global[name]:
-			return nil, errorf(ErrUnsupported, "clustering field %q is a DerivedField of the TransformationDictionary; transformations are not supported, only clustering fields that are DataFields", name)
+			return nil, nil, errorf(ErrUnsupported, "clustering field %q is a DerivedField of the TransformationDictionary; transformations are not supported, only clustering fields that are DataFields", name)
 		}
 		df := dict[name]
 		if df == nil {
-			return nil, errorf(ErrInvalid, "clustering field %q is not declared in the DataDictionary", name)
+			return nil, nil, errorf(ErrInvalid, "clustering field %q is not declared in the DataDictionary", name)
 		}
 		optype := df.Optype
 		mf := mining[name]
@@ -646,18 +657,18 @@ func clusteringFields(doc *document, cm *xClusteringModel) ([]string, error) {
 		switch optype {
 		case "continuous", "":
 		default:
-			return nil, errorf(ErrUnsupported, "clustering field %q is %s; only continuous numeric fields (integer, float, double) are supported", name, optype)
+			return nil, nil, errorf(ErrUnsupported, "clustering field %q is %s; only continuous numeric fields (integer, float, double) are supported", name, optype)
 		}
 		switch df.DataType {
 		case "double", "float", "integer", "":
 		default:
-			return nil, errorf(ErrUnsupported, "clustering field %q has dataType %s; only continuous numeric fields (integer, float, double) are supported", name, df.DataType)
+			return nil, nil, errorf(ErrUnsupported, "clustering field %q has dataType %s; only continuous numeric fields (integer, float, double) are supported", name, df.DataType)
 		}
 		if mf != nil && mf.Outliers != "" && mf.Outliers != "asIs" {
-			return nil, errorf(ErrUnsupported, "MiningField %q treats outliers %q; only outliers=\"asIs\" is supported", name, mf.Outliers)
+			return nil, nil, errorf(ErrUnsupported, "MiningField %q treats outliers %q; only outliers=\"asIs\" is supported", name, mf.Outliers)
 		}
 	}
-	return fields, nil
+	return fields, weights, nil
 }
 
 func parseBool(s string, def bool) (v, ok bool) {

@@ -82,8 +82,13 @@ func Write(w io.Writer, m *KMeans) error {
 	x.open(2, "ComparisonMeasure", false, "kind", "distance")
 	x.open(3, measure, true)
 	x.close(2, "ComparisonMeasure")
-	for _, f := range m.Fields {
-		x.open(2, "ClusteringField", true, "field", f, "compareFunction", "absDiff")
+	for i, f := range m.Fields {
+		if m.Weights != nil && m.Weights[i] != 1 {
+			x.open(2, "ClusteringField", true, "field", f, "compareFunction", "absDiff",
+				"fieldWeight", strconv.FormatFloat(m.Weights[i], 'g', -1, 64))
+		} else {
+			x.open(2, "ClusteringField", true, "field", f, "compareFunction", "absDiff")
+		}
 	}
 	for j, c := range m.Centers {
 		var name, size string

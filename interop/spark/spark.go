@@ -27,6 +27,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // Model classes as Spark writes them in the metadata's "class".
@@ -176,6 +178,7 @@ func importable(class string) bool {
 // reader carries what every step of one Read needs.
 type reader struct {
 	check func() error
+	buf   []parquet.Value // reused by every column read
 }
 
 func (r *reader) poll() error {

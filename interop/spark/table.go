@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -416,12 +417,16 @@ func (r *reader) readColumn(f *parquet.File, leaf parquet.LeafColumn, c *column,
 		c.start = []int{0}
 	}
 	maxDef := uint8(leaf.MaxDefinitionLevel)
-	buf := make([]parquet.Value, 4096)
+	if r.buf == nil {
+		r.buf = make([]parquet.Value, 4096)
+	}
+	buf := r.buf
 	for _, rg := range f.RowGroups() {
 		chunks := rg.ColumnChunks()
 		if leaf.ColumnIndex >= len(chunks) {
 			return errors.New("row group lacks the column")
 		}
+		c.grow(kind, int(min(chunks[leaf.ColumnIndex].NumValues(), 1<<22)), int(min(rg.NumRows(), 1<<22)))
 		vr := parquet.NewColumnChunkValueReader(chunks[leaf.ColumnIndex])
 		err := func() error {
 			defer vr.Close()
@@ -470,6 +475,22 @@ func (r *reader) readColumn(f *parquet.File, leaf parquet.LeafColumn, c *column,
 		}
 	}
 	return nil
+}
+
+// grow makes room for n more values in rows more rows.
+func (c *column) grow(kind valueKind, n, rows int) {
+	c.def = slices.Grow(c.def, rows)
+	if c.list {
+		c.start = slices.Grow(c.start, rows)
+	}
+	switch kind {
+	case kindInt:
+		c.i64 = slices.Grow(c.i64, n)
+	case kindFloat64:
+		c.f64 = slices.Grow(c.f64, n)
+	case kindFloat32:
+		c.f32 = slices.Grow(c.f32, n)
+	}
 }
 
 func (c *column) appendZero(kind valueKind) {

@@ -219,13 +219,24 @@ func uuid() (string, error) {
 //	  }
 //	}
 //
-// parquet-go's own int32 carries an INT(32) annotation and a type length that
-// Spark's files do not; plainType drops both so the schema is the same
-// element for element.
+// parquet-go's own int32 carries an INT(32) annotation and a type length, and
+// its lists a LIST logical type, that Spark's files (parquet-mr) do not;
+// plainType and convertedList drop them so the schema is the same element for
+// element.
 var factorSchema = parquet.NewSchema("spark_schema", orderedGroup{
 	field{"id", parquet.Leaf(plainType{parquet.Int32Type})},
-	field{"features", parquet.Optional(parquet.List(parquet.Leaf(plainType{parquet.FloatType})))},
+	field{"features", parquet.Optional(convertedList{parquet.List(parquet.Leaf(plainType{parquet.FloatType}))})},
 })
+
+// convertedList is a LIST group annotated the way Spark's ALS files are: with
+// the converted type LIST and no logical type.
+type convertedList struct{ parquet.Node }
+
+func (n convertedList) Type() parquet.Type { return convertedListType{n.Node.Type()} }
+
+type convertedListType struct{ parquet.Type }
+
+func (convertedListType) LogicalType() *format.LogicalType { return nil }
 
 // plainType is a physical type without a logical type annotation.
 type plainType struct{ parquet.Type }

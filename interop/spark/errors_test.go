@@ -302,16 +302,18 @@ func TestReadLDAErrors(t *testing.T) {
 // never a panic or a hang.
 func TestReadDamagedParquet(t *testing.T) {
 	t.Parallel()
-	for _, src := range []struct{ name, dir, sub string }{
-		{"mllib", testdata(t, "mllib-kmeans-rdd/model4"), "data"},
-		{"als", "", "userFactors"},
+	for _, src := range []struct {
+		name string
+		dir  func(t *testing.T) string
+		sub  string
+	}{
+		{"mllib", func(t *testing.T) string { return testdata(t, "mllib-kmeans-rdd/model4") }, "data"},
+		{"als", alsDir, "userFactors"},
+		{"spark-3.4-snappy", func(t *testing.T) string { return shared(t, "kmeans-spark-3.4") }, "data"},
 	} {
 		t.Run(src.name, func(t *testing.T) {
 			t.Parallel()
-			dir := src.dir
-			if dir == "" {
-				dir = alsDir(t)
-			}
+			dir := src.dir(t)
 			work := filepath.Join(t.TempDir(), "m")
 			copyDir(t, dir, work)
 			parts, _ := partFiles(filepath.Join(work, src.sub))

@@ -223,6 +223,24 @@ func stringParam(params map[string]any, key string) string {
 	return s
 }
 
+// stringsParam returns a parameter that is a list of strings, nil when
+// absent or of another type.
+func stringsParam(params map[string]any, key string) []string {
+	list, ok := params[key].([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // boolParam returns a boolean parameter, def when absent or not a boolean.
 func boolParam(params map[string]any, key string, def bool) bool {
 	if b, ok := params[key].(bool); ok {

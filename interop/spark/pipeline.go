@@ -129,6 +129,12 @@ func (r *reader) readPipeline(path string, meta *Metadata, opt ReadOptions) (*Mo
 	if err := r.readModel(m, s.dir, s.meta); err != nil {
 		return nil, err
 	}
+	for i := pick - 1; i >= 0; i-- {
+		if stages[i].meta.Class == ClassVectorAssembler {
+			m.InputColumns = stringsParam(stages[i].meta.Params(), "inputCols")
+			break
+		}
+	}
 	switch {
 	case m.KMeans != nil:
 		if sc := feedingScaler(stages[:pick], s.meta); sc != nil {

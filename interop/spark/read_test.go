@@ -3,6 +3,7 @@ package spark
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -383,5 +384,43 @@ func TestReadPipelineNested(t *testing.T) {
 	}
 	if m.Stage != "0_PipelineModel_4b0e2a7c9d31/stages/0_KMeans_0123456789ab" || len(m.KMeans.Centers) != 2 {
 		t.Fatalf("stage %q", m.Stage)
+	}
+}
+
+// assemblerStage writes a VectorAssembler stage (a transformer: metadata
+// only) with the given input columns.
+func assemblerStage(t *testing.T, name string, cols ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	uid := name[strings.IndexByte(name, '_')+1:]
+	b, _ := json.Marshal(cols)
+	writeMetadata(t, dir, `{"class":"org.apache.spark.ml.feature.VectorAssembler","timestamp":1685075306100,"sparkVersion":"3.4.0","uid":"`+uid+`","paramMap":{"inputCols":`+string(b)+`,"outputCol":"features"},"defaultParamMap":{"handleInvalid":"error"}}`)
+	return dir
+}
+
+// TestReadPipelineAssembler: the VectorAssembler before the model names the
+// features; a model without one has none.
+func TestReadPipelineAssembler(t *testing.T) {
+	t.Parallel()
+	km := testdata(t, "mllib-kmeans-rdd/model4")
+	plain, err := Read(km, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := len(plain.KMeans.Centers[0])
+	if plain.InputColumns != nil {
+		t.Errorf("a model outside a pipeline has input columns %v", plain.InputColumns)
+	}
+	cols := make([]string, d)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("col_%d", i)
+	}
+	p := pipeline(t, assemblerStage(t, "0_VectorAssembler_0a1b2c3d4e5f", cols...), stageDir(t, km, "1_KMeans_c441f7b5d16f"))
+	m, err := Read(p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.InputColumns, ",") != strings.Join(cols, ",") {
+		t.Errorf("input columns %v, want %v", m.InputColumns, cols)
 	}
 }

@@ -40,6 +40,7 @@ const (
 	ClassPipeline        = "org.apache.spark.ml.PipelineModel"
 	ClassCountVectorizer = "org.apache.spark.ml.feature.CountVectorizerModel"
 	ClassStandardScaler  = "org.apache.spark.ml.feature.StandardScalerModel"
+	ClassVectorAssembler = "org.apache.spark.ml.feature.VectorAssembler"
 )
 
 // Supported lists the model classes Read turns into a model (for error messages).
@@ -65,6 +66,10 @@ type Model struct {
 	// Stage is the stage directory name inside the pipeline, else "". A stage
 	// of a pipeline nested in a pipeline is named outer/stages/inner.
 	Stage string
+	// InputColumns are the inputCols of the VectorAssembler stage nearest
+	// before the model in its pipeline: the names of the feature vector's
+	// elements when each input column is a number. nil when there is none.
+	InputColumns []string
 
 	KMeans *KMeans
 	ALS    *ALS

@@ -3,7 +3,7 @@
 GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: all build extension test demo bench-extension bench-kmeans bench-recommend bench-shell bench-lda fuzz deps clean
+.PHONY: all build extension test demo bench-extension bench-kmeans bench-recommend bench-shell bench-lda bench-interchange fuzz deps clean
 
 all: build
 
@@ -72,6 +72,12 @@ bench-shell: build
 # Ours and gensim's LdaModel side by side on Reuters-21578 (10 and 50 topics, 1 and 5 passes).
 bench-lda: build
 	bash bench/lda/run.sh
+
+# Serving a model trained elsewhere: a 100k users x 4k items, rank-20 ALS
+# model imported from Spark's ALSModel layout, and the top 10 of every user in
+# one statement, beside the same model trained here.
+bench-interchange: deps
+	$(GO) run ./bench/interchange
 
 # Every fuzz target of every package for FUZZTIME each, minimization off,
 # with a table of executions per target; fails on a crash, whose input Go

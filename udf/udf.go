@@ -1,5 +1,5 @@
 // Package udf is every marketsql SQL function. Each family is its own
-// package (kmeansfn, ldafn, recommendfn, catalogfn, mathfn) that declares
+// package (kmeansfn, ldafn, recommendfn, interchangefn, catalogfn, mathfn) that declares
 // its functions in one table; core holds what they share and sqlext is the
 // binding to SQLite's extension interface through which they register.
 //
@@ -13,6 +13,7 @@ import (
 
 	"github.com/seed-a084b42d/marketsql/udf/catalogfn"
 	"github.com/seed-a084b42d/marketsql/udf/core"
+	"github.com/seed-a084b42d/marketsql/udf/interchangefn"
 	"github.com/seed-a084b42d/marketsql/udf/kmeansfn"
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 	"github.com/seed-a084b42d/marketsql/udf/mathfn"
@@ -32,6 +33,7 @@ func register(sc *sqlext.Conn) error {
 		kmeansfn.Register(c),
 		ldafn.Register(c),
 		recommendfn.Register(c),
+		interchangefn.Register(c),
 		mathfn.RegisterMissing(c),
 	)
 }
@@ -51,5 +53,5 @@ func Conn(id int64) *core.Conn {
 // tables; no database is needed. SQLite's math functions, which marketsql
 // supplies only to a host built without them, are not listed.
 func Functions() []core.Doc {
-	return core.Docs(catalogfn.Functions, kmeansfn.Functions, ldafn.Functions, recommendfn.Functions)
+	return core.Docs(catalogfn.Functions, kmeansfn.Functions, ldafn.Functions, recommendfn.Functions, interchangefn.Functions)
 }

@@ -27,7 +27,9 @@ var update = flag.Bool("update", false, "rewrite testdata/hosts/*/want.txt with 
 // bin/marketsql (which has the functions built in) and, for the stock
 // sqlite3, the rest of the line with $EXT replaced by the extension's path:
 // the way a case loads the extension once more. The line count does not
-// change, so both hosts report errors "near line N" alike.
+// change, so both hosts report errors "near line N" alike. $TMP stands for
+// an empty temporary directory of each host's own, for files a case writes
+// (keep it out of what the case prints).
 var hostCases = filepath.Join(root, "testdata", "hosts")
 
 // TestHostCases runs every case of testdata/hosts in the stock sqlite3 with
@@ -51,12 +53,13 @@ func TestHostCases(t *testing.T) {
 			outs := make([]string, len(hs))
 			for i, h := range hs {
 				db := filepath.Join(t.TempDir(), "case.db")
+				tmp := t.TempDir()
 				if setup != "" {
-					if out, code := h.run(t, db, nil, forHost(h.name, setup, ext)); code != 0 {
+					if out, code := h.run(t, db, nil, strings.ReplaceAll(forHost(h.name, setup, ext), "$TMP", tmp)); code != 0 {
 						t.Fatalf("%s: setup.sql: exit status %d:\n%s", h.name, code, out)
 					}
 				}
-				out, code := h.run(t, db, flags, forHost(h.name, script, ext))
+				out, code := h.run(t, db, flags, strings.ReplaceAll(forHost(h.name, script, ext), "$TMP", tmp))
 				if code != 0 {
 					out += "[exit " + strconv.Itoa(code) + "]\n"
 				}

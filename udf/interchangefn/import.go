@@ -248,7 +248,11 @@ func importSpark(c *core.Conn, fn, name, path string, opt ImportOptions) (*Impor
 	}
 	s := &ImportSummary{Model: name, Format: "spark", Path: path, Class: sm.Metadata.Class,
 		SparkVersion: sm.Metadata.SparkVersion, Stage: sm.Stage}
-	rec := &catalog.Model{Name: name, Source: fmt.Sprintf("spark %s %s: %s", sm.Metadata.SparkVersion, shortClass(sm.Metadata.Class), path),
+	version := sm.Metadata.SparkVersion
+	if version == "" { // the RDD-based format records its own format version instead
+		version = fmt.Sprintf("(format %v)", sm.Metadata.Fields["version"])
+	}
+	rec := &catalog.Model{Name: name, Source: fmt.Sprintf("spark %s %s: %s", version, shortClass(sm.Metadata.Class), path),
 		Options: string(params)}
 	switch {
 	case sm.KMeans != nil:

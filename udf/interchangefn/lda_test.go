@@ -49,5 +49,13 @@ func TestSparkLDA(t *testing.T) {
 		if tt := sqltest.One[int64](t, db, `SELECT lda_top_topic('t', ?)`, text); tt != int64(k+1) {
 			t.Errorf("a text of topic %d's words is about topic %d", k+1, tt)
 		}
+		var best int64
+		var weight float64
+		if err := db.QueryRow(`SELECT topic, weight FROM lda_infer('t', ?) ORDER BY weight DESC LIMIT 1`, text).Scan(&best, &weight); err != nil {
+			t.Fatal(err)
+		}
+		if best != int64(k+1) || weight < 0.5 {
+			t.Errorf("lda_infer puts the most weight (%.3f) on topic %d of a text of topic %d's words", weight, best, k+1)
+		}
 	}
 }

@@ -1,0 +1,71 @@
+package clv
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// WeeksPerMonth and DaysPerMonth convert a purchase model's time unit to months
+// for CLV's periodsPerMonth.
+const (
+	DaysPerMonth  = 365.25 / 12
+	WeeksPerMonth = 365.25 / 12 / 7
+)
+
+// CLV is the customer's discounted value over the next horizonMonths months, as
+// lifetimes' customer_lifetime_value: the sum over months i = 1..horizonMonths of
+//
+//	(E[purchases by month i] - E[purchases by month i-1]) · E[average value] / (1+d)^i
+//
+// with the purchases conditional on the customer's history (x, t_x, T in the
+// purchase model's time unit), the average value s.ExpectedAverage(x, m), d the
+// monthly discount rate and periodsPerMonth the number of the purchase model's
+// time units in a month (WeeksPerMonth for a model fitted in weeks).
+func CLV(p *Purchases, s *Spend, x, tx, T, m float64, horizonMonths int, monthlyDiscount, periodsPerMonth float64) float64 {
+	if horizonMonths <= 0 {
+		return 0
+	}
+	value := s.ExpectedAverage(x, m)
+	total, prev, disc := 0.0, 0.0, 1.0
+	for i := 1; i <= horizonMonths; i++ {
+		cur := p.ExpectedPurchases(float64(i)*periodsPerMonth, x, tx, T)
+		disc /= 1 + monthlyDiscount
+		total += (cur - prev) * value * disc
+		prev = cur
+	}
+	return total
+}
+
+// SimulateBGNBD draws n customers from the BG/NBD process with parameters r,
+// alpha, a, b: each has a purchase rate λ ~ gamma(r, rate α) and a dropout
+// probability p ~ beta(a, b), buys at exponential(λ) intervals from time 0 and
+// after each repeat purchase becomes inactive with probability p. Each is
+// observed for T periods, T uniform in [minT, maxT]. The same seed gives the
+// same data.
+func SimulateBGNBD(r, alpha, a, b float64, n int, minT, maxT float64, seed uint64) *Data {
+	src := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	lam := distuv.Gamma{Alpha: r, Beta: alpha, Src: src}
+	drop := distuv.Beta{Alpha: a, Beta: b, Src: src}
+	d := &Data{X: make([]float64, n), TX: make([]float64, n), T: make([]float64, n)}
+	for i := range n {
+		T := minT + (maxT-minT)*src.Float64()
+		l := lam.Rand()
+		p := drop.Rand()
+		t, x, tx := 0.0, 0.0, 0.0
+		for l > 0 {
+			t += src.ExpFloat64() / l
+			if t > T || math.IsInf(t, 0) {
+				break
+			}
+			x++
+			tx = t
+			if src.Float64() < p {
+				break
+			}
+		}
+		d.X[i], d.TX[i], d.T[i] = x, tx, T
+	}
+	return d
+}

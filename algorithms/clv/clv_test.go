@@ -441,3 +441,25 @@ func equal(a, b []float64) bool {
 
 func cdnowX(t *testing.T) []float64 { d, _ := cdnow(t); return d.X }
 func cdnowZ(t *testing.T) []float64 { _, z := cdnow(t); return z }
+
+// TestCLVPaths: the shared-coefficient BG/NBD sum agrees with month-by-month
+// expectations.
+func TestCLVPaths(t *testing.T) {
+	bg, _, s := cdnowFits(t)
+	for _, c := range [][4]float64{{0, 0, 38.86, 0}, {2, 30.43, 38.86, 22.35}, {7, 10, 20, 40}, {1000, 38, 38.86, 30}} {
+		x, tx, T, m := c[0], c[1], c[2], c[3]
+		for _, h := range []int{1, 12, 36} {
+			got := CLV(bg, s, x, tx, T, m, h, 0.01, WeeksPerMonth)
+			want, prev, d := 0.0, 0.0, 1.0
+			for i := 1; i <= h; i++ {
+				cur := bg.ExpectedPurchases(float64(i)*WeeksPerMonth, x, tx, T)
+				d /= 1.01
+				want += (cur - prev) * s.ExpectedAverage(x, m) * d
+				prev = cur
+			}
+			if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Errorf("x=%g h=%d: CLV %.12g, month by month %.12g", x, h, got, want)
+			}
+		}
+	}
+}

@@ -147,8 +147,7 @@ func (m *Purchases) paretoPAlive(x, tx, T float64) float64 {
 //
 //	P(alive) (r+x)(β+T) / ((α+T)(s-1)) [1 - ((β+T)/(β+T+t))^(s-1)]
 func (m *Purchases) paretoExpected(t, x, tx, T float64) float64 {
-	pa := m.paretoPAlive(x, tx, T)
-	return pa * (m.R + x) * (m.Beta + T) / (m.Alpha + T) * powTerm(m.S-1, math.Log((m.Beta+T)/(m.Beta+T+t)))
+	return m.paretoPAlive(x, tx, T) * m.expectedAlive(t, x, T)
 }
 
 // paretoProb is P(X(t) = n) for a new customer: alive through t with n purchases

@@ -162,6 +162,18 @@ func (m *Purchases) ExpectedPurchases(t, x, tx, T float64) float64 {
 	return m.bgnbdExpectedAlive(t, x, T) * m.PAlive(x, tx, T)
 }
 
+// expectedAlive is ExpectedPurchases divided by PAlive: the expected purchases
+// in the next t periods of a customer known to be alive at T.
+func (m *Purchases) expectedAlive(t, x, T float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	if m.Kind == ParetoNBD {
+		return (m.R + x) * (m.Beta + T) / (m.Alpha + T) * powTerm(m.S-1, math.Log((m.Beta+T)/(m.Beta+T+t)))
+	}
+	return m.bgnbdExpectedAlive(t, x, T)
+}
+
 // bgnbdExpectedAlive is Fader, Hardie and Lee (2005) eq. 10 without the P(alive)
 // denominator:
 //

@@ -15,16 +15,15 @@ func hyp2f1(a, b, c, z float64) float64 {
 	}
 	if z < 0.9 {
 		sum, term := 1.0, 1.0
-		for n := 0; n < 2000; n++ {
-			fn := float64(n)
-			term *= (a + fn) * (b + fn) / ((c + fn) * (fn + 1)) * z
+		for n := 0.0; n < 2000; n++ {
+			term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
 			sum += term
-			if math.Abs(term) <= 1e-17*math.Abs(sum) && n > 2 {
-				return sum
-			}
-			if math.IsInf(term, 0) || math.IsNaN(term) {
+			if math.Abs(term) <= 1e-16*math.Abs(sum) && n > 2 {
 				break
 			}
+		}
+		if !math.IsInf(sum, 0) && !math.IsNaN(sum) {
+			return sum
 		}
 	}
 	return mathext.Hypergeo(a, b, c, z)

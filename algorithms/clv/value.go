@@ -28,14 +28,67 @@ func CLV(p *Purchases, s *Spend, x, tx, T, m float64, horizonMonths int, monthly
 		return 0
 	}
 	value := s.ExpectedAverage(x, m)
+	if p.Kind == BGNBD {
+		if v, ok := bgnbdCLV(p, x, T, horizonMonths, monthlyDiscount, periodsPerMonth); ok {
+			return v * p.PAlive(x, tx, T) * value
+		}
+	}
 	total, prev, disc := 0.0, 0.0, 1.0
 	for i := 1; i <= horizonMonths; i++ {
-		cur := p.ExpectedPurchases(float64(i)*periodsPerMonth, x, tx, T)
+		cur := p.expectedAlive(float64(i)*periodsPerMonth, x, T)
 		disc /= 1 + monthlyDiscount
-		total += (cur - prev) * value * disc
+		total += (cur - prev) * disc
 		prev = cur
 	}
-	return total
+	return total * p.PAlive(x, tx, T) * value
+}
+
+// bgnbdCLV is the discounted sum of the monthly increments of the BG/NBD
+// expectation for a customer alive at T (the bracket of bgnbdExpectedAlive).
+// Every month's 2F1(a+b-1-r, a-1; a+b+x-1; z_i) shares its coefficients, so they
+// are computed once and the months' power series are summed side by side. It
+// reports false when the series would converge slowly (z close to 1).
+func bgnbdCLV(p *Purchases, x, T float64, horizon int, disc, ppm float64) (float64, bool) {
+	r, alpha, a, b := p.R, p.Alpha, p.A, p.B
+	const maxMonths = 64
+	if horizon > maxMonths {
+		return 0, false
+	}
+	var z, zp, g [maxMonths]float64
+	zmax := 0.0
+	for i := range horizon {
+		t := float64(i+1) * ppm
+		z[i] = t / (alpha + T + t)
+		zp[i] = 1
+		zmax = math.Max(zmax, z[i])
+	}
+	if !(zmax < 0.9) {
+		return 0, false
+	}
+	A, B, C := a+b-1-r, a-1, a+b+x-1
+	coef, pmax := 1.0, 1.0
+	zs, gs, zps := z[:horizon], g[:horizon], zp[:horizon]
+	for n := 0.0; n < 2000; n++ {
+		coef *= (A + n) * (B + n) / ((C + n) * (n + 1))
+		for i, zi := range zs {
+			zps[i] *= zi
+			gs[i] += coef * zps[i]
+		}
+		// The last month has the largest z and the slowest series.
+		pmax *= zmax
+		if math.Abs(coef)*pmax <= 1e-16*(1+math.Abs(gs[horizon-1])) && n > 2 {
+			break
+		}
+	}
+	total, prev, d := 0.0, 0.0, 1.0
+	for i := range horizon {
+		em := math.Expm1((a - 1) * math.Log1p(-z[i]))
+		cur := C / (a - 1) * (-em - (1+em)*g[i])
+		d /= 1 + disc
+		total += (cur - prev) * d
+		prev = cur
+	}
+	return total, !math.IsNaN(total) && !math.IsInf(total, 0)
 }
 
 // SimulateBGNBD draws n customers from the BG/NBD process with parameters r,

@@ -78,4 +78,11 @@ func BenchmarkScore(b *testing.B) {
 			_ = sum
 		})
 	}
+	b.Run(fmt.Sprintf("bgnbd/batch/n=%d", d.Len()), func(b *testing.B) {
+		dst := &Scores{PAlive: make([]float64, d.Len()), Expected: make([]float64, d.Len()), CLV: make([]float64, d.Len())}
+		opt := ScoreOptions{T: 39, HorizonMonths: 12, MonthlyDiscount: 0.01, PeriodsPerMonth: WeeksPerMonth}
+		for b.Loop() {
+			ScoreCustomers(bg, s, d, m, opt, dst)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/mat"
 )
 
 // The CDNOW fits are shared by several tests.
@@ -459,6 +460,57 @@ func TestCLVPaths(t *testing.T) {
 			}
 			if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
 				t.Errorf("x=%g h=%d: CLV %.12g, month by month %.12g", x, h, got, want)
+			}
+		}
+	}
+}
+
+func TestScoreCustomers(t *testing.T) {
+	bg, pn, s := cdnowFits(t)
+	d, _ := cdnow(t)
+	_, zbar := cdnow(t)
+	for _, p := range []*Purchases{bg, pn} {
+		n := d.Len()
+		dst := &Scores{PAlive: make([]float64, n), Expected: make([]float64, n), CLV: make([]float64, n)}
+		ScoreCustomers(p, s, d, zbar, ScoreOptions{T: 39, HorizonMonths: 12, MonthlyDiscount: 0.01, PeriodsPerMonth: WeeksPerMonth, Threads: 3}, dst)
+		for i := range n {
+			x, tx, T := d.X[i], d.TX[i], d.T[i]
+			pa, e, c := p.PAlive(x, tx, T), p.ExpectedPurchases(39, x, tx, T), CLV(p, s, x, tx, T, zbar[i], 12, 0.01, WeeksPerMonth)
+			if dst.PAlive[i] != pa || math.Abs(dst.Expected[i]-e) > 1e-12*math.Max(1, e) || dst.CLV[i] != c {
+				t.Fatalf("%s row %d: batch %v %v %v, single %v %v %v", p.Kind, i, dst.PAlive[i], dst.Expected[i], dst.CLV[i], pa, e, c)
+			}
+		}
+	}
+}
+
+// TestStdErrHessian compares the standard errors (central differences of the
+// analytic gradient) with the inverse of gonum's finite-difference Hessian of
+// the log-likelihood.
+func TestStdErrHessian(t *testing.T) {
+	bg, pn, _ := cdnowFits(t)
+	d, _ := cdnow(t)
+	for _, m := range []*Purchases{bg, pn} {
+		names, th := m.Params()
+		f := func(p []float64) float64 {
+			mm, err := NewPurchases(m.Kind, p)
+			if err != nil {
+				return math.NaN()
+			}
+			return -mm.LogLikelihood(d, nil)
+		}
+		var h mat.SymDense
+		fd.Hessian(&h, f, th, &fd.Settings{Formula: fd.Central, Step: 1e-4})
+		rows := make([][]float64, 4)
+		for i := range rows {
+			rows[i] = make([]float64, 4)
+			for j := range rows[i] {
+				rows[i][j] = h.At(i, j)
+			}
+		}
+		se := invDiagSE(rows)
+		for i, n := range names {
+			if math.Abs(se[i]-m.StdErr[n]) > 0.01*se[i] {
+				t.Errorf("%s: se(%s) = %.6g, from fd.Hessian %.6g", m.Kind, n, m.StdErr[n], se[i])
 			}
 		}
 	}

@@ -27,10 +27,18 @@ func CLV(p *Purchases, s *Spend, x, tx, T, m float64, horizonMonths int, monthly
 	if horizonMonths <= 0 {
 		return 0
 	}
+	return clvAlive(p, s, x, T, m, horizonMonths, monthlyDiscount, periodsPerMonth) * p.PAlive(x, tx, T)
+}
+
+// clvAlive is CLV divided by P(alive).
+func clvAlive(p *Purchases, s *Spend, x, T, m float64, horizonMonths int, monthlyDiscount, periodsPerMonth float64) float64 {
+	if horizonMonths <= 0 {
+		return 0
+	}
 	value := s.ExpectedAverage(x, m)
 	if p.Kind == BGNBD {
 		if v, ok := bgnbdCLV(p, x, T, horizonMonths, monthlyDiscount, periodsPerMonth); ok {
-			return v * p.PAlive(x, tx, T) * value
+			return v * value
 		}
 	}
 	total, prev, disc := 0.0, 0.0, 1.0
@@ -40,7 +48,7 @@ func CLV(p *Purchases, s *Spend, x, tx, T, m float64, horizonMonths int, monthly
 		total += (cur - prev) * disc
 		prev = cur
 	}
-	return total * p.PAlive(x, tx, T) * value
+	return total * value
 }
 
 // bgnbdCLV is the discounted sum of the monthly increments of the BG/NBD

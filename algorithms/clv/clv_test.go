@@ -515,3 +515,15 @@ func TestStdErrHessian(t *testing.T) {
 		}
 	}
 }
+
+// TestANearOne: the BG/NBD expectation is 0/0 at a = 1; it stays continuous.
+func TestANearOne(t *testing.T) {
+	at := func(a float64) float64 {
+		m, _ := NewPurchases(BGNBD, []float64{0.243, 4.414, a, 2.426})
+		return m.ExpectedPurchases(39, 2, 30.43, 38.86)
+	}
+	e0, e1, e2 := at(1-1e-4), at(1), at(1+1e-4)
+	if !finite(e1) || math.Abs(e1-(e0+e2)/2) > 1e-6 {
+		t.Errorf("E at a = 1-1e-4, 1, 1+1e-4: %v %v %v", e0, e1, e2)
+	}
+}

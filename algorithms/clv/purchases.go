@@ -182,7 +182,14 @@ func (m *Purchases) expectedAlive(t, x, T float64) float64 {
 // evaluated after Euler's transformation, which turns the product into
 // (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z), bounded for any x.
 func (m *Purchases) bgnbdExpectedAlive(t, x, T float64) float64 {
-	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
+	if math.Abs(m.A-1) < 1e-7 {
+		// The expression is 0/0 at a = 1; its limit is the mean of the two sides.
+		return (bgnbdExpectedAliveAt(m.R, m.Alpha, 1-1e-7, m.B, t, x, T) + bgnbdExpectedAliveAt(m.R, m.Alpha, 1+1e-7, m.B, t, x, T)) / 2
+	}
+	return bgnbdExpectedAliveAt(m.R, m.Alpha, m.A, m.B, t, x, T)
+}
+
+func bgnbdExpectedAliveAt(r, alpha, a, b, t, x, T float64) float64 {
 	z := t / (alpha + T + t)
 	c := a + b + x - 1
 	lh := (a - 1) * math.Log1p(-z)

@@ -59,7 +59,7 @@ func clvAlive(p *Purchases, s *Spend, x, T, m float64, horizonMonths int, monthl
 func bgnbdCLV(p *Purchases, x, T float64, horizon int, disc, ppm float64) (float64, bool) {
 	r, alpha, a, b := p.R, p.Alpha, p.A, p.B
 	const maxMonths = 64
-	if horizon > maxMonths {
+	if horizon > maxMonths || math.Abs(a-1) < 1e-7 {
 		return 0, false
 	}
 	var z, zp, g [maxMonths]float64

@@ -108,6 +108,21 @@ var SideTables = []SideTable{
   weight REAL    NOT NULL,
   PRIMARY KEY (model, doc_id, topic)
 ) WITHOUT ROWID`},
+	{"ml_clv_customers", `CREATE TABLE IF NOT EXISTS ml_clv_customers(
+  model              TEXT NOT NULL,
+  customer                NOT NULL, -- no type: INTEGER and TEXT keys stay as they are
+  frequency          REAL NOT NULL, -- repeat purchase periods in the calibration
+  recency            REAL NOT NULL, -- first purchase to last, in the model's time unit
+  T                  REAL NOT NULL, -- first purchase to the end of calibration
+  monetary           REAL,          -- average value of the repeat purchases; NULL without amounts
+  p_alive            REAL NOT NULL,
+  expected_purchases REAL NOT NULL, -- over horizon
+  expected_avg_value REAL,          -- NULL without a spend model
+  clv                REAL,          -- discounted value over horizon; NULL without a spend model
+  horizon            REAL NOT NULL, -- in the model's time unit
+  holdout_purchases  REAL,          -- purchases in the holdout period; NULL without one
+  PRIMARY KEY (model, customer)
+) WITHOUT ROWID`},
 }
 
 const modelsDDL = `CREATE TABLE IF NOT EXISTS ml_models(

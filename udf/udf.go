@@ -1,5 +1,5 @@
 // Package udf is every marketsql SQL function. Each family is its own
-// package (kmeansfn, ldafn, recommendfn, interchangefn, catalogfn, mathfn) that declares
+// package (kmeansfn, ldafn, recommendfn, interchangefn, clvfn, catalogfn, mathfn) that declares
 // its functions in one table; core holds what they share and sqlext is the
 // binding to SQLite's extension interface through which they register.
 //
@@ -12,6 +12,7 @@ import (
 	"errors"
 
 	"github.com/seed-a084b42d/marketsql/udf/catalogfn"
+	"github.com/seed-a084b42d/marketsql/udf/clvfn"
 	"github.com/seed-a084b42d/marketsql/udf/core"
 	"github.com/seed-a084b42d/marketsql/udf/interchangefn"
 	"github.com/seed-a084b42d/marketsql/udf/kmeansfn"
@@ -34,6 +35,7 @@ func register(sc *sqlext.Conn) error {
 		ldafn.Register(c),
 		recommendfn.Register(c),
 		interchangefn.Register(c),
+		clvfn.Register(c),
 		mathfn.RegisterMissing(c),
 	)
 }
@@ -53,5 +55,5 @@ func Conn(id int64) *core.Conn {
 // tables; no database is needed. SQLite's math functions, which marketsql
 // supplies only to a host built without them, are not listed.
 func Functions() []core.Doc {
-	return core.Docs(catalogfn.Functions, kmeansfn.Functions, ldafn.Functions, recommendfn.Functions, interchangefn.Functions)
+	return core.Docs(catalogfn.Functions, kmeansfn.Functions, ldafn.Functions, recommendfn.Functions, interchangefn.Functions, clvfn.Functions)
 }

@@ -28,6 +28,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/optimize"
 )
 
 // Kind is a purchase (transaction-count) model.
@@ -243,20 +246,18 @@ type fitResult struct {
 }
 
 // Convergence thresholds of maximize, on the mean negative log-likelihood in
-// log-parameters.
+// log-parameters: converged when every gradient component is below
+// gradTol, or when the function has stopped decreasing (relative change
+// below 1e-15 over 3 iterations) with the gradient below gradTolLoose.
 const (
-	gradTol      = 1e-9 // converged when every gradient component is below this
-	gradTolLoose = 1e-6 // ... or below this when the function stops decreasing
+	gradTol      = 1e-9
+	gradTolLoose = 1e-6
 )
 
 // maximize fits obj from start by minimizing, in log-parameters u = ln θ, the
-// mean negative log-likelihood plus the penalty, with BFGS and a backtracking
-// (Armijo) line search. weight is the number of customers.
-//
-// It is a small BFGS of its own rather than gonum's optimize package, whose
-// import graph (optimize -> stat/distmv -> golang.org/x/tools) would add a
-// module to go.mod for code this package never runs. With four parameters and
-// analytic gradients it needs a few dozen evaluations.
+// mean negative log-likelihood plus the penalty, with gonum's BFGS (More-
+// Thuente line search) on the analytic gradient. weight is the number of
+// customers.
 func maximize(model string, names []string, obj objective, start []float64, weight float64, opt FitOptions) (*fitResult, error) {
 	k := len(start)
 	maxIter := opt.MaxIter
@@ -296,128 +297,112 @@ func maximize(model string, names []string, obj objective, start []float64, weig
 	for i, s := range start {
 		u[i] = math.Log(s)
 	}
-	gu := make([]float64, k)
-	f, ll, err := eval(u, gu)
+	// The optimizer asks for the value and the gradient at a point
+	// separately; one evaluation computes both, kept for the other call.
+	var (
+		lastU         = make([]float64, k)
+		lastG         = make([]float64, k)
+		lastF, lastLL float64
+		have          bool
+		evalErr       error
+	)
+	at := func(x []float64) {
+		if have && floats.Equal(x, lastU) {
+			return
+		}
+		f, ll, err := eval(x, lastG)
+		if err != nil && evalErr == nil {
+			evalErr = err
+		}
+		copy(lastU, x)
+		lastF, lastLL, have = f, ll, true
+	}
+	f0, _, err := eval(u, lastG)
 	if err != nil {
 		return nil, fmt.Errorf("clv: %s fit stopped: %w", model, err)
 	}
-	if math.IsInf(f, 1) {
+	if math.IsInf(f0, 1) {
 		return nil, fmt.Errorf("clv: %s log-likelihood is not finite at the starting point; check the data", model)
 	}
-	h := identity(k) // inverse Hessian approximation
-	p := make([]float64, k)
-	un := make([]float64, k)
-	gn := make([]float64, k)
-	sv := make([]float64, k)
-	yv := make([]float64, k)
-	status := "iteration limit reached"
-	converged := false
+	problem := optimize.Problem{
+		Func: func(x []float64) float64 { at(x); return lastF },
+		Grad: func(grad, x []float64) { at(x); copy(grad, lastG) },
+		Status: func() (optimize.Status, error) {
+			if evalErr != nil {
+				return optimize.Failure, evalErr
+			}
+			return optimize.NotTerminated, nil
+		},
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: gradTol,
+		MajorIterations:   maxIter,
+		Converger:         &optimize.FunctionConverge{Relative: 1e-15, Iterations: 3},
+		Recorder:          progressRecorder(opt.Progress, func() float64 { return lastLL }),
+	}
+	res, err := optimize.Minimize(problem, u, settings, &optimize.BFGS{})
+	if evalErr != nil {
+		return nil, fmt.Errorf("clv: %s fit stopped: %w", model, evalErr)
+	}
+	status, converged := "", false
+	if res != nil {
+		copy(u, res.X)
+		at(u)
+		status = res.Status.String()
+		switch res.Status {
+		case optimize.GradientThreshold:
+			converged = true
+		case optimize.FunctionConvergence, optimize.Failure:
+			// The function stopped decreasing (or the line search found no
+			// lower point, as at an optimum below rounding): a stationary
+			// point when the gradient is small.
+			if floats.Norm(lastG, math.Inf(1)) < gradTolLoose {
+				converged, status = true, "no further decrease at a stationary point"
+			}
+		}
+	}
+	if err != nil && !converged {
+		status = fmt.Sprintf("%s (%v)", status, err)
+	}
 	iter := 0
-	stall := 0
-	for iter < maxIter {
-		if normInf(gu) < gradTol {
-			status, converged = "gradient below tolerance", true
-			break
-		}
-		// p = -H g; fall back to steepest descent when not a descent direction.
-		for i := range p {
-			p[i] = 0
-			for j := range gu {
-				p[i] -= h[i][j] * gu[j]
-			}
-		}
-		slope := dot(p, gu)
-		if !(slope < 0) {
-			h = identity(k)
-			for i := range p {
-				p[i] = -gu[i]
-			}
-			slope = dot(p, gu)
-		}
-		step := 1.0
-		if iter == 0 {
-			step = math.Min(1, 1/normInf(p))
-		}
-		var fn, lln float64
-		accepted := false
-		for range 60 {
-			for i := range u {
-				un[i] = u[i] + step*p[i]
-			}
-			fn, lln, err = eval(un, gn)
-			if err != nil {
-				return nil, fmt.Errorf("clv: %s fit stopped: %w", model, err)
-			}
-			if fn <= f+1e-4*step*slope {
-				accepted = true
-				break
-			}
-			if math.IsInf(fn, 1) {
-				step *= 0.1
-			} else {
-				// Minimizer of the quadratic through f, slope and fn, safeguarded.
-				q := -slope * step * step / (2 * (fn - f - slope*step))
-				step = math.Max(0.1*step, math.Min(0.5*step, q))
-			}
-		}
-		if !accepted {
-			if normInf(gu) < gradTolLoose {
-				status, converged = "no further decrease at a stationary point", true
-			} else {
-				status = "line search failed"
-			}
-			break
-		}
-		iter++
-		for i := range u {
-			sv[i] = un[i] - u[i]
-			yv[i] = gn[i] - gu[i]
-		}
-		sy := dot(sv, yv)
-		if sy > 1e-300 {
-			if iter == 1 {
-				// Scale the initial approximation (Nocedal and Wright, eq. 6.20).
-				sc := sy / dot(yv, yv)
-				for i := range h {
-					for j := range h[i] {
-						h[i][j] *= sc
-					}
-				}
-			}
-			bfgsUpdate(h, sv, yv, sy)
-		}
-		df := f - fn
-		copy(u, un)
-		copy(gu, gn)
-		f, ll = fn, lln
-		if opt.Progress != nil {
-			opt.Progress(iter, ll)
-		}
-		if df <= 1e-15*math.Max(1, math.Abs(f)) {
-			stall++
-			if stall >= 3 && normInf(gu) < gradTolLoose {
-				status, converged = "no further decrease at a stationary point", true
-				break
-			}
-		} else {
-			stall = 0
-		}
+	if res != nil {
+		iter = res.Stats.MajorIterations
 	}
-	if !converged && iter < maxIter && normInf(gu) < gradTol {
-		status, converged = "gradient below tolerance", true
-	}
-	out := &fitResult{theta: make([]float64, k), loglik: ll, iterations: iter, converged: converged, status: status}
+	out := &fitResult{theta: make([]float64, k), loglik: lastLL, iterations: iter, converged: converged, status: status}
 	for i := range u {
 		out.theta[i] = math.Exp(u[i])
 	}
 	if !converged {
-		fe := &FitError{Model: model, Iterations: iter, LogLik: ll, Params: map[string]float64{}, Status: status}
+		fe := &FitError{Model: model, Iterations: iter, LogLik: lastLL, Params: map[string]float64{}, Status: status}
 		for i, n := range names {
 			fe.Params[n] = out.theta[i]
 		}
 		return out, fe
 	}
 	return out, nil
+}
+
+// progressRecorder reports each major iteration's log-likelihood to
+// progress (nil: no recorder).
+func progressRecorder(progress func(iter int, loglik float64), loglik func() float64) optimize.Recorder {
+	if progress == nil {
+		return nil
+	}
+	return &recorder{progress: progress, loglik: loglik}
+}
+
+type recorder struct {
+	progress func(iter int, loglik float64)
+	loglik   func() float64
+}
+
+func (r *recorder) Init() error { return nil }
+
+func (r *recorder) Record(_ *optimize.Location, op optimize.Operation, stats *optimize.Stats) error {
+	if op == optimize.MajorIteration {
+		r.progress(stats.MajorIterations, r.loglik())
+	}
+	return nil
 }
 
 func identity(k int) [][]float64 {

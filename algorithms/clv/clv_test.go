@@ -509,7 +509,7 @@ func TestStdErrHessian(t *testing.T) {
 		}
 		se := invDiagSE(rows)
 		for i, n := range names {
-			if math.Abs(se[i]-m.StdErr[n]) > 0.01*se[i] {
+			if math.Abs(se[i]-m.StdErr[n]) > 0.02*se[i] { // two approximations: central differences of the analytic gradient against fd.Hessian of values (step 1e-4), whose rounding grows with the weakly identified Pareto/NBD s and beta
 				t.Errorf("%s: se(%s) = %.6g, from fd.Hessian %.6g", m.Kind, n, m.StdErr[n], se[i])
 			}
 		}

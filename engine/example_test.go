@@ -18,8 +18,8 @@ func ExampleEngine_TrainKMeans() {
 	defer e.Close()
 	db := e.DB()
 	if _, err := db.Exec(`
-		CREATE TABLE rfm(customer_id INTEGER PRIMARY KEY, recency REAL, frequency INTEGER, monetary REAL);
-		INSERT INTO rfm VALUES
+		CREATE TABLE customer_rfm(customer_id INTEGER PRIMARY KEY, recency REAL, frequency INTEGER, monetary REAL);
+		INSERT INTO customer_rfm VALUES
 		  (1, 5, 20, 5200), (2, 8, 18, 4700), (3, 3, 25, 6100),
 		  (4, 200, 1, 90),  (5, 240, 2, 120), (6, 180, 1, 60), (7, 210, 1, 75),
 		  (8, 40, 6, 900),  (9, 55, 5, 800)`); err != nil {
@@ -32,7 +32,7 @@ func ExampleEngine_TrainKMeans() {
 			iterations++
 		}
 	}}
-	m, err := e.TrainKMeans(context.Background(), "segments", "rfm", opts)
+	m, err := e.TrainKMeans(context.Background(), "segments", "customer_rfm", opts)
 	if err != nil {
 		log.Fatal(err)
 	}

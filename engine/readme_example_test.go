@@ -12,7 +12,7 @@ import (
 )
 
 // The README's "Embedding from Go": open a database file, segment the
-// customers of its rfm table into four groups from Go, and score every
+// customers of its customer_rfm table into four groups from Go, and score every
 // customer in SQL with the stored model.
 func Example_embedding() {
 	dir, err := os.MkdirTemp("", "marketsql-example")
@@ -32,8 +32,8 @@ func Example_embedding() {
 	// computes it from purchases; here fifteen customers of the Online
 	// Retail kind: regulars, recent first-timers, lapsing and gone.
 	if _, err := e.DB().ExecContext(ctx, `
-		CREATE TABLE rfm(customer_id INTEGER PRIMARY KEY, recency INTEGER, frequency INTEGER, monetary REAL);
-		INSERT INTO rfm VALUES
+		CREATE TABLE customer_rfm(customer_id INTEGER PRIMARY KEY, recency INTEGER, frequency INTEGER, monetary REAL);
+		INSERT INTO customer_rfm VALUES
 		  (12346, 2, 24, 5210.40), (12347, 4, 31, 6120.75), (12348, 9, 18, 4380.10),
 		  (12349, 6, 2, 160.20), (12350, 11, 1, 94.50), (12351, 3, 1, 73.15),
 		  (12352, 15, 2, 210.00), (12353, 8, 1, 55.80), (12354, 13, 2, 131.40),
@@ -43,7 +43,7 @@ func Example_embedding() {
 	}
 
 	var phases []string // the phases training goes through, each once
-	m, err := e.TrainKMeans(ctx, "segments", "rfm", &engine.KMeansOptions{
+	m, err := e.TrainKMeans(ctx, "segments", "customer_rfm", &engine.KMeansOptions{
 		K: 4, NInit: 10,
 		Progress: func(p engine.Progress) { // also p.Done, p.Total, p.Detail: enough for a progress bar
 			if !slices.Contains(phases, p.Phase) {
@@ -58,7 +58,7 @@ func Example_embedding() {
 	fmt.Printf("sizes %v, inertia %.3f, silhouette %.3f\n", m.Sizes, m.Inertia, *m.Silhouette)
 
 	rows, err := e.DB().QueryContext(ctx,
-		`SELECT customer_id, kmeans_assign('segments', recency, frequency, monetary) FROM rfm`)
+		`SELECT customer_id, kmeans_assign('segments', recency, frequency, monetary) FROM customer_rfm`)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -7,7 +7,7 @@ SELECT count(*)                    AS customers,
        round(avg(recency), 1)      AS avg_recency_days,
        round(avg(frequency), 1)    AS avg_orders,
        round(avg(monetary), 2)     AS avg_spend
-FROM rfm;
+FROM customer_rfm;
 
 -- How many segments? Fit k = 3..8 (fewer than three segments is rarely
 -- actionable) and keep the k with the best silhouette.
@@ -50,7 +50,7 @@ SELECT s.segment,
          WHEN avg(r.frequency) >= 3                          THEN 'lapsing regulars'
          ELSE 'dormant, low value'
        END                                      AS reading
-FROM customer_segment s JOIN rfm r USING (customer_id)
+FROM customer_segment s JOIN customer_rfm r USING (customer_id)
 GROUP BY s.segment ORDER BY s.segment;
 
 -- What customers buy into: topics in the descriptions of the products each
@@ -74,3 +74,30 @@ GROUP BY topic ORDER BY topic;
 SELECT topic, round(weight, 2) AS weight
 FROM lda_infer('interests', 'JUMBO BAG PINK POLKADOT. LUNCH BAG SPACEBOY DESIGN. CHARLOTTE BAG SUKI DESIGN')
 WHERE weight >= 0.1 ORDER BY weight DESC;
+
+-- Who is worth what: RFM scores (1-5 quantiles of recency, frequency and
+-- spend) and the segment names marketing teams use, straight from the
+-- order lines (customer, date, amount, order).
+CREATE TABLE customer_value_segment AS
+  SELECT * FROM rfm('SELECT customer_id, invoice_date, quantity * unit_price, invoice_no FROM product_sales');
+SELECT segment, count(*) AS customers, round(avg(recency_days)) AS avg_days_since_order,
+       round(avg(frequency), 1) AS avg_orders, printf('%,d', CAST(sum(monetary) AS INTEGER)) AS total_spend
+FROM customer_value_segment GROUP BY segment ORDER BY sum(monetary) DESC;
+
+-- Lifetime value: BG/NBD for repeat purchases and Gamma-Gamma for spend,
+-- fitted by maximum likelihood on the same order lines (in weeks; repeat_days
+-- counts the days a customer came back).
+SELECT json_extract(s, '$.customers') AS customers, json_extract(s, '$.repeat_customers') AS repeat_buyers,
+       printf('r=%.3f alpha=%.2f a=%.4f b=%.2f', json_extract(s, '$.purchases.params.r'),
+              json_extract(s, '$.purchases.params.alpha'), json_extract(s, '$.purchases.params.a'),
+              json_extract(s, '$.purchases.params.b')) AS bgnbd,
+       printf('p=%.2f q=%.2f v=%.1f', json_extract(s, '$.spend.params.p'), json_extract(s, '$.spend.params.q'),
+              json_extract(s, '$.spend.params.v')) AS gamma_gamma
+FROM (SELECT clv_train('value', 'SELECT customer_id, invoice_date, quantity * unit_price FROM product_sales', '{}') AS s);
+
+-- The ten customers worth most over the next 12 months.
+SELECT p.customer AS customer_id, v.segment, CAST(p.frequency AS INTEGER) AS repeat_days,
+       round(p.p_alive, 3) AS p_alive, round(p.expected_purchases, 1) AS expected_orders,
+       printf('%,d', CAST(p.clv AS INTEGER)) AS value_12_months
+FROM clv_predict('value') p JOIN customer_value_segment v ON v.customer = p.customer
+ORDER BY p.clv DESC LIMIT 10;

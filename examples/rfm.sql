@@ -33,8 +33,8 @@ CREATE VIEW product_sales AS
 
 -- Recency in whole days before 2011-12-10 (the day after the last invoice),
 -- frequency in distinct invoices, monetary value in pounds.
-DROP TABLE IF EXISTS rfm;
-CREATE TABLE rfm AS
+DROP TABLE IF EXISTS customer_rfm;
+CREATE TABLE customer_rfm AS
   SELECT customer_id,
          CAST(julianday('2011-12-10') - julianday(date(max(invoice_date))) AS INTEGER) AS recency,
          count(DISTINCT invoice_no)            AS frequency,
@@ -49,4 +49,4 @@ CREATE VIEW rfm_log AS
          ln(recency)   AS log_recency,
          ln(frequency) AS log_frequency,
          ln(monetary)  AS log_monetary
-  FROM rfm;
+  FROM customer_rfm;

@@ -26,7 +26,7 @@ func TestREADMETour(t *testing.T) {
 		t.Fatal(err)
 	}
 	stmts := splitSQL(sqlBlocks(t, string(readme), "A tour in SQL"))
-	for _, want := range []string{"CREATE TABLE rfm", "kmeans_select_k(", "kmeans_train(", "kmeans_assign(", "ml_drop("} {
+	for _, want := range []string{"CREATE TABLE customer_rfm", "kmeans_select_k(", "kmeans_train(", "kmeans_assign(", "ml_drop("} {
 		if !anyContains(stmts, want) {
 			t.Errorf("the tour has no statement with %q: this test checks one", want)
 		}
@@ -50,7 +50,7 @@ func TestREADMETour(t *testing.T) {
 	defer e.Close()
 	ctx := context.Background()
 	db := e.DB()
-	if _, err := db.ExecContext(ctx, `DROP VIEW rfm_log; ALTER TABLE rfm RENAME TO rfm_script`); err != nil {
+	if _, err := db.ExecContext(ctx, `DROP VIEW rfm_log; ALTER TABLE customer_rfm RENAME TO rfm_script`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -66,16 +66,16 @@ func TestREADMETour(t *testing.T) {
 			t.Errorf("statement %d: %s\n%s", i+1, fmt.Sprintf(format, args...), stmt)
 		}
 		switch {
-		case strings.Contains(stmt, "CREATE TABLE rfm"):
+		case strings.Contains(stmt, "CREATE TABLE customer_rfm"):
 			// The README's RFM is examples/rfm.sql's, row for row.
 			var n, diff int
-			if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM rfm),
-				(SELECT count(*) FROM (SELECT * FROM rfm EXCEPT SELECT * FROM rfm_script)) +
-				(SELECT count(*) FROM (SELECT * FROM rfm_script EXCEPT SELECT * FROM rfm))`).Scan(&n, &diff); err != nil {
+			if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM customer_rfm),
+				(SELECT count(*) FROM (SELECT * FROM customer_rfm EXCEPT SELECT * FROM rfm_script)) +
+				(SELECT count(*) FROM (SELECT * FROM rfm_script EXCEPT SELECT * FROM customer_rfm))`).Scan(&n, &diff); err != nil {
 				t.Fatal(err)
 			}
 			if n != 4334 || diff != 0 {
-				fail("rfm has %d customers (examples/rfm.sql: 4334) and %d rows differ from examples/rfm.sql's", n, diff)
+				fail("customer_rfm has %d customers (examples/rfm.sql: 4334) and %d rows differ from examples/rfm.sql's", n, diff)
 			}
 			customers = n
 

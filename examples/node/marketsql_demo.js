@@ -108,7 +108,7 @@ function main() {
         AND CAST(Quantity AS INTEGER) > 0 AND CAST(UnitPrice AS REAL) > 0
         AND StockCode NOT IN ('POST', 'DOT', 'M', 'm', 'C2', 'D', 'S', 'BANK CHARGES', 'AMAZONFEE', 'CRUK', 'PADS', 'B')
         AND substr(StockCode, 1, 4) <> 'DCGS' AND substr(StockCode, 1, 10) <> 'gift_0001_';
-    CREATE TABLE rfm AS
+    CREATE TABLE customer_rfm AS
       SELECT customer_id,
              CAST(julianday('2011-12-10') - julianday(date(max(invoice_date))) AS INTEGER) AS recency,
              count(DISTINCT invoice_no) AS frequency,
@@ -116,7 +116,7 @@ function main() {
       FROM purchases GROUP BY customer_id;
     CREATE VIEW rfm_log AS
       SELECT customer_id, ln(recency) AS log_recency, ln(frequency) AS log_frequency, ln(monetary) AS log_monetary
-      FROM rfm;`);
+      FROM customer_rfm;`);
   const counts = db.prepare('SELECT count(*) AS lines, count(DISTINCT customer_id) AS customers, count(DISTINCT stock_code) AS products FROM purchases').get();
   console.log(`${n} CSV rows read; ${counts.lines} purchase lines of ${counts.customers} customers and ${counts.products} products`);
 
@@ -133,7 +133,7 @@ function main() {
   printTable(db.prepare(`
     SELECT s.segment, count(*) AS customers, round(avg(r.recency), 1) AS avg_recency_days,
            round(avg(r.frequency), 1) AS avg_orders, round(avg(r.monetary), 1) AS avg_spend
-    FROM scored s JOIN rfm r USING (customer_id) GROUP BY s.segment ORDER BY s.segment`).all());
+    FROM scored s JOIN customer_rfm r USING (customer_id) GROUP BY s.segment ORDER BY s.segment`).all());
 
   // Recommendations.
   const customer = 17850;

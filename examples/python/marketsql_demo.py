@@ -80,7 +80,7 @@ def main():
         monetary=("amount", "sum")).reset_index()
     rfm_log = pd.DataFrame({"customer_id": rfm.customer_id, "log_recency": np.log(rfm.recency),
                             "log_frequency": np.log(rfm.frequency), "log_monetary": np.log(rfm.monetary)})
-    rfm.to_sql("rfm", conn, index=False, if_exists="replace")
+    rfm.to_sql("customer_rfm", conn, index=False, if_exists="replace")
     rfm_log.to_sql("rfm_log", conn, index=False, if_exists="replace")
 
     # Segments: train k-means in SQL, score every customer into a DataFrame.

@@ -242,7 +242,7 @@ func TestDemoInEveryHost(t *testing.T) {
 		}
 		// Real results, not two empty outputs that agree.
 		for _, want := range [][]string{
-			{"| customers |", "| segment |", "| topic | share |"},
+			{"| customers |", "| segment |", "| topic | share |", "| Champions ", "| value_12_months |"},
 			{"| item_knn |", "| REGENCY CAKESTAND 3 TIER |", "| 4335      | 43350           |"},
 		}[i] {
 			if !strings.Contains(a.outputs[i], want) {
@@ -264,13 +264,13 @@ func TestDemoInEveryHost(t *testing.T) {
 // agree to 1e-9 (relative) and its cluster assignments exactly.
 func compareFiles(t *testing.T, nameA, dbA, nameB, dbB string) {
 	// ln of the RFM values, as each host computes it.
-	lnQuery := "SELECT customer_id, printf('%!.17g|%!.17g|%!.17g', ln(recency), ln(frequency), ln(monetary)) FROM rfm ORDER BY customer_id"
+	lnQuery := "SELECT customer_id, printf('%!.17g|%!.17g|%!.17g', ln(recency), ln(frequency), ln(monetary)) FROM customer_rfm ORDER BY customer_id"
 	lnA := dumpWith(t, hosts(t, 1)[0], dbA, lnQuery)
 	lnB := dumpWith(t, hosts(t, 1)[1], dbB, lnQuery)
 	lnDiff := 0
 	la, lb := lines(lnA), lines(lnB)
 	if len(la) != len(lb) {
-		t.Fatalf("ln(rfm): %d rows in %s, %d in %s", len(la), nameA, len(lb), nameB)
+		t.Fatalf("ln(customer_rfm): %d rows in %s, %d in %s", len(la), nameA, len(lb), nameB)
 	}
 	for i := range la {
 		if la[i] != lb[i] {

@@ -22,23 +22,41 @@ type predictions struct {
 // those purchases: month by month, the expected purchases of month i
 // times value, divided by (1+discount)^i; a last partial month counts
 // its part. For whole months it is lifetimes' customer_lifetime_value.
-func valueOver(p *clv.Purchases, x, tx, T, horizon, ppm, discount, value float64) (expected, total float64) {
+// ends are the months' ends, monthEnds(horizon, ppm); cur is scratch of
+// the same length.
+func valueOver(p *clv.Purchases, x, tx, T, horizon float64, ends []float64, discount, value float64, cur []float64) (expected, total float64) {
 	if horizon <= 0 {
 		return 0, 0
 	}
 	if math.IsNaN(value) {
 		return p.ExpectedPurchases(horizon, x, tx, T), math.NaN()
 	}
-	months := int(math.Ceil(horizon/ppm - 1e-9))
+	// Every month's expectation at once: P(alive) once, the months' 2F1
+	// series side by side; the same values as one ExpectedPurchases call
+	// per month.
+	p.ExpectedPath(ends, x, tx, T, cur)
 	prev, disc := 0.0, 1.0
-	for i := 1; i <= months; i++ {
-		t := math.Min(float64(i)*ppm, horizon)
-		cur := p.ExpectedPurchases(t, x, tx, T)
+	for _, c := range cur[:len(ends)] {
 		disc /= 1 + discount
-		total += (cur - prev) * value * disc
-		prev = cur
+		total += (c - prev) * value * disc
+		prev = c
 	}
 	return prev, total
+}
+
+// monthEnds returns the ends of the months of horizon periods, ppm periods
+// to a month: min(i·ppm, horizon) for i = 1..ceil(horizon/ppm); a last
+// partial month ends at horizon.
+func monthEnds(horizon, ppm float64) []float64 {
+	if horizon <= 0 {
+		return nil
+	}
+	months := int(math.Ceil(horizon/ppm - 1e-9))
+	ends := make([]float64, months)
+	for i := range ends {
+		ends[i] = math.Min(float64(i+1)*ppm, horizon)
+	}
+	return ends
 }
 
 // predictChunk is how many customers a worker predicts between two looks
@@ -54,8 +72,8 @@ func predictAll(c *core.Conn, m *Model, horizon, discount float64, threads int) 
 	if m.Spend != nil {
 		p.avg, p.clv = make([]float64, n), make([]float64, n)
 	}
-	ppm := m.periodsPerMonth()
-	work := func(lo, hi int) {
+	ends := monthEnds(horizon, m.periodsPerMonth())
+	work := func(lo, hi int, cur []float64) {
 		for i := lo; i < hi; i++ {
 			x, tx, T := m.X[i], m.TX[i], m.T[i]
 			p.alive[i] = m.Purchases.PAlive(x, tx, T)
@@ -64,7 +82,7 @@ func predictAll(c *core.Conn, m *Model, horizon, discount float64, threads int) 
 				value = m.Spend.ExpectedAverage(x, m.M[i])
 				p.avg[i] = value
 			}
-			e, v := valueOver(m.Purchases, x, tx, T, horizon, ppm, discount, value)
+			e, v := valueOver(m.Purchases, x, tx, T, horizon, ends, discount, value, cur)
 			p.expected[i] = e
 			if p.clv != nil {
 				p.clv[i] = v
@@ -83,12 +101,13 @@ func predictAll(c *core.Conn, m *Model, horizon, discount float64, threads int) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			cur := make([]float64, len(ends))
 			for !stop.Load() {
 				k := int(next.Add(1) - 1)
 				if k >= chunks {
 					return
 				}
-				work(k*predictChunk, min(n, (k+1)*predictChunk))
+				work(k*predictChunk, min(n, (k+1)*predictChunk), cur)
 			}
 		}()
 	}

@@ -21,7 +21,10 @@ type orders struct {
 	Cust   []int32   // per row: customer number
 	Day    []int64   // per row: day (days since 1970-01-01)
 	Amount []float64 // per row: amount; nil without an amount column
-	Order  []int32   // per row: order number; nil without an order column
+	// Order is per row the order key, to tell orders apart within a
+	// customer: an INTEGER key as it is, or (when some keys are TEXT) a
+	// number given to each distinct key; nil without an order column.
+	Order []int64
 
 	Rows    int // rows read
 	Skipped int // rows left out by "on_null": "skip"
@@ -40,8 +43,15 @@ func readOrders(c *core.Conn, query string, spec readSpec) (*orders, error) {
 	o := &orders{}
 	var cols []string
 	intCust, textCust := map[int64]int32{}, map[string]int32{}
-	intOrd, textOrd := map[int64]int32{}, map[string]int32{}
+	// Order keys are kept as they are while all are INTEGER (no map on
+	// the hot path); TEXT ones are numbered, and a source with some TEXT
+	// order keys is renumbered after the scan (ordText marks those rows).
+	textOrd := map[string]int64{}
+	var ordText []bool
 	var keys []any
+	var lastKey int64
+	var lastCust int32
+	haveLast := false
 	columns := func(names []string) error {
 		cols = names
 		want := "customer, date [, amount [, order]]"
@@ -62,7 +72,7 @@ func readOrders(c *core.Conn, query string, spec readSpec) (*orders, error) {
 		}
 		if len(cols) == 4 {
 			o.OrderColumn = cols[3]
-			o.Order = []int32{}
+			o.Order = []int64{}
 		}
 		return nil
 	}
@@ -109,7 +119,7 @@ func readOrders(c *core.Conn, query string, spec readSpec) (*orders, error) {
 				return bad(n, key, "amount column %q is %s; clean it or pass \"on_null\": \"skip\" to leave such rows out", cols[2], problem)
 			}
 		}
-		ord := int32(-1)
+		ord, ordIsText := int64(-1), false
 		if o.Order != nil {
 			ok, problem := core.RowKey(vals[3])
 			if problem != "" {
@@ -119,9 +129,29 @@ func readOrders(c *core.Conn, query string, spec readSpec) (*orders, error) {
 				}
 				return bad(n, key, "order column %q is %s; order keys must be INTEGER or TEXT (pass \"on_null\": \"skip\" to leave NULL ones out)", cols[3], problem)
 			}
-			ord = intern(ok, intOrd, textOrd, nil)
+			switch k := ok.(type) {
+			case int64:
+				ord = k
+			case string:
+				id, seen := textOrd[k]
+				if !seen {
+					id = int64(len(textOrd))
+					textOrd[k] = id
+				}
+				ord, ordIsText = id, true
+				if ordText == nil {
+					ordText = make([]bool, len(o.Order), cap(o.Order))
+				}
+			}
 		}
-		cust := intern(key, intCust, textCust, &keys)
+		// Rows often come grouped by customer: the last key needs no lookup.
+		var cust int32
+		if k, isInt := key.(int64); isInt && haveLast && k == lastKey {
+			cust = lastCust
+		} else {
+			cust = intern(key, intCust, textCust, &keys)
+			lastKey, lastCust, haveLast = k, cust, isInt
+		}
 		o.Cust = append(o.Cust, cust)
 		o.Day = append(o.Day, day)
 		if o.Amount != nil {
@@ -129,11 +159,33 @@ func readOrders(c *core.Conn, query string, spec readSpec) (*orders, error) {
 		}
 		if o.Order != nil {
 			o.Order = append(o.Order, ord)
+			if ordText != nil {
+				ordText = append(ordText, ordIsText)
+			}
 		}
 		return nil
 	}
 	if err := c.ScanSource(fn, query, columns, each); err != nil {
 		return nil, err
+	}
+	if ordText != nil {
+		// Some order keys are TEXT: number the INTEGER ones apart from them.
+		ints := map[int64]int64{}
+		for i, k := range o.Order {
+			if !ordText[i] {
+				id, seen := ints[k]
+				if !seen {
+					id = int64(len(ints))
+					ints[k] = id
+				}
+				o.Order[i] = id
+			}
+		}
+		for i := range o.Order {
+			if ordText[i] {
+				o.Order[i] += int64(len(ints))
+			}
+		}
 	}
 	// Renumber the customers in key order.
 	perm := make([]int32, len(keys))

@@ -124,7 +124,7 @@ func RFM(c *core.Conn, fn string, source any, opt RFMOptions) ([]RFMRow, error) 
 			lastDay = d
 			sum += o.Amount[i]
 			if o.Order != nil {
-				ids = append(ids, int64(o.Order[i]))
+				ids = append(ids, o.Order[i])
 			} else {
 				ids = append(ids, d)
 			}

@@ -360,7 +360,8 @@ func readSummary(c *core.Conn, fn, query string, m *Model, s *Summary) error {
 		x, tx, T, mv float64
 	}
 	var rows []row
-	seen := map[any]int{}
+	// Typed maps: hashing an interface key costs more than the row.
+	seenInt, seenText := map[int64]int{}, map[string]int{}
 	columns := func(names []string) error {
 		cols = names
 		if len(cols) < 4 || len(cols) > 5 {
@@ -378,29 +379,41 @@ func readSummary(c *core.Conn, fn, query string, m *Model, s *Summary) error {
 		if problem != "" {
 			return core.Errorf(fn, "row %d: customer column %q is %s; customer keys must be INTEGER or TEXT", n, cols[0], problem)
 		}
-		where := fmt.Sprintf("row %d (%s=%s)", n, cols[0], core.KeyText(key))
-		if first, dup := seen[key]; dup {
+		// where names the row in messages; built only for one.
+		where := func() string { return fmt.Sprintf("row %d (%s=%s)", n, cols[0], core.KeyText(key)) }
+		var first int
+		var dup bool
+		switch k := key.(type) {
+		case int64:
+			if first, dup = seenInt[k]; !dup {
+				seenInt[k] = n
+			}
+		case string:
+			if first, dup = seenText[k]; !dup {
+				seenText[k] = n
+			}
+		}
+		if dup {
 			return core.Errorf(fn, "rows %d and %d have the same customer %s=%s; a summary has one row per customer", first, n, cols[0], core.KeyText(key))
 		}
-		seen[key] = n
 		var v [4]float64
 		for j := 1; j < len(cols); j++ {
 			f, problem := amountValue(vals[j])
 			if problem != "" {
-				return core.Errorf(fn, "%s: column %q is %s; frequency, recency, T and monetary are numbers of at least 0", where, cols[j], problem)
+				return core.Errorf(fn, "%s: column %q is %s; frequency, recency, T and monetary are numbers of at least 0", where(), cols[j], problem)
 			}
 			v[j-1] = f
 		}
 		r := row{key: key, x: v[0], tx: v[1], T: v[2], mv: v[3]}
 		switch {
 		case r.x != math.Trunc(r.x):
-			return core.Errorf(fn, "%s: frequency %g is not a whole number; it counts repeat purchases", where, r.x)
+			return core.Errorf(fn, "%s: frequency %g is not a whole number; it counts repeat purchases", where(), r.x)
 		case r.tx > r.T:
-			return core.Errorf(fn, "%s: recency %g is more than T %g; recency is the time from the first purchase to the last, T from the first purchase to the end of calibration", where, r.tx, r.T)
+			return core.Errorf(fn, "%s: recency %g is more than T %g; recency is the time from the first purchase to the last, T from the first purchase to the end of calibration", where(), r.tx, r.T)
 		case r.x == 0 && r.tx != 0:
-			return core.Errorf(fn, "%s: frequency is 0 but recency is %g; a customer without repeat purchases has recency 0", where, r.tx)
+			return core.Errorf(fn, "%s: frequency is 0 but recency is %g; a customer without repeat purchases has recency 0", where(), r.tx)
 		}
-		rows = append(rows, r)
+		rows = push(rows, r)
 		return nil
 	}
 	if err := c.ScanSource(fn, query, columns, each); err != nil {
@@ -412,6 +425,11 @@ func readSummary(c *core.Conn, fn, query string, m *Model, s *Summary) error {
 		}
 		return 1
 	})
+	m.Keys = make([]any, 0, len(rows))
+	m.X, m.TX, m.T = make([]float64, 0, len(rows)), make([]float64, 0, len(rows)), make([]float64, 0, len(rows))
+	if m.M != nil {
+		m.M = make([]float64, 0, len(rows))
+	}
 	for _, r := range rows {
 		m.Keys = append(m.Keys, r.key)
 		m.X, m.TX, m.T = append(m.X, r.x), append(m.TX, r.tx), append(m.T, r.T)

@@ -45,6 +45,19 @@ type Summary struct {
 	HoldoutFrom     string      `json:"holdout_from,omitempty"`
 	HoldoutTo       string      `json:"holdout_to,omitempty"`
 	Seconds         float64     `json:"seconds"`
+	Timings         Timings     `json:"timings"`
+}
+
+// Timings is where a training's seconds went: reading the source, the
+// purchase fit, the spend fit (both with their standard errors),
+// predicting every customer for ml_clv_customers, and writing the model
+// and those rows.
+type Timings struct {
+	Read         float64 `json:"read"`
+	FitPurchases float64 `json:"fit_purchases"`
+	FitSpend     float64 `json:"fit_spend"`
+	Predict      float64 `json:"predict"`
+	Write        float64 `json:"write"`
 }
 
 func fitSummary(names []string, params []float64, se map[string]float64, model string, ll float64, it int, conv bool, n int) *FitSummary {
@@ -144,12 +157,16 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	fitOpt.Progress = func(it int, ll float64) {
 		report("fit", fmt.Sprintf("%s iteration %d, log-likelihood %.6g", kind, it, ll), it)
 	}
+	s.Timings.Read = time.Since(start).Seconds()
 	report("fit", kind.String(), 0)
+	phase := time.Now()
 	p, err := clv.FitPurchases(kind, &clv.Data{X: m.X, TX: m.TX, T: m.T}, fitOpt)
 	if err != nil {
 		return nil, fitError(fn, kind.String(), err)
 	}
 	m.Purchases = p
+	s.Timings.FitPurchases = time.Since(phase).Seconds()
+	phase = time.Now()
 	names, params := p.Params()
 	s.Purchases = fitSummary(names, params, p.StdErr, kind.String(), p.LogLik, p.Iterations, p.Converged, p.Customers)
 	if spend == "gamma_gamma" {
@@ -180,6 +197,8 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err := ctx.Err(); err != nil {
 		return nil, core.TrainError(fn, err, true)
 	}
+	s.Timings.FitSpend = time.Since(phase).Seconds()
+	phase = time.Now()
 	// Everything written is built and checked before the write.
 	report("predict", "", 0)
 	pred, err := predictAll(c, m, m.Horizon, m.Discount, threads(opt.Threads, c))
@@ -195,17 +214,26 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	if err != nil {
 		return nil, core.Errorf(fn, "metrics: %w", err)
 	}
+	s.Timings.Predict = time.Since(phase).Seconds()
+	phase = time.Now()
 	report("write", "", 0)
 	src, _ := source.(string)
 	s.Seconds = time.Since(start).Seconds()
 	rec := &catalog.Model{Name: name, Kind: Kind, Source: src, Options: opt.json(spend), Metrics: string(metrics),
 		NRows: int64(s.Rows), TrainSeconds: s.Seconds, Params: params2}
 	err = core.StoreModel(c, fn, rec, func() error {
-		return core.InsertRows(c, "ml_clv_customers", 12, sideRows(name, m, pred), c.Check)
+		// In batches: the rows are never all in memory as SQL values.
+		for lo := 0; lo < len(m.Keys); lo += sideBatch {
+			if err := core.InsertRows(c, "ml_clv_customers", 12, sideRows(name, m, pred, lo, min(lo+sideBatch, len(m.Keys))), c.Check); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.Timings.Write = time.Since(phase).Seconds()
 	s.Seconds = time.Since(start).Seconds()
 	return s, nil
 }
@@ -445,9 +473,14 @@ func readSummary(c *core.Conn, fn, query string, m *Model, s *Summary) error {
 }
 
 // sideRows are the rows of ml_clv_customers.
-func sideRows(name string, m *Model, p *predictions) [][]driver.Value {
-	out := make([][]driver.Value, len(m.Keys))
-	for i, k := range m.Keys {
+// sideBatch is how many ml_clv_customers rows are built at a time.
+const sideBatch = 1 << 14
+
+// sideRows returns the ml_clv_customers rows of customers lo..hi-1.
+func sideRows(name string, m *Model, p *predictions, lo, hi int) [][]driver.Value {
+	out := make([][]driver.Value, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		k := m.Keys[i]
 		var mv, hx driver.Value
 		if m.M != nil {
 			mv = m.M[i]
@@ -455,8 +488,8 @@ func sideRows(name string, m *Model, p *predictions) [][]driver.Value {
 		if m.Holdout {
 			hx = m.HoldoutX[i]
 		}
-		out[i] = []driver.Value{name, k, m.X[i], m.TX[i], m.T[i], mv, p.alive[i], p.expected[i],
-			nullable(p.avg, i), nullable(p.clv, i), m.Horizon, hx}
+		out = append(out, []driver.Value{name, k, m.X[i], m.TX[i], m.T[i], mv, p.alive[i], p.expected[i],
+			nullable(p.avg, i), nullable(p.clv, i), m.Horizon, hx})
 	}
 	return out
 }

@@ -167,6 +167,26 @@ func (e *Encoder) Strings(v []string) {
 	}
 }
 
+// Keys appends SQL keys (customer, user, item or basket keys), each an
+// int64 or a string: a count, then per key a tag (0 integer, 1 text) and
+// its value. It panics on another type: callers build keys from SQL values
+// with a key converter that yields only these two.
+func (e *Encoder) Keys(keys []any) {
+	e.Uint(uint64(len(keys)))
+	for _, k := range keys {
+		switch v := k.(type) {
+		case int64:
+			e.Uint(0)
+			e.Int(v)
+		case string:
+			e.Uint(1)
+			e.String(v)
+		default:
+			panic(fmt.Sprintf("catalog: key of type %T", k))
+		}
+	}
+}
+
 // Decoder reads values written by Encoder. The first failure is sticky: later
 // reads return zero values and Finish reports it, so callers check once.
 type Decoder struct {
@@ -294,6 +314,31 @@ func (d *Decoder) Strings() []string {
 		v[i] = d.String()
 	}
 	return v
+}
+
+// Keys reads keys written by Encoder.Keys; a key of an unknown tag is a
+// decoding failure.
+func (d *Decoder) Keys() []any {
+	n := d.Len(2)
+	if d.err != nil {
+		return nil
+	}
+	keys := make([]any, n)
+	for k := range keys {
+		switch d.Uint() {
+		case 0:
+			keys[k] = d.Int()
+		case 1:
+			keys[k] = d.String()
+		default:
+			d.fail("key type")
+			return nil
+		}
+		if d.err != nil {
+			return nil
+		}
+	}
+	return keys
 }
 
 // Err returns the first decoding failure.

@@ -60,8 +60,8 @@ func TestDecodeRejectsNonFinite(t *testing.T) {
 		e.Uint(uint64(recommend.MethodPopular))
 		e.String("u")
 		e.String("i")
-		encodeKeys(&e, []any{int64(1), int64(2)})
-		encodeKeys(&e, []any{"a", "b"})
+		e.Keys([]any{int64(1), int64(2)})
+		e.Keys([]any{"a", "b"})
 		e.Uint(2) // a 2×2 identity
 		e.Uint(2)
 		e.Uint(1)

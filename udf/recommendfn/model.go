@@ -71,39 +71,6 @@ func lookup(index map[any]int32, key any) (int, bool) {
 func (m *Model) getScratch() *recommend.Scratch  { return m.scratch.Get().(*recommend.Scratch) }
 func (m *Model) putScratch(s *recommend.Scratch) { m.scratch.Put(s) }
 
-func encodeKeys(e *catalog.Encoder, keys []any) {
-	e.Uint(uint64(len(keys)))
-	for _, k := range keys {
-		switch v := k.(type) {
-		case int64:
-			e.Uint(0)
-			e.Int(v)
-		case string:
-			e.Uint(1)
-			e.String(v)
-		default:
-			panic(fmt.Sprintf("recommendfn: key of type %T", k))
-		}
-	}
-}
-
-func decodeKeys(d *catalog.Decoder) []any {
-	n := d.Len(2)
-	keys := make([]any, n)
-	for k := range keys {
-		switch d.Uint() {
-		case 0:
-			keys[k] = d.Int()
-		case 1:
-			keys[k] = d.String()
-		default:
-			d.Len(1 << 62) // makes the decoder fail
-			return nil
-		}
-	}
-	return keys
-}
-
 func float32Bytes(v []float32) []byte {
 	b := make([]byte, 4*len(v))
 	for k, f := range v {
@@ -204,8 +171,8 @@ func (m *Model) Encode() []byte {
 	e.Uint(uint64(m.Method))
 	e.String(m.UserColumn)
 	e.String(m.ItemColumn)
-	encodeKeys(e, m.Users)
-	encodeKeys(e, m.Items)
+	e.Keys(m.Users)
+	e.Keys(m.Items)
 	encodeCSR(e, m.Train)
 	switch m.Method {
 	case recommend.MethodALS:
@@ -240,8 +207,8 @@ func Decode(blob []byte) (*Model, error) {
 	}
 	rm := &recommend.Model{Method: recommend.Method(d.Uint())}
 	userCol, itemCol := d.String(), d.String()
-	users := decodeKeys(d)
-	items := decodeKeys(d)
+	users := d.Keys()
+	items := d.Keys()
 	rm.Train = decodeCSR(d, len(users), len(items))
 	if d.Err() != nil {
 		return nil, d.Err()

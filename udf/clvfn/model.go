@@ -73,7 +73,9 @@ func encodeKeys(e *catalog.Encoder, keys []any) {
 	}
 }
 
-func decodeKeys(d *catalog.Decoder) []any {
+// decodeKeys reads the keys encodeKeys wrote; a key of an unknown type is
+// damage.
+func decodeKeys(d *catalog.Decoder) ([]any, error) {
 	n := d.Len(2)
 	keys := make([]any, n)
 	for k := range keys {
@@ -83,11 +85,10 @@ func decodeKeys(d *catalog.Decoder) []any {
 		case 1:
 			keys[k] = d.String()
 		default:
-			d.Len(1 << 62) // makes the decoder fail
-			return nil
+			return nil, damaged("customer key type")
 		}
 	}
-	return keys
+	return keys, nil
 }
 
 // stdErrs returns the standard errors in the order of names (NaN where
@@ -216,7 +217,9 @@ func Decode(blob []byte) (*Model, error) {
 	}
 	m.Horizon, m.Discount = d.Float(), d.Float()
 	m.CustomerColumn = d.String()
-	m.Keys = decodeKeys(d)
+	if m.Keys, err = decodeKeys(d); err != nil {
+		return nil, err
+	}
 	m.X, m.TX, m.T = d.Floats(), d.Floats(), d.Floats()
 	if d.Bool() {
 		m.M = d.Floats()

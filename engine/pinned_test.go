@@ -12,6 +12,7 @@ import (
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/engine"
 	"github.com/seed-a084b42d/marketsql/internal/sqltest"
+	"github.com/seed-a084b42d/marketsql/udf/clvfn"
 	"github.com/seed-a084b42d/marketsql/udf/kmeansfn"
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
 	"github.com/seed-a084b42d/marketsql/udf/recommendfn"
@@ -27,6 +28,7 @@ const pinnedDir = "../testdata/models"
 
 type pinnedModel struct {
 	file   string
+	schema int64              // the catalog schema version it was written with; 0 means 1
 	setup  []string           // how the file was written: run on a new database
 	decode func([]byte) error // the family's blob decoder
 	want   map[string]string  // query -> its rows, as sqltest.Table prints them
@@ -86,6 +88,24 @@ FROM customers c JOIN ml_kmeans_assignments a ON a.model = 'segments' AND a.key 
 	decode: func(b []byte) error { _, err := ldafn.Decode(b); return err },
 	models: map[string]string{"topics": "lda"},
 	want:   pinnedLDAWant,
+}, {
+	file:   "clv_v1.db",
+	schema: 2,
+	// 40 customers: every fourth buys every 12-20 days all along, the
+	// others 1 to 5 times and then stop; calibration to 2024-09-30, then a
+	// holdout. BG/NBD and Gamma-Gamma.
+	setup: []string{
+		`CREATE TABLE orders(customer INTEGER, day TEXT, amount REAL)`,
+		`WITH RECURSIVE c(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM c WHERE id < 40),
+  k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < 24)
+INSERT INTO orders SELECT id, date('2024-01-01', '+' || ((id * 13) % 90 + n * CASE WHEN id % 4 = 0 THEN 12 + id % 9 ELSE 5 + (id * 17) % 26 END) || ' days'),
+  round(12 + (id * 31 + n * 7) % 40 + (id % 5) * 3.5, 2)
+FROM c, k WHERE n < CASE WHEN id % 4 = 0 THEN 25 ELSE (id * 7) % 5 + 1 END`,
+		`SELECT clv_train('value', 'orders', '{"holdout_from": "2024-10-01"}')`,
+	},
+	decode: func(b []byte) error { _, err := clvfn.Decode(b); return err },
+	models: map[string]string{"value": "clv"},
+	want:   pinnedCLVWant,
 }}
 
 // TestPinnedModels opens a copy of every pinned model file, checks that its
@@ -112,8 +132,10 @@ func TestPinnedModels(t *testing.T) {
 			}
 			defer e.Close()
 			db := e.DB()
-			if v := sqltest.One[int64](t, db, `SELECT version FROM ml_schema`); v != 1 || catalog.SchemaVersion < v {
-				t.Errorf("catalog schema version %d", v)
+			// Opening a file does not migrate its catalog.
+			want := max(pm.schema, 1)
+			if v := sqltest.One[int64](t, db, `SELECT version FROM ml_schema`); v != want || catalog.SchemaVersion < v {
+				t.Errorf("catalog schema version %d, want %d", v, want)
 			}
 			checkPinnedBlobs(t, db, pm)
 			for q, w := range pm.want {
@@ -177,4 +199,15 @@ var pinnedLDAWant = map[string]string{
 	`SELECT topic, round(weight, 6) FROM lda_infer('topics', 'fresh coffee roast') ORDER BY topic`:                          "1|0.832821\n2|0.083547\n3|0.083632\n",
 	`SELECT lda_top_topic('topics', 'green tea, calming'), lda_top_topic('topics', 'chewy dog treats')`:                     "3|2\n",
 	`SELECT doc_id, topic, round(weight, 6) FROM lda_doc_topics('topics') WHERE doc_id IN (1, 5, 9) ORDER BY doc_id, topic`: "1|1|0.832794\n1|2|0.083547\n1|3|0.083659\n5|1|0.480299\n5|2|0.067054\n5|3|0.452647\n9|1|0.083448\n9|2|0.832994\n9|3|0.083559\n",
+}
+
+// pinnedCLVWant are the numbers clv_v1.db gave when it was written.
+var pinnedCLVWant = map[string]string{
+	`SELECT round(clv_p_alive('value', 4, 10, 30), 6), round(clv_p_alive('value', 0, 0, 20), 6), round(clv_p_alive('value', 13, 27.857143, 29.571429), 6)`:                                              "0.064022|1|0.911604\n",
+	`SELECT round(clv_expected_purchases('value', 52, 4, 10, 30), 6), round(clv_expected_purchases('value', 26, 0, 0, 20), 6), round(clv_expected_purchases('value', 13, 13, 27.857143, 29.571429), 6)`: "0.381603|1.134221|4.571032\n",
+	`SELECT customer, frequency, round(recency, 6), round(T, 6), round(p_alive, 6), round(expected_purchases, 6), round(expected_avg_value, 4), round(clv, 4)
+FROM clv_predict('value') WHERE customer IN (1, 2, 7, 12, 40) ORDER BY customer`: "1|2|6.285714|37.142857|0.045261|0.145713|38.3694|5.2689\n2|4|7.428571|35.285714|0.010448|0.05572|38.718|2.0337\n7|4|11.428571|38.857143|0.032548|0.161897|40.8562|6.2335\n12|13|27.857143|29.571429|0.911604|14.709836|37.4942|520.292\n40|12|27.428571|29|0.913829|13.903944|33.3161|437.0099\n",
+	`SELECT customer, round(expected_purchases, 6), round(clv, 4) FROM clv_predict('value', 26, '{"discount_rate": 0}') WHERE customer IN (3, 8) ORDER BY customer`: "3|0.12207|4.8157\n8|6.421656|266.4907\n",
+	`SELECT count(*), round(sum(p_alive), 6), round(sum(clv), 4) FROM ml_clv_customers WHERE model = 'value'`:                                                       "40|16.537402|5820.7234\n",
+	`SELECT diagnostic, frequency, customers, actual, round(expected, 6) FROM clv_eval('value') WHERE diagnostic <> 'frequency_histogram' OR frequency IN (0, 7)`:   "frequency_histogram|0|6|6|2.112961\nfrequency_histogram|7|10|10|9.635849\nholdout|0|6|0|5.447371\nholdout|1|6|0|0.738243\nholdout|2|6|0|0.763424\nholdout|3|6|0|1.093171\nholdout|4|6|0|1.096603\nholdout|5|0|0|0\nholdout|6|0|0|0\nholdout|7|10|100|98.095876\nholdout_total|<nil>|40|100|107.234687\n",
 }

@@ -116,8 +116,14 @@ func Rules(sets []Itemset, baskets int, opt RuleOptions) ([]Rule, error) {
 			}
 		}
 	}
-	out := r.out
-	slices.SortFunc(out, func(a, b Rule) int {
+	// Sort a permutation rather than the rules: a Rule is large.
+	rules := r.out
+	order := make([]int32, len(rules))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &rules[i], &rules[j]
 		if c := cmp.Compare(b.Lift, a.Lift); c != 0 {
 			return c
 		}
@@ -132,6 +138,10 @@ func Rules(sets []Itemset, baskets int, opt RuleOptions) ([]Rule, error) {
 		}
 		return slices.Compare(a.Consequent, b.Consequent)
 	})
+	out := make([]Rule, len(rules))
+	for i, k := range order {
+		out[i] = rules[k]
+	}
 	return out, nil
 }
 

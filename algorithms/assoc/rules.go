@@ -116,31 +116,30 @@ func Rules(sets []Itemset, baskets int, opt RuleOptions) ([]Rule, error) {
 			}
 		}
 	}
-	// Sort a permutation rather than the rules: a Rule is large.
-	rules := r.out
-	order := make([]int32, len(rules))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(i, j int32) int {
-		a, b := &rules[i], &rules[j]
-		if c := cmp.Compare(b.Lift, a.Lift); c != 0 {
+	// Candidates are compact records without pointers (cheap to grow,
+	// nothing for the garbage collector to scan); the Rules are made once,
+	// in order, at the end.
+	recs, items := r.recs, r.items
+	side := func(off, n int32) []int32 { return items[off : off+n : off+n] }
+	slices.SortFunc(recs, func(a, b ruleRec) int {
+		if c := cmp.Compare(b.lift, a.lift); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.Confidence, a.Confidence); c != 0 {
+		// Confidence, exactly: a.count/a.ante vs b.count/b.ante.
+		if c := cmp.Compare(int64(b.count)*int64(a.ante), int64(a.count)*int64(b.ante)); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+		if c := cmp.Compare(b.count, a.count); c != 0 {
 			return c
 		}
-		if c := slices.Compare(a.Antecedent, b.Antecedent); c != 0 {
+		if c := slices.Compare(side(a.off, a.nAnte), side(b.off, b.nAnte)); c != 0 {
 			return c
 		}
-		return slices.Compare(a.Consequent, b.Consequent)
+		return slices.Compare(side(a.off+a.nAnte, a.nCons), side(b.off+b.nAnte, b.nCons))
 	})
-	out := make([]Rule, len(rules))
-	for i, k := range order {
-		out[i] = rules[k]
+	out := make([]Rule, len(recs))
+	for i, rec := range recs {
+		out[i] = r.rule(rec, side(rec.off, rec.nAnte), side(rec.off+rec.nAnte, rec.nCons))
 	}
 	return out, nil
 }
@@ -150,8 +149,8 @@ type ruler struct {
 	ix    *setIndex
 	opt   RuleOptions
 	n     float64
-	out   []Rule
-	arena []int32
+	recs  []ruleRec
+	items []int32 // antecedent then consequent of each record
 	ante  []int32
 	cons  []int32
 	sub   []int32
@@ -238,19 +237,43 @@ func (r *ruler) consider(s *Itemset, ante, cons []int32) error {
 			return err
 		}
 	}
-	sA := float64(a) / r.n
-	sAC := float64(s.Count) / r.n
+	if len(r.items)+len(ante)+len(cons) > math.MaxInt32 {
+		return fmt.Errorf("assoc: too many rules (%d)", len(r.recs))
+	}
+	r.recs = append(r.recs, ruleRec{
+		lift: lift, count: int32(s.Count), ante: int32(a), cons: int32(c),
+		off: int32(len(r.items)), nAnte: int32(len(ante)), nCons: int32(len(cons)),
+	})
+	r.items = append(r.items, ante...)
+	r.items = append(r.items, cons...)
+	return nil
+}
+
+// ruleRec is a rule while rules are collected: its lift (the sort key),
+// counts, and where its items are in ruler.items.
+type ruleRec struct {
+	lift              float64
+	count, ante, cons int32
+	off, nAnte, nCons int32
+}
+
+// rule computes the measures of a collected rule.
+func (r *ruler) rule(rec ruleRec, ante, cons []int32) Rule {
+	sA := float64(rec.ante) / r.n
+	sC := float64(rec.cons) / r.n
+	sAC := float64(rec.count) / r.n
+	conf := float64(rec.count) / float64(rec.ante)
 	rule := Rule{
-		Antecedent:        r.keep(ante),
-		Consequent:        r.keep(cons),
-		Count:             s.Count,
-		AntecedentCount:   a,
-		ConsequentCount:   c,
+		Antecedent:        ante,
+		Consequent:        cons,
+		Count:             int(rec.count),
+		AntecedentCount:   int(rec.ante),
+		ConsequentCount:   int(rec.cons),
 		Support:           sAC,
 		AntecedentSupport: sA,
 		ConsequentSupport: sC,
 		Confidence:        conf,
-		Lift:              lift,
+		Lift:              rec.lift,
 		Leverage:          sAC - sA*sC,
 		Conviction:        math.Inf(1),
 		Jaccard:           sAC / (sA + sC - sAC),
@@ -266,8 +289,7 @@ func (r *ruler) consider(s *Itemset, ante, cons []int32) error {
 	if d := 1 - sC; d != 0 {
 		rule.Certainty = (conf - sC) / d
 	}
-	r.out = append(r.out, rule)
-	return nil
+	return rule
 }
 
 // redundant reports whether some rule A' => cons, A' a non-empty proper
@@ -300,17 +322,6 @@ func (r *ruler) redundant(countAC, countA int, ante, cons []int32) (bool, error)
 		}
 	}
 	return false, nil
-}
-
-// keep copies items into the rule arena.
-func (r *ruler) keep(items []int32) []int32 {
-	n := len(items)
-	if len(r.arena)+n > cap(r.arena) {
-		r.arena = make([]int32, 0, max(1<<14, n))
-	}
-	start := len(r.arena)
-	r.arena = append(r.arena, items...)
-	return r.arena[start : start+n : start+n]
 }
 
 // mergeSorted appends the union of two ascending, disjoint lists to dst.

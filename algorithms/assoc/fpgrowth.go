@@ -236,15 +236,22 @@ func FrequentItemsetsStats(baskets [][]int32, numItems int, opt Options) ([]Item
 	if err != nil {
 		return nil, st, err
 	}
-	out := m.out
-	slices.SortFunc(out, func(a, b Itemset) int {
-		if c := cmp.Compare(len(a.Items), len(b.Items)); c != 0 {
+	// Itemsets were collected as pointer-free records over one item
+	// buffer; sort them, then make the Itemsets at their final size.
+	items := m.items
+	side := func(r setRec) []int32 { return items[r.off : r.off+r.n : r.off+r.n] }
+	slices.SortFunc(m.recs, func(a, b setRec) int {
+		if c := cmp.Compare(a.n, b.n); c != 0 {
 			return c
 		}
-		return slices.Compare(a.Items, b.Items)
+		return slices.Compare(side(a), side(b))
 	})
+	out := make([]Itemset, len(m.recs))
+	for i, r := range m.recs {
+		out[i] = Itemset{Items: side(r), Count: int(r.count)}
+	}
 	st.Itemsets = len(out)
-	st.OutputBytes = int64(cap(out))*int64(unsafe.Sizeof(Itemset{})) + m.arenaBytes
+	st.OutputBytes = int64(len(out))*int64(unsafe.Sizeof(Itemset{})) + 4*int64(cap(items))
 	return out, st, nil
 }
 
@@ -256,11 +263,10 @@ type miner struct {
 	check    func() error
 	work     int
 
-	rankItem   []int32 // global rank -> item id
-	prefix     []int32 // global ranks of the current prefix
-	out        []Itemset
-	arena      []int32
-	arenaBytes int64
+	rankItem []int32 // global rank -> item id
+	prefix   []int32 // global ranks of the current prefix
+	recs     []setRec
+	items    []int32 // the items of every record, back to back
 
 	pool      []*fptree // conditional tree buffer per recursion depth
 	built     int
@@ -293,28 +299,32 @@ func (m *miner) tick(n int) error {
 
 // emit records prefix as an itemset with count c.
 func (m *miner) emit(c int32) error {
-	if len(m.out) >= m.limit {
-		return &LimitError{Limit: m.limit, Reached: len(m.out) + 1}
+	if len(m.recs) >= m.limit {
+		return &LimitError{Limit: m.limit, Reached: len(m.recs) + 1}
 	}
 	n := len(m.prefix)
-	if len(m.arena)+n > cap(m.arena) {
-		size := max(1<<16, n)
-		m.arena = make([]int32, 0, size)
-		m.arenaBytes += 4 * int64(size)
+	start := len(m.items)
+	if start+n > math.MaxInt32 {
+		return fmt.Errorf("assoc: too many items in frequent itemsets (%d itemsets); raise the minimum support", len(m.recs))
 	}
-	start := len(m.arena)
 	for _, r := range m.prefix {
-		m.arena = append(m.arena, m.rankItem[r])
+		m.items = append(m.items, m.rankItem[r])
 	}
-	items := m.arena[start : start+n : start+n]
+	items := m.items[start:]
 	// Insertion sort: itemsets are short.
 	for i := 1; i < n; i++ {
 		for j := i; j > 0 && items[j] < items[j-1]; j-- {
 			items[j], items[j-1] = items[j-1], items[j]
 		}
 	}
-	m.out = append(m.out, Itemset{Items: items, Count: int(c)})
+	m.recs = append(m.recs, setRec{off: int32(start), n: int32(n), count: c})
 	return m.tick(1)
+}
+
+// setRec is a found itemset: where its items are in miner.items, and its
+// count.
+type setRec struct {
+	off, n, count int32
 }
 
 // mine emits every frequent itemset of the form prefix ∪ S for S a

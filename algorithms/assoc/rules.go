@@ -259,21 +259,30 @@ type ruleRec struct {
 
 // rule computes the measures of a collected rule.
 func (r *ruler) rule(rec ruleRec, ante, cons []int32) Rule {
-	sA := float64(rec.ante) / r.n
-	sC := float64(rec.cons) / r.n
-	sAC := float64(rec.count) / r.n
-	conf := float64(rec.count) / float64(rec.ante)
+	return NewRule(ante, cons, int(rec.count), int(rec.ante), int(rec.cons), int(r.n))
+}
+
+// NewRule is the rule ante => cons with its measures, from the number of
+// baskets holding both sides (count), the antecedent, the consequent, and
+// all baskets: how Rules computes them, so a stored rule's measures come
+// back bit for bit from its counts.
+func NewRule(ante, cons []int32, count, anteCount, consCount, baskets int) Rule {
+	n := float64(baskets)
+	sA := float64(anteCount) / n
+	sC := float64(consCount) / n
+	sAC := float64(count) / n
+	conf := float64(count) / float64(anteCount)
 	rule := Rule{
 		Antecedent:        ante,
 		Consequent:        cons,
-		Count:             int(rec.count),
-		AntecedentCount:   int(rec.ante),
-		ConsequentCount:   int(rec.cons),
+		Count:             count,
+		AntecedentCount:   anteCount,
+		ConsequentCount:   consCount,
 		Support:           sAC,
 		AntecedentSupport: sA,
 		ConsequentSupport: sC,
 		Confidence:        conf,
-		Lift:              rec.lift,
+		Lift:              conf / sC,
 		Leverage:          sAC - sA*sC,
 		Conviction:        math.Inf(1),
 		Jaccard:           sAC / (sA + sC - sAC),

@@ -28,6 +28,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/optimize"
@@ -268,11 +270,15 @@ func maximize(model string, names []string, obj objective, start []float64, weig
 	g := make([]float64, k)
 	// eval returns the objective at u, its gradient in gu and the unpenalized
 	// total log-likelihood; a non-finite objective is +Inf.
+	// gonum's Minimize evaluates on goroutines of its own, while Check
+	// (which may poll SQLite) and Progress must run on the calling
+	// goroutine: the caller polls them while the optimizer runs, and an
+	// evaluation only reads the stop the caller recorded.
+	var stop atomic.Pointer[error]
+	var iterations atomic.Int64
 	eval := func(u, gu []float64) (float64, float64, error) {
-		if opt.Check != nil {
-			if err := opt.Check(); err != nil {
-				return 0, 0, err
-			}
+		if e := stop.Load(); e != nil {
+			return 0, 0, *e
 		}
 		pen := 0.0
 		for i := range u {
@@ -305,6 +311,7 @@ func maximize(model string, names []string, obj objective, start []float64, weig
 		lastF, lastLL float64
 		have          bool
 		evalErr       error
+		mu            sync.Mutex // lastLL, read by the caller for progress
 	)
 	at := func(x []float64) {
 		if have && floats.Equal(x, lastU) {
@@ -315,7 +322,14 @@ func maximize(model string, names []string, obj objective, start []float64, weig
 			evalErr = err
 		}
 		copy(lastU, x)
+		mu.Lock()
 		lastF, lastLL, have = f, ll, true
+		mu.Unlock()
+	}
+	if opt.Check != nil {
+		if err := opt.Check(); err != nil {
+			return nil, fmt.Errorf("clv: %s fit stopped: %w", model, err)
+		}
 	}
 	f0, _, err := eval(u, lastG)
 	if err != nil {
@@ -338,9 +352,36 @@ func maximize(model string, names []string, obj objective, start []float64, weig
 		GradientThreshold: gradTol,
 		MajorIterations:   maxIter,
 		Converger:         &optimize.FunctionConverge{Relative: 1e-15, Iterations: 3},
-		Recorder:          progressRecorder(opt.Progress, func() float64 { return lastLL }),
+		Recorder:          &recorder{iterations: &iterations},
 	}
-	res, err := optimize.Minimize(problem, u, settings, &optimize.BFGS{})
+	var res *optimize.Result
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res, err = optimize.Minimize(problem, u, settings, &optimize.BFGS{})
+	}()
+	tick := time.NewTicker(2 * time.Millisecond)
+	reported := int64(0)
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		case <-tick.C:
+		}
+		if opt.Check != nil && stop.Load() == nil {
+			if e := opt.Check(); e != nil {
+				stop.Store(&e)
+			}
+		}
+		if it := iterations.Load(); opt.Progress != nil && it > reported {
+			reported = it
+			mu.Lock()
+			ll := lastLL
+			mu.Unlock()
+			opt.Progress(int(it), ll)
+		}
+	}
+	tick.Stop()
 	if evalErr != nil {
 		return nil, fmt.Errorf("clv: %s fit stopped: %w", model, evalErr)
 	}
@@ -382,25 +423,17 @@ func maximize(model string, names []string, obj objective, start []float64, weig
 	return out, nil
 }
 
-// progressRecorder reports each major iteration's log-likelihood to
-// progress (nil: no recorder).
-func progressRecorder(progress func(iter int, loglik float64), loglik func() float64) optimize.Recorder {
-	if progress == nil {
-		return nil
-	}
-	return &recorder{progress: progress, loglik: loglik}
-}
-
+// recorder counts the optimizer's major iterations for the caller, which
+// reports progress from its own goroutine.
 type recorder struct {
-	progress func(iter int, loglik float64)
-	loglik   func() float64
+	iterations *atomic.Int64
 }
 
 func (r *recorder) Init() error { return nil }
 
 func (r *recorder) Record(_ *optimize.Location, op optimize.Operation, stats *optimize.Stats) error {
 	if op == optimize.MajorIteration {
-		r.progress(stats.MajorIterations, r.loglik())
+		r.iterations.Store(int64(stats.MajorIterations))
 	}
 	return nil
 }

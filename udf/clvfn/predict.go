@@ -73,8 +73,11 @@ func predictAll(c *core.Conn, m *Model, horizon, discount float64, threads int) 
 		p.avg, p.clv = make([]float64, n), make([]float64, n)
 	}
 	ends := monthEnds(horizon, m.periodsPerMonth())
+	var stop atomic.Bool
 	work := func(lo, hi int, cur []float64) {
-		for i := lo; i < hi; i++ {
+		// The stop flag is read per customer too: at a long horizon one
+		// customer costs a series per month, and a chunk seconds.
+		for i := lo; i < hi && !stop.Load(); i++ {
 			x, tx, T := m.X[i], m.TX[i], m.T[i]
 			p.alive[i] = m.Purchases.PAlive(x, tx, T)
 			value := math.NaN()
@@ -95,7 +98,6 @@ func predictAll(c *core.Conn, m *Model, horizon, discount float64, threads int) 
 	chunks := (n + predictChunk - 1) / predictChunk
 	threads = max(1, min(threads, chunks))
 	var next atomic.Int64
-	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range threads {
 		wg.Add(1)

@@ -57,40 +57,6 @@ func (m *Model) holdoutPeriods() float64 {
 
 var units = []string{"day", "week", "month"}
 
-func encodeKeys(e *catalog.Encoder, keys []any) {
-	e.Uint(uint64(len(keys)))
-	for _, k := range keys {
-		switch v := k.(type) {
-		case int64:
-			e.Uint(0)
-			e.Int(v)
-		case string:
-			e.Uint(1)
-			e.String(v)
-		default:
-			panic(fmt.Sprintf("clvfn: key of type %T", k))
-		}
-	}
-}
-
-// decodeKeys reads the keys encodeKeys wrote; a key of an unknown type is
-// damage.
-func decodeKeys(d *catalog.Decoder) ([]any, error) {
-	n := d.Len(2)
-	keys := make([]any, n)
-	for k := range keys {
-		switch d.Uint() {
-		case 0:
-			keys[k] = d.Int()
-		case 1:
-			keys[k] = d.String()
-		default:
-			return nil, damaged("customer key type")
-		}
-	}
-	return keys, nil
-}
-
 // stdErrs returns the standard errors in the order of names (NaN where
 // missing).
 func stdErrs(se map[string]float64, names []string) []float64 {
@@ -137,7 +103,7 @@ func (m *Model) Encode() []byte {
 	e.Float(m.Horizon)
 	e.Float(m.Discount)
 	e.String(m.CustomerColumn)
-	encodeKeys(e, m.Keys)
+	e.Keys(m.Keys)
 	e.Floats(m.X)
 	e.Floats(m.TX)
 	e.Floats(m.T)
@@ -217,9 +183,7 @@ func Decode(blob []byte) (*Model, error) {
 	}
 	m.Horizon, m.Discount = d.Float(), d.Float()
 	m.CustomerColumn = d.String()
-	if m.Keys, err = decodeKeys(d); err != nil {
-		return nil, err
-	}
+	m.Keys = d.Keys()
 	m.X, m.TX, m.T = d.Floats(), d.Floats(), d.Floats()
 	if d.Bool() {
 		m.M = d.Floats()

@@ -123,6 +123,16 @@ var SideTables = []SideTable{
   holdout_purchases  REAL,          -- purchases in the holdout period; NULL without one
   PRIMARY KEY (model, customer)
 ) WITHOUT ROWID`},
+	{"ml_assoc_rules", `CREATE TABLE IF NOT EXISTS ml_assoc_rules(
+  model      TEXT    NOT NULL,
+  rule       INTEGER NOT NULL, -- the rule's number in assoc_rules (1 = highest lift)
+  side       TEXT    NOT NULL, -- 'antecedent' or 'consequent'
+  item               NOT NULL, -- no type: INTEGER and TEXT keys stay as they are
+  support    REAL    NOT NULL,
+  confidence REAL    NOT NULL,
+  lift       REAL    NOT NULL,
+  PRIMARY KEY (model, rule, side, item)
+) WITHOUT ROWID`},
 }
 
 const modelsDDL = `CREATE TABLE IF NOT EXISTS ml_models(

@@ -1,5 +1,5 @@
 // Package udf is every marketsql SQL function. Each family is its own
-// package (kmeansfn, ldafn, recommendfn, interchangefn, clvfn, catalogfn, mathfn) that declares
+// package (kmeansfn, ldafn, recommendfn, interchangefn, clvfn, assocfn, catalogfn, mathfn) that declares
 // its functions in one table; core holds what they share and sqlext is the
 // binding to SQLite's extension interface through which they register.
 //
@@ -11,6 +11,7 @@ package udf
 import (
 	"errors"
 
+	"github.com/seed-a084b42d/marketsql/udf/assocfn"
 	"github.com/seed-a084b42d/marketsql/udf/catalogfn"
 	"github.com/seed-a084b42d/marketsql/udf/clvfn"
 	"github.com/seed-a084b42d/marketsql/udf/core"
@@ -35,6 +36,7 @@ func register(sc *sqlext.Conn) error {
 		ldafn.Register(c),
 		recommendfn.Register(c),
 		interchangefn.Register(c),
+		assocfn.Register(c),
 		clvfn.Register(c),
 		mathfn.RegisterMissing(c),
 	)
@@ -55,5 +57,5 @@ func Conn(id int64) *core.Conn {
 // tables; no database is needed. SQLite's math functions, which marketsql
 // supplies only to a host built without them, are not listed.
 func Functions() []core.Doc {
-	return core.Docs(catalogfn.Functions, kmeansfn.Functions, ldafn.Functions, recommendfn.Functions, interchangefn.Functions, clvfn.Functions)
+	return core.Docs(catalogfn.Functions, kmeansfn.Functions, ldafn.Functions, recommendfn.Functions, interchangefn.Functions, clvfn.Functions, assocfn.Functions)
 }

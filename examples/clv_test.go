@@ -127,3 +127,64 @@ func loadCDNOW(t *testing.T, db *sql.DB) {
 		t.Fatalf("%d CDNOW orders, want 6919", n)
 	}
 }
+
+// TestREADMEBasketRules runs the SQL of the README's "Basket rules" section
+// as written on the Online Retail database the demo builds.
+func TestREADMEBasketRules(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := splitSQL(sqlBlocks(t, string(readme), "Basket rules: frequent itemsets and association rules"))
+	for _, want := range []string{"assoc_train(", "FROM assoc_rules(", "FROM assoc_itemsets(", "FROM assoc_recommend(", "FROM ml_assoc_rules"} {
+		if !anyContains(stmts, want) {
+			t.Errorf("the section has no statement with %q: this test checks one", want)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "rules.db")
+	data, err := os.ReadFile(retail(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	for i, stmt := range stmts {
+		_, rows, err := run(ctx, e.DB(), stmt)
+		if err != nil {
+			t.Fatalf("statement %d failed: %v\n%s", i+1, err, stmt)
+		}
+		fail := func(format string, args ...any) {
+			t.Helper()
+			t.Errorf("statement %d: "+format+"\n%s", append([]any{i + 1}, append(args, stmt)...)...)
+		}
+		switch {
+		case strings.Contains(stmt, "assoc_train("):
+			if s, _ := rows[0][0].(string); !strings.Contains(s, `"baskets":18402`) || !strings.Contains(s, `"rules":325`) {
+				fail("summary %v", rows[0][0])
+			}
+		case strings.Contains(stmt, "FROM assoc_rules("):
+			if len(rows) != 5 {
+				fail("%d rules, want 5", len(rows))
+			}
+		case strings.Contains(stmt, "FROM assoc_itemsets("):
+			if len(rows) == 0 {
+				fail("no itemsets of 3 items")
+			}
+		case strings.Contains(stmt, "FROM assoc_recommend("):
+			if len(rows) == 0 || rows[0][1] != "22699" {
+				fail("suggestions %v, want ROSES REGENCY TEACUP AND SAUCER (22699) first", rows)
+			}
+		case strings.Contains(stmt, "FROM ml_assoc_rules"):
+			if len(rows) == 0 {
+				fail("no rule mentions 22423")
+			}
+		}
+	}
+}

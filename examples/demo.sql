@@ -101,3 +101,21 @@ SELECT p.customer AS customer_id, v.segment, CAST(p.frequency AS INTEGER) AS rep
        printf('%,d', CAST(p.clv AS INTEGER)) AS value_12_months
 FROM clv_predict('value') p JOIN customer_value_segment v ON v.customer = p.customer
 ORDER BY p.clv DESC LIMIT 10;
+
+-- Customers who buy X also buy Y: association rules over the invoices
+-- (FP-growth; an itemset counts when it is in at least 1% of the baskets).
+SELECT json_extract(s, '$.baskets') AS baskets, json_extract(s, '$.items') AS products,
+       json_extract(s, '$.itemsets') AS frequent_itemsets, json_extract(s, '$.rules') AS rules
+FROM (SELECT assoc_train('basket_rules', 'SELECT invoice_no, stock_code FROM product_sales',
+        '{"min_support": 0.01, "min_confidence": 0.5}') AS s);
+CREATE TEMP VIEW product_name AS
+  SELECT stock_code, min(description) AS description FROM product_sales GROUP BY stock_code;
+SELECT r.rule,
+       (SELECT group_concat(n.description, ' + ') FROM json_each(r.antecedent) j JOIN product_name n ON n.stock_code = j.value) AS who_buys,
+       (SELECT group_concat(n.description, ' + ') FROM json_each(r.consequent) j JOIN product_name n ON n.stock_code = j.value) AS also_buys,
+       printf('%.1f%%', 100 * r.support) AS baskets, round(r.confidence, 2) AS confidence, round(r.lift, 1) AS lift
+FROM assoc_rules('basket_rules') r LIMIT 8;
+
+-- At the checkout: what the rules suggest for a basket, and why.
+SELECT a.rank, n.description AS suggest, round(a.confidence, 2) AS confidence, a.because AS rule
+FROM assoc_recommend('basket_rules', '["22697", "22698"]', 3) a JOIN product_name n ON n.stock_code = a.item;

@@ -93,7 +93,7 @@ func TestDemoUnderAddressLimit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("listing the models: %v\n%s", err, stderr)
 	}
-	if want := "interests rec_als rec_knn rec_pop recs segments value\n"; out != want {
+	if want := "basket_rules interests rec_als rec_knn rec_pop recs segments value\n"; out != want {
 		t.Errorf("models after the demo: %q, want %q", out, want)
 	}
 

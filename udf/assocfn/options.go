@@ -76,7 +76,30 @@ func ParseOptions(fn string, text any) (Options, error) {
 	opt.PruneRedundant = o.Bool("prune_redundant", false)
 	opt.MaxItemsets = o.Int("max_itemsets", opt.MaxItemsets, 1, math.MaxInt32)
 	opt.SkipNull = o.Enum("on_null", "error", "error", "skip") == "skip"
-	return opt, o.Err()
+	if err := o.Err(); err != nil {
+		return opt, err
+	}
+	return opt, opt.Check(fn)
+}
+
+// Check reports an option out of its range, for Go callers who fill
+// Options themselves (the JSON options are checked as they are read).
+func (o Options) Check(fn string) error {
+	switch {
+	case o.MinCount == 0 && !(o.MinSupport > 0 && o.MinSupport <= 1):
+		return core.Errorf(fn, "MinSupport must be above 0 and at most 1, got %g", o.MinSupport)
+	case o.MinCount < 0:
+		return core.Errorf(fn, "MinCount must be 1 or more (or 0 to use MinSupport), got %d", o.MinCount)
+	case !(o.MinConfidence >= 0 && o.MinConfidence <= 1):
+		return core.Errorf(fn, "MinConfidence must be from 0 to 1, got %g", o.MinConfidence)
+	case !(o.MinLift >= 0):
+		return core.Errorf(fn, "MinLift must be 0 or more, got %g", o.MinLift)
+	case o.MaxLen < 1, o.MaxConsequent < 1, o.MaxItemsets < 1:
+		return core.Errorf(fn, "MaxLen, MaxConsequent and MaxItemsets must be at least 1, got %d, %d, %d", o.MaxLen, o.MaxConsequent, o.MaxItemsets)
+	case o.Target != "rules" && o.Target != "itemsets":
+		return core.Errorf(fn, "Target must be \"rules\" or \"itemsets\", got %q", o.Target)
+	}
+	return nil
 }
 
 // MinCountFor is the count an itemset needs among baskets: MinCount when

@@ -3,7 +3,7 @@
 GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: all build extension test demo bench-extension bench-kmeans bench-recommend bench-shell bench-lda bench-interchange bench-clv fuzz deps clean
+.PHONY: all build extension test demo bench-extension bench-kmeans bench-recommend bench-shell bench-lda bench-interchange bench-clv bench-assoc fuzz deps clean
 
 all: build
 
@@ -84,6 +84,12 @@ bench-interchange: deps
 # errors), clv_predict over them, rfm over 1M order rows; medians of 3.
 bench-clv: deps
 	$(GO) run ./bench/clv
+
+# Basket rules beside Weka's FPGrowth (Debian's weka, Java) on Groceries
+# (../shared/data or $$MARKETSQL_DATA; skipped when absent) and the bundled
+# Online Retail invoices: times, the same frequent itemsets, memory.
+bench-assoc: build
+	$(GO) run ./bench/assoc
 
 # Every fuzz target of every package for FUZZTIME each, minimization off,
 # with a table of executions per target; fails on a crash, whose input Go

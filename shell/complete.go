@@ -32,7 +32,12 @@ func (c *completer) load() {
 		c.keyword = sqlKeywords()
 	}
 	c.names = c.names[:0]
-	rows, _ := c.s.query(`SELECT DISTINCT m.name, p.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS p WHERE m.type IN ('table', 'view')
+	// The catalog's tables (ml_*) complete by name, but not their columns:
+	// all of them appear with the first training, and their columns
+	// (customer, item, rule, ...) would crowd out the user's own names.
+	rows, _ := c.s.query(`SELECT DISTINCT m.name, p.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS p
+		WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'ml\_%' ESCAPE '\'
+		UNION SELECT name, NULL FROM sqlite_schema WHERE type IN ('table', 'view')
 		UNION SELECT name, NULL FROM sqlite_temp_schema WHERE type IN ('table', 'view')`)
 	seen := map[string]bool{}
 	for _, r := range rows {

@@ -350,6 +350,16 @@ func TestComplete(t *testing.T) {
 	if _, got, _ := c.complete("select * from zeb", 17); len(got) != 1 || got[0] != "zebra" {
 		t.Errorf("after create table: %q", got)
 	}
+	// The catalog's tables complete by name, their columns do not: they
+	// would crowd out the user's names once a model is trained.
+	s.execSQL("create table ml_clv_customers(model, customer); create table ml_models(name)")
+	c.invalidate()
+	if _, got, _ := c.complete("select * from custom", 20); strings.Join(got, " ") != "customer_id customers" {
+		t.Errorf("with catalog tables: %q", got)
+	}
+	if _, got, _ := c.complete("select * from ml_clv", 20); len(got) != 1 || got[0] != "ml_clv_customers" {
+		t.Errorf("a catalog table's name: %q", got)
+	}
 	// File names after .import.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "orders.csv"), nil, 0o644)

@@ -12,6 +12,7 @@ import (
 	"github.com/seed-a084b42d/marketsql/catalog"
 	"github.com/seed-a084b42d/marketsql/engine"
 	"github.com/seed-a084b42d/marketsql/internal/sqltest"
+	"github.com/seed-a084b42d/marketsql/udf/assocfn"
 	"github.com/seed-a084b42d/marketsql/udf/clvfn"
 	"github.com/seed-a084b42d/marketsql/udf/kmeansfn"
 	"github.com/seed-a084b42d/marketsql/udf/ldafn"
@@ -106,6 +107,39 @@ FROM c, k WHERE n < CASE WHEN id % 4 = 0 THEN 25 ELSE (id * 7) % 5 + 1 END`,
 	decode: func(b []byte) error { _, err := clvfn.Decode(b); return err },
 	models: map[string]string{"value": "clv"},
 	want:   pinnedCLVWant,
+}, {
+	file:   "assoc_v1.db",
+	schema: 2,
+	// mlxtend's 5-basket data set (its test_fpbase.py), TEXT items, and
+	// the same with INTEGER items; rules with one and two consequents.
+	setup: []string{
+		`CREATE TABLE b(basket INTEGER, item TEXT)`,
+		`INSERT INTO b VALUES
+  (1, 'Milk'), (1, 'Onion'), (1, 'Nutmeg'), (1, 'Kidney Beans'), (1, 'Eggs'), (1, 'Yogurt'),
+  (2, 'Dill'), (2, 'Onion'), (2, 'Nutmeg'), (2, 'Kidney Beans'), (2, 'Eggs'), (2, 'Yogurt'),
+  (3, 'Milk'), (3, 'Apple'), (3, 'Kidney Beans'), (3, 'Eggs'),
+  (4, 'Milk'), (4, 'Unicorn'), (4, 'Corn'), (4, 'Kidney Beans'), (4, 'Yogurt'),
+  (5, 'Corn'), (5, 'Onion'), (5, 'Kidney Beans'), (5, 'Ice cream'), (5, 'Eggs')`,
+		`CREATE TABLE nb AS SELECT basket, unicode(item) * 100 + length(item) AS item FROM b`,
+		`SELECT assoc_train('rules', 'b', '{"min_support": 0.6, "min_confidence": 0.8}')`,
+		`SELECT assoc_train('wide', 'nb', '{"min_support": 0.4, "min_confidence": 0.5, "max_consequent": 2}')`,
+	},
+	decode: func(b []byte) error { _, err := assocfn.Decode(b); return err },
+	models: map[string]string{"rules": "assoc", "wide": "assoc"},
+	want: map[string]string{
+		`SELECT rule, antecedent, consequent, round(support, 6), round(confidence, 6), round(lift, 6), count FROM assoc_rules('rules')`: `1|["Kidney Beans","Onion"]|["Eggs"]|0.6|1|1.25|3
+2|["Onion"]|["Eggs"]|0.6|1|1.25|3
+3|["Eggs"]|["Kidney Beans"]|0.8|1|1|4
+4|["Eggs","Onion"]|["Kidney Beans"]|0.6|1|1|3
+5|["Milk"]|["Kidney Beans"]|0.6|1|1|3
+6|["Onion"]|["Kidney Beans"]|0.6|1|1|3
+7|["Yogurt"]|["Kidney Beans"]|0.6|1|1|3
+8|["Kidney Beans"]|["Eggs"]|0.8|0.8|1|4
+`,
+		`SELECT count(*), sum(size), sum(count) FROM assoc_itemsets('wide')`:                          "39|96|93\n",
+		`SELECT rank, item, round(confidence, 6), because FROM assoc_recommend('rules', '["Onion"]')`: "1|Eggs|1|2\n2|Kidney Beans|1|6\n",
+		`SELECT count(*), max(json_array_length(consequent)) FROM assoc_rules('wide')`:                "156|2\n",
+	},
 }}
 
 // TestPinnedModels opens a copy of every pinned model file, checks that its

@@ -30,19 +30,7 @@ func TestREADMECustomerValue(t *testing.T) {
 			t.Errorf("the section has no statement with %q: this test checks one", want)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "value.db")
-	data, err := os.ReadFile(retail(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.Open(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := retailEngine(t)
 	ctx := context.Background()
 	db := e.DB()
 	loadCDNOW(t, db)
@@ -141,19 +129,7 @@ func TestREADMEBasketRules(t *testing.T) {
 			t.Errorf("the section has no statement with %q: this test checks one", want)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "rules.db")
-	data, err := os.ReadFile(retail(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.Open(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := retailEngine(t)
 	ctx := context.Background()
 	for i, stmt := range stmts {
 		_, rows, err := run(ctx, e.DB(), stmt)
@@ -187,4 +163,23 @@ func TestREADMEBasketRules(t *testing.T) {
 			}
 		}
 	}
+}
+
+// retailEngine opens a copy of the Online Retail database the demo builds.
+func retailEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "retail.db")
+	data, err := os.ReadFile(retail(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
 }

@@ -28,22 +28,28 @@ var Functions = []core.Function{
 // Register adds the interchange functions to a connection.
 func Register(c *core.Conn) error { return core.Register(c, Functions) }
 
-func importSQL(c *core.Conn, args []any) (any, error) {
+// args reads (model, path [, options]), the arguments of both functions.
+func args(fn string, vals []any) (name, path string, options any, err error) {
+	if len(vals) < 2 || len(vals) > 3 {
+		return "", "", nil, core.Errorf(fn, "takes (model, path [, options]), got %d arguments", len(vals))
+	}
+	if name, err = core.Text(fn, "model", vals[0]); err != nil {
+		return "", "", nil, err
+	}
+	if path, err = core.Text(fn, "path", vals[1]); err != nil {
+		return "", "", nil, err
+	}
+	if len(vals) == 3 {
+		options = vals[2]
+	}
+	return name, path, options, nil
+}
+
+func importSQL(c *core.Conn, vals []any) (any, error) {
 	const fn = "ml_import"
-	if len(args) < 2 || len(args) > 3 {
-		return nil, core.Errorf(fn, "takes (model, path [, options]), got %d arguments", len(args))
-	}
-	name, err := core.Text(fn, "model", args[0])
+	name, path, options, err := args(fn, vals)
 	if err != nil {
 		return nil, err
-	}
-	path, err := core.Text(fn, "path", args[1])
-	if err != nil {
-		return nil, err
-	}
-	var options any
-	if len(args) == 3 {
-		options = args[2]
 	}
 	opt, err := ParseImportOptions(fn, options)
 	if err != nil {
@@ -56,22 +62,11 @@ func importSQL(c *core.Conn, args []any) (any, error) {
 	return jsonText(fn, s)
 }
 
-func exportSQL(c *core.Conn, args []any) (any, error) {
+func exportSQL(c *core.Conn, vals []any) (any, error) {
 	const fn = "ml_export"
-	if len(args) < 2 || len(args) > 3 {
-		return nil, core.Errorf(fn, "takes (model, path [, options]), got %d arguments", len(args))
-	}
-	name, err := core.Text(fn, "model", args[0])
+	name, path, options, err := args(fn, vals)
 	if err != nil {
 		return nil, err
-	}
-	path, err := core.Text(fn, "path", args[1])
-	if err != nil {
-		return nil, err
-	}
-	var options any
-	if len(args) == 3 {
-		options = args[2]
 	}
 	opt, err := ParseExportOptions(fn, options)
 	if err != nil {

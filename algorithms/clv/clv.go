@@ -145,7 +145,9 @@ type FitError struct {
 	Status     string
 }
 
-func (e *FitError) Error() string {
+// ParamText is the parameters the optimizer reached, by name in sorted
+// order: "a=0.79, alpha=4.41, ...".
+func (e *FitError) ParamText() string {
 	names := make([]string, 0, len(e.Params))
 	for k := range e.Params {
 		names = append(names, k)
@@ -158,8 +160,12 @@ func (e *FitError) Error() string {
 		}
 		fmt.Fprintf(&b, "%s=%.6g", k, e.Params[k])
 	}
+	return b.String()
+}
+
+func (e *FitError) Error() string {
 	return fmt.Sprintf("clv: %s fit did not converge after %d iterations (%s; log-likelihood %.6g at %s); raise the iteration limit, add a penalizer or check the data",
-		e.Model, e.Iterations, e.Status, e.LogLik, b.String())
+		e.Model, e.Iterations, e.Status, e.LogLik, e.ParamText())
 }
 
 // ErrTooFewCustomers is returned (wrapped) when there is too little data to fit.
@@ -179,6 +185,34 @@ type objective interface {
 	eval(theta []float64, lo, hi int, grad []float64) float64
 }
 
+// forChunks runs work(c) for every chunk c of nchunks on up to threads
+// goroutines (0: all cores), each taking the next chunk as it is free; on
+// one thread it runs on the caller's goroutine.
+func forChunks(threads, nchunks int, work func(c int)) {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	threads = min(threads, nchunks)
+	if threads <= 1 {
+		for c := range nchunks {
+			work(c)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := int(next.Add(1) - 1); c < nchunks; c = int(next.Add(1) - 1) {
+				work(c)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // logLik evaluates the total log-likelihood and its gradient (natural parameters)
 // over all rows, in parallel over fixed chunks reduced in chunk order.
 func logLik(obj objective, theta []float64, threads int, grad []float64) float64 {
@@ -188,43 +222,11 @@ func logLik(obj objective, theta []float64, threads int, grad []float64) float64
 	k := len(theta)
 	vals := make([]float64, nchunks)
 	grads := make([]float64, nchunks*k)
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
-	}
-	if threads > nchunks {
-		threads = nchunks
-	}
-	work := func(c int) {
+	forChunks(threads, nchunks, func(c int) {
 		lo := c * chunkSize
 		hi := min(lo+chunkSize, n)
 		vals[c] = obj.eval(theta, lo, hi, grads[c*k:(c+1)*k])
-	}
-	if threads <= 1 {
-		for c := range nchunks {
-			work(c)
-		}
-	} else {
-		var wg sync.WaitGroup
-		var next int
-		var mu sync.Mutex
-		for range threads {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					mu.Lock()
-					c := next
-					next++
-					mu.Unlock()
-					if c >= nchunks {
-						return
-					}
-					work(c)
-				}
-			}()
-		}
-		wg.Wait()
-	}
+	})
 	total := 0.0
 	for i := range grad {
 		grad[i] = 0

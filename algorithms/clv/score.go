@@ -1,10 +1,5 @@
 package clv
 
-import (
-	"runtime"
-	"sync"
-)
-
 // ScoreOptions sets what ScoreCustomers computes.
 type ScoreOptions struct {
 	T               float64 // periods ahead for Scores.Expected
@@ -27,42 +22,20 @@ type Scores struct {
 // call.
 func ScoreCustomers(p *Purchases, s *Spend, d *Data, m []float64, opt ScoreOptions, dst *Scores) {
 	n := d.Len()
-	threads := opt.Threads
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
-	}
 	const block = 4096
-	nblocks := (n + block - 1) / block
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for range min(threads, max(nblocks, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				c := next
-				next++
-				mu.Unlock()
-				if c >= nblocks {
-					return
-				}
-				for i := c * block; i < min(n, (c+1)*block); i++ {
-					x, tx, T := d.X[i], d.TX[i], d.T[i]
-					pa := p.PAlive(x, tx, T)
-					if dst.PAlive != nil {
-						dst.PAlive[i] = pa
-					}
-					if dst.Expected != nil {
-						dst.Expected[i] = pa * p.expectedAlive(opt.T, x, T)
-					}
-					if dst.CLV != nil {
-						dst.CLV[i] = clvAlive(p, s, x, T, m[i], opt.HorizonMonths, opt.MonthlyDiscount, opt.PeriodsPerMonth) * pa
-					}
-				}
+	forChunks(opt.Threads, (n+block-1)/block, func(c int) {
+		for i := c * block; i < min(n, (c+1)*block); i++ {
+			x, tx, T := d.X[i], d.TX[i], d.T[i]
+			pa := p.PAlive(x, tx, T)
+			if dst.PAlive != nil {
+				dst.PAlive[i] = pa
 			}
-		}()
-	}
-	wg.Wait()
+			if dst.Expected != nil {
+				dst.Expected[i] = pa * p.expectedAlive(opt.T, x, T)
+			}
+			if dst.CLV != nil {
+				dst.CLV[i] = clvAlive(p, s, x, T, m[i], opt.HorizonMonths, opt.MonthlyDiscount, opt.PeriodsPerMonth) * pa
+			}
+		}
+	})
 }

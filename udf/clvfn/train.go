@@ -250,20 +250,8 @@ func threads(n int, c *core.Conn) int {
 func fitError(fn, model string, err error) error {
 	var fe *clv.FitError
 	if errors.As(err, &fe) {
-		names := make([]string, 0, len(fe.Params))
-		for k := range fe.Params {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		var b strings.Builder
-		for i, k := range names {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s=%.6g", k, fe.Params[k])
-		}
 		return core.Errorf(fn, "the %s fit did not converge after %d iterations (optimizer status %s; log-likelihood %.6g at %s); nothing was stored: raise \"max_iter\", add a \"penalizer\" such as 0.001, or check the data",
-			model, fe.Iterations, fe.Status, fe.LogLik, b.String())
+			model, fe.Iterations, fe.Status, fe.LogLik, fe.ParamText())
 	}
 	if errors.Is(err, clv.ErrTooFewCustomers) {
 		return core.Errorf(fn, "%s", strings.TrimPrefix(err.Error(), "clv: "))

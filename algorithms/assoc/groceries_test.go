@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/seed-a084b42d/marketsql/internal/datasets"
 )
 
 // The Groceries data (arules' Groceries, 9,835 baskets over 169
@@ -32,23 +34,14 @@ var (
 	groceriesErr  error
 )
 
-// groceriesPath finds the data file: up from the working directory to
-// the directory holding go.mod, then ../shared/data/groceries.
+// groceriesPath is the data file in the shared data directory
+// ($MARKETSQL_DATA, else ../shared/data beside the repository).
 func groceriesPath() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
+	dir := datasets.Shared("groceries")
+	if dir == "" {
+		return "", errors.New("../shared/data/groceries (or $MARKETSQL_DATA) is not here")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "data", "groceries", "groceries_long.csv"), nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return filepath.Join(dir, "groceries_long.csv"), nil
 }
 
 func loadGroceries(tb testing.TB) *groceryData {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/seed-a084b42d/marketsql/internal/datasets"
 )
 
 // fixtureDir returns the folder of the Rattle k-means PMML fixture, which
@@ -18,25 +20,11 @@ import (
 // when the folder is absent.
 func fixtureDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	dir := datasets.Shared(filepath.Join("spark-models", "pmml-kmeans-iris-rattle"))
+	if dir == "" {
+		t.Skip("../shared/data/spark-models/pmml-kmeans-iris-rattle (or $MARKETSQL_DATA) is absent; skipping")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the package directory; the PMML fixture folder cannot be located")
-		}
-		dir = parent
-	}
-	fix := filepath.Join(dir, "..", "shared", "data", "spark-models", "pmml-kmeans-iris-rattle")
-	if _, err := os.Stat(fix); err != nil {
-		t.Skipf("the PMML fixture folder %s is absent; skipping", fix)
-	}
-	return fix
+	return dir
 }
 
 func readCSV(t testing.TB, path string) [][]float64 {

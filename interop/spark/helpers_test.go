@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seed-a084b42d/marketsql/internal/datasets"
+
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -36,9 +38,9 @@ func repoRoot(t testing.TB) string {
 // into the repository.
 func shared(t testing.TB, name string) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "data", "spark-models", name)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("the shared Spark models folder %s is absent; skipping", dir)
+	dir := datasets.Shared(filepath.Join("spark-models", name))
+	if dir == "" {
+		t.Skipf("../shared/data/spark-models/%s (or $MARKETSQL_DATA) is absent; skipping", name)
 	}
 	return dir
 }

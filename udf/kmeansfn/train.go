@@ -149,7 +149,6 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 	}
 	summary.Timings.Write = time.Since(writeStart).Seconds()
 	summary.Seconds = time.Since(start).Seconds()
-	c.Forget(name)
 	return summary, nil
 }
 
@@ -459,20 +458,10 @@ const assignBatch = 1 << 14
 
 // store writes the model, its centroids and its assignments in one savepoint.
 func store(c *core.Conn, fn, name string, source any, m *core.Matrix, f *fitted, opt Options, params, metricsJSON []byte, seconds float64) error {
-	if err := catalog.Migrate(c.SQL); err != nil {
-		return core.Errorf(fn, "%w", err)
-	}
 	src, _ := source.(string)
-	err := catalog.InTx(c.SQL, "kmeans_train", func() error {
-		if err := catalog.DeleteSideRows(c.SQL, name); err != nil {
-			return err
-		}
-		if err := catalog.Put(c.SQL, &catalog.Model{
-			Name: name, Kind: Kind, CreatedAt: c.Env.Clock(), Source: src, Options: opt.json(),
-			Metrics: string(metricsJSON), NRows: int64(m.Rows()), TrainSeconds: seconds, Params: params,
-		}); err != nil {
-			return err
-		}
+	rec := &catalog.Model{Name: name, Kind: Kind, Source: src, Options: opt.json(),
+		Metrics: string(metricsJSON), NRows: int64(m.Rows()), TrainSeconds: seconds, Params: params}
+	return core.StoreModel(c, fn, rec, func() error {
 		d := f.model.D()
 		var rows [][]driver.Value
 		for cl := 0; cl < f.model.K; cl++ {
@@ -502,10 +491,6 @@ func store(c *core.Conn, fn, name string, source any, m *core.Matrix, f *fitted,
 		}
 		return nil
 	})
-	if err != nil {
-		return fitError(fn, fmt.Errorf("save model %q: %w", name, err))
-	}
-	return nil
 }
 
 func progress(c *core.Conn, fn, name, phase string, done, total float64, detail string) {

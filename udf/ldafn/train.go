@@ -287,7 +287,6 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, err
 	}
 	s.Seconds = time.Since(start).Seconds()
-	c.Forget(name)
 	return s, nil
 }
 
@@ -478,19 +477,9 @@ func store(c *core.Conn, ctx context.Context, fn, name string, source any, model
 	if err != nil {
 		return fitError(fn, err)
 	}
-	if err := catalog.Migrate(c.SQL); err != nil {
-		return core.Errorf(fn, "%w", err)
-	}
-	err = catalog.InTx(c.SQL, "lda_train", func() error {
-		if err := catalog.DeleteSideRows(c.SQL, name); err != nil {
-			return err
-		}
-		if err := catalog.Put(c.SQL, &catalog.Model{
-			Name: name, Kind: Kind, CreatedAt: c.Env.Clock(), Source: src, Options: opt.json(),
-			Metrics: metrics, NRows: int64(s.Docs), TrainSeconds: s.Seconds, Params: model.Encode(),
-		}); err != nil {
-			return err
-		}
+	rec := &catalog.Model{Name: name, Kind: Kind, Source: src, Options: opt.json(),
+		Metrics: metrics, NRows: int64(s.Docs), TrainSeconds: s.Seconds, Params: model.Encode()}
+	return core.StoreModel(c, fn, rec, func() error {
 		var rows [][]driver.Value
 		for k, ids := range top {
 			for r, id := range ids {
@@ -508,10 +497,6 @@ func store(c *core.Conn, ctx context.Context, fn, name string, source any, model
 		}
 		return core.InsertRows(c, "ml_lda_doc_topics", 4, rows, c.Check)
 	})
-	if err != nil {
-		return fitError(fn, fmt.Errorf("save model %q: %w", name, err))
-	}
-	return nil
 }
 
 // metricsJSON is ml_models.metrics: the summary's fields under the same

@@ -141,7 +141,6 @@ func Train(c *core.Conn, fn, name string, source any, opt Options) (*Summary, er
 		return nil, err
 	}
 	s.Seconds = time.Since(start).Seconds()
-	c.Forget(name)
 	return s, nil
 }
 
@@ -198,24 +197,11 @@ func metricsJSON(m *Model, s *Summary) (string, error) {
 }
 
 func store(c *core.Conn, fn, name string, source any, m *Model, opt Options, s *Summary, metrics string) error {
-	if err := catalog.Migrate(c.SQL); err != nil {
-		return core.Errorf(fn, "%w", err)
-	}
 	src, _ := source.(string)
-	params := m.Encode()
-	err := catalog.InTx(c.SQL, "recommend_train", func() error {
-		if err := catalog.DeleteSideRows(c.SQL, name); err != nil {
-			return err
-		}
-		return catalog.Put(c.SQL, &catalog.Model{
-			Name: name, Kind: Kind, CreatedAt: c.Env.Clock(), Source: src, Options: opt.json(),
-			Metrics: metrics, NRows: int64(s.Rows), TrainSeconds: s.Seconds, Params: params,
-		})
-	})
-	if err != nil {
-		return fitError(fn, fmt.Errorf("save model %q: %w", name, err))
-	}
-	return nil
+	return core.StoreModel(c, fn, &catalog.Model{
+		Name: name, Kind: Kind, Source: src, Options: opt.json(),
+		Metrics: metrics, NRows: int64(s.Rows), TrainSeconds: s.Seconds, Params: m.Encode(),
+	}, nil)
 }
 
 func progress(c *core.Conn, fn, name, phase string, done, total float64, detail string) {

@@ -122,10 +122,10 @@ func recommendTable(c *core.Conn, args []any) ([][]any, error) {
 		return nil, err
 	}
 	var keys []any
-	dec := json.NewDecoder(stringsReader(basketText))
+	dec := json.NewDecoder(strings.NewReader(basketText))
 	dec.UseNumber()
 	if err := dec.Decode(&keys); err != nil {
-		return nil, core.Errorf(fn, "basket must be a JSON array of item keys such as '[\"85123A\", \"71053\"]' or json_array(...), got %q", abbreviate(basketText))
+		return nil, core.Errorf(fn, "basket must be a JSON array of item keys such as '[\"85123A\", \"71053\"]' or json_array(...), got %s", text.Quote(basketText, 60))
 	}
 	n := int64(10)
 	if args[2] != nil {
@@ -211,12 +211,6 @@ func better(a, b *assoc.Rule) bool {
 	}
 	return a.Lift > b.Lift
 }
-
-// stringsReader reads s.
-func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
-
-// abbreviate shortens a value quoted in a message.
-func abbreviate(s string) string { return text.Abbreviate(s, 60) }
 
 // jsonKey converts one element of a basket's JSON array to an item key:
 // a whole number to INTEGER, a string to TEXT; ok is false for null.

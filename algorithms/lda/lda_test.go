@@ -527,7 +527,10 @@ func TestStopsInsideALongDocument(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
-	if stopped > full/2 {
+	// Inside the document means before its end; how far before depends on
+	// the load of the machine (the caller polls after waiting longWait),
+	// so a tighter bound would be a timed assertion that flakes under load.
+	if stopped >= full {
 		t.Errorf("stopped after %v; the whole document takes %v", stopped, full)
 	}
 }

@@ -2,6 +2,7 @@
 // models built in.
 //
 //	marketsql [OPTIONS] [FILE] [SQL...]
+//	marketsql report FILE [MODEL...] -o report.html [--select-k]
 //
 // Options are those of the sqlite3 command-line shell (-csv, -box, -header,
 // -cmd, -bail, ...; see -help) and may come anywhere on the line. Without
@@ -93,6 +94,8 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: marketsql [OPTIONS] [FILENAME] [SQL...]\n"+
 		"FILENAME is the name of an SQLite database. A new database is created\n"+
 		"if the file does not previously exist; without it the database is in memory.\n"+
+		"       marketsql "+strings.TrimRight(strings.SplitN(shell.ReportUsage, "\n", 2)[0], " ")+"\n"+
+		"writes an HTML report of the database's models (marketsql report -help).\n"+
 		"OPTIONS include:\n%s", options)
 }
 
@@ -193,6 +196,13 @@ var terminal = func(stdin io.Reader, stdout, stderr io.Writer) (in, out, errOut 
 
 // run is the whole command: arguments to shell.Config, shell.Run, exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// "report" as the first word is the report subcommand; a database file
+	// of that name opens as ./report.
+	if len(args) > 0 && args[0] == "report" {
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+		return shell.RunReport(ctx, args[1:], stdout, stderr)
+	}
 	f, err := parseArgs(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "marketsql: Error: %v\nUse -help for a list of options.\n", err)

@@ -3,7 +3,7 @@
 GO    ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 export CGO_ENABLED := 1
 
-.PHONY: all build extension test demo bench-extension bench-kmeans bench-recommend bench-shell bench-lda bench-interchange bench-clv bench-assoc fuzz deps clean
+.PHONY: all build extension test test-deps demo bench-extension bench-kmeans bench-recommend bench-shell bench-lda bench-interchange bench-clv bench-assoc fuzz deps clean
 
 all: build
 
@@ -37,18 +37,35 @@ extension: deps
 # vet + every test, then a short run of every fuzz target (FUZZTIME_TEST
 # each, about a minute and a half in all).
 FUZZTIME_TEST ?= 3s
-test: deps
+# The report tests open a report in headless Chromium and check Chinese
+# words are set in a CJK font: Debian's chromium and fonts-noto-cjk.
+test-deps: deps
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
+
+test: test-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	GO=$(GO) bash internal/fuzz.sh $(FUZZTIME_TEST)
 
 # Loads the bundled Online Retail data, segments customers and prints the result;
-# then recommends products (examples/recommend.sql).
+# then recommends products (examples/recommend.sql); ends with report.html,
+# a page of every model's card and charts, and prints its path.
 demo: build
 	@rm -f demo.db demo.db-wal demo.db-shm
 	bin/marketsql demo.db ".import --csv testdata/online-retail/online_retail.csv.gz retail_raw"
 	bin/marketsql -table demo.db < examples/demo.sql
 	bin/marketsql -table demo.db < examples/recommend.sql
+	bin/marketsql report demo.db -o report.html
 
 # The extension in the stock sqlite3 and the engine side by side: per-row
 # scoring overhead, recommendations for every customer, load time and size.

@@ -47,6 +47,7 @@ func Bar(l Labels, labels []string, values []float64) (*Figure, error) {
 	b.Color = Colour(0)
 	b.LineStyle.Width = 0
 	p.Add(b)
+	padMax(&p.Y.Max, vals)
 	p.NominalX(labels...)
 	if len(labels) > 8 {
 		p.X.Tick.Label.Rotation = math.Pi / 4
@@ -84,11 +85,24 @@ func HBar(l Labels, labels []string, values []float64) (*Figure, error) {
 	b.Color = Colour(2)
 	b.LineStyle.Width = 0
 	p.Add(b)
+	padMax(&p.X.Max, vals)
 	p.NominalY(rl...)
 	addNote(p, leftOut(bad, "value"))
 	f := newFigure(p, cjk)
 	f.Height = vg.Points(math.Max(150, 60+14*float64(n)))
 	return f, nil
+}
+
+// padMax leaves 5% of room above the largest bar, so it does not touch the
+// plot's edge.
+func padMax(axisMax *float64, vals []float64) {
+	m := 0.0
+	for _, v := range vals {
+		m = math.Max(m, v)
+	}
+	if m > 0 {
+		*axisMax = math.Max(*axisMax, 1.05*m)
+	}
 }
 
 func zeroNonFinite(v []float64) ([]float64, int) {

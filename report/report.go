@@ -6,7 +6,9 @@
 // families' own functions (kmeans_profile, lda_topics, recommend,
 // assoc_rules, ...), so it needs a connection on which marketsql's functions
 // are registered (engine.Open, or a host that loaded the extension). It
-// never writes to the database.
+// writes nothing itself; the one function it may call that records
+// something is kmeans_select_k (Options.SelectK), which records its run as
+// it does for any caller when the database is writable.
 package report
 
 import (

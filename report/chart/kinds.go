@@ -48,6 +48,9 @@ func Bar(l Labels, labels []string, values []float64) (*Figure, error) {
 	b.LineStyle.Width = 0
 	p.Add(b)
 	padMax(&p.Y.Max, vals)
+	// The axis spans the bars' positions; leave half a slot at each end so
+	// the first and last bars are drawn whole.
+	p.X.Min, p.X.Max = -0.5, float64(len(vals))-0.5
 	p.NominalX(labels...)
 	if len(labels) > 8 {
 		p.X.Tick.Label.Rotation = math.Pi / 4
@@ -86,6 +89,7 @@ func HBar(l Labels, labels []string, values []float64) (*Figure, error) {
 	b.LineStyle.Width = 0
 	p.Add(b)
 	padMax(&p.X.Max, vals)
+	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 	p.NominalY(rl...)
 	addNote(p, leftOut(bad, "value"))
 	f := newFigure(p, cjk)

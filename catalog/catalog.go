@@ -17,7 +17,9 @@ import (
 // SchemaVersion is the catalog schema this build creates and reads.
 // Version 2 added ml_kmeans_centroids.source_cluster: the cluster's own
 // index in the model it was imported from (NULL for a model trained here).
-const SchemaVersion = 2
+// Version 3 added ml_evaluations, the latest result of each evaluation
+// function per subject.
+const SchemaVersion = 3
 
 // Conn is the part of a SQLite connection the catalog uses. SQL functions
 // pass the connection they run on, so the catalog sees the caller's
@@ -135,6 +137,10 @@ var SideTables = []SideTable{
 ) WITHOUT ROWID`},
 }
 
+// timeLayout is how created_at columns store a time: ISO-8601 in UTC with
+// milliseconds.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
 const modelsDDL = `CREATE TABLE IF NOT EXISTS ml_models(
   name          TEXT    PRIMARY KEY,
   kind          TEXT    NOT NULL,
@@ -147,6 +153,15 @@ const modelsDDL = `CREATE TABLE IF NOT EXISTS ml_models(
   train_seconds REAL    NOT NULL,
   format        INTEGER NOT NULL,
   params        BLOB    NOT NULL
+)`
+
+const evaluationsDDL = `CREATE TABLE IF NOT EXISTS ml_evaluations(
+  subject    TEXT NOT NULL, -- what was evaluated: a model name, or a source as given (trimmed)
+  function   TEXT NOT NULL, -- the SQL function, e.g. 'recommend_eval', 'kmeans_select_k'
+  args       TEXT NOT NULL, -- JSON object: the call's other arguments
+  result     TEXT NOT NULL, -- JSON: what the function returned
+  created_at TEXT NOT NULL, -- ISO-8601 UTC with milliseconds, as ml_models.created_at
+  PRIMARY KEY (subject, function)
 )`
 
 // Migrate creates the catalog tables that are missing and records the schema
@@ -174,6 +189,8 @@ func Migrate(c Conn) error {
 		for _, t := range SideTables {
 			stmts = append(stmts, t.DDL)
 		}
+		// Version 2 catalogs gain ml_evaluations here, empty.
+		stmts = append(stmts, evaluationsDDL)
 		stmts = append(stmts, `DELETE FROM ml_schema`, fmt.Sprintf(`INSERT INTO ml_schema(version) VALUES (%d)`, SchemaVersion))
 		for _, s := range stmts {
 			if _, err := c.Exec(s, nil); err != nil {
@@ -252,7 +269,7 @@ func Put(c Conn, m *Model) error {
 	m.Format = FormatVersion
 	_, err := c.Exec(`INSERT OR REPLACE INTO ml_models(name, kind, version, created_at, source, options, metrics, n_rows, train_seconds, format, params)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, []driver.Value{
-		m.Name, m.Kind, m.Version, m.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"), m.Source, m.Options, m.Metrics,
+		m.Name, m.Kind, m.Version, m.CreatedAt.UTC().Format(timeLayout), m.Source, m.Options, m.Metrics,
 		m.NRows, m.TrainSeconds, m.Format, m.Params,
 	})
 	if err != nil {
@@ -282,7 +299,7 @@ FROM ml_models WHERE name = ?`, []driver.Value{name},
 	if !found {
 		return nil, fmt.Errorf("%w: %q", ErrModelNotFound, name)
 	}
-	m.CreatedAt, _ = time.Parse("2006-01-02T15:04:05.000Z", created)
+	m.CreatedAt, _ = time.Parse(timeLayout, created)
 	return &m, nil
 }
 
@@ -306,8 +323,9 @@ func GetStamp(c Conn, name string) (Stamp, error) {
 	return s, nil
 }
 
-// Drop deletes the model called name and all its side-table rows. It reports
-// whether the model existed.
+// Drop deletes the model called name, all its side-table rows and its
+// evaluations in ml_evaluations (not those whose subject is a source that
+// happens to have the model's name). It reports whether the model existed.
 func Drop(c Conn, name string) (bool, error) {
 	if err := CheckName(name); err != nil {
 		return false, err
@@ -323,6 +341,9 @@ func Drop(c Conn, name string) (bool, error) {
 		}
 		existed = n > 0
 		if err := DeleteSideRows(c, name); err != nil {
+			return err
+		}
+		if err := deleteEvaluations(c, name); err != nil {
 			return err
 		}
 		_, err := c.Exec(`DELETE FROM ml_models WHERE name = ?`, []driver.Value{name})

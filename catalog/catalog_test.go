@@ -48,6 +48,12 @@ func coded(err error) error {
 // open (to register test functions).
 func openConn(t *testing.T, hook func(*sqlite3.SQLiteConn) error) (*sql.DB, codedConn) {
 	t.Helper()
+	return openDSN(t, "file::memory:", hook)
+}
+
+// openDSN is openConn on the database dsn names.
+func openDSN(t *testing.T, dsn string, hook func(*sqlite3.SQLiteConn) error) (*sql.DB, codedConn) {
+	t.Helper()
 	var conn *sqlite3.SQLiteConn
 	name := fmt.Sprintf("catalog_test_%d", driverSeq.Add(1))
 	sql.Register(name, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
@@ -57,7 +63,7 @@ func openConn(t *testing.T, hook func(*sqlite3.SQLiteConn) error) (*sql.DB, code
 		}
 		return nil
 	}})
-	db, err := sql.Open(name, "file::memory:")
+	db, err := sql.Open(name, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +115,7 @@ func TestMigrate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, tbl := range []string{"ml_schema", "ml_models", "ml_kmeans_centroids", "ml_kmeans_assignments"} {
+	for _, tbl := range []string{"ml_schema", "ml_models", "ml_kmeans_centroids", "ml_kmeans_assignments", "ml_evaluations"} {
 		if n := count(t, db, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, tbl); n != 1 {
 			t.Errorf("table %s missing", tbl)
 		}

@@ -1,0 +1,92 @@
+package catalog
+
+import (
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Evaluation is one row of ml_evaluations: the latest result of an
+// evaluation function on one subject, kept so that a report can show it
+// later. There is one row per subject and function.
+type Evaluation struct {
+	Subject   string // a model name, or a source as given (trimmed)
+	Function  string // the SQL function, e.g. "recommend_eval"
+	Args      string // JSON object: the call's other arguments
+	Result    string // JSON: what the function returned
+	CreatedAt time.Time
+}
+
+// ErrNoCatalog reports a database without a model catalog, where an
+// evaluation is not recorded: only training creates the catalog.
+var ErrNoCatalog = errors.New("the database has no model catalog")
+
+// sourceSubjects are the evaluation functions whose subject is a source (a
+// table name or a query), not a model: Drop leaves their rows alone, even
+// when a source has the dropped model's name. Every other function's rows
+// belong to the model they name.
+var sourceSubjects = []string{"kmeans_select_k"}
+
+// PutEvaluation records e, replacing the earlier result of e.Function on
+// e.Subject. It writes only into an existing catalog, migrating it first if
+// it is older, all in one savepoint; on a database without one it returns
+// ErrNoCatalog and writes nothing, and on a read-only one ErrReadOnly.
+func PutEvaluation(c Conn, e *Evaluation) error {
+	if ok, err := hasCatalog(c); err != nil {
+		return err
+	} else if !ok {
+		return ErrNoCatalog
+	}
+	err := InTx(c, "ml_evaluation", func() error {
+		if err := Migrate(c); err != nil {
+			return err
+		}
+		_, err := c.Exec(`INSERT OR REPLACE INTO ml_evaluations(subject, function, args, result, created_at) VALUES (?, ?, ?, ?, ?)`,
+			[]driver.Value{e.Subject, e.Function, e.Args, e.Result, e.CreatedAt.UTC().Format(timeLayout)})
+		return err
+	})
+	if resultCode(err) == codeReadOnly {
+		return ErrReadOnly
+	}
+	if err != nil {
+		return fmt.Errorf("record %s of %q: %w", e.Function, e.Subject, err)
+	}
+	return nil
+}
+
+// GetEvaluation returns the recorded result of function on subject; found
+// is false when there is none (or no ml_evaluations table).
+func GetEvaluation(c Conn, subject, function string) (e *Evaluation, found bool, err error) {
+	if ok, err := hasTable(c, "ml_evaluations"); err != nil || !ok {
+		return nil, false, err
+	}
+	e = &Evaluation{}
+	var created string
+	found, err = queryRow(c, `SELECT subject, function, args, result, created_at FROM ml_evaluations WHERE subject = ? AND function = ?`,
+		[]driver.Value{subject, function}, &e.Subject, &e.Function, &e.Args, &e.Result, &created)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	e.CreatedAt, _ = time.Parse(timeLayout, created)
+	return e, true, nil
+}
+
+// deleteEvaluations deletes the evaluations of the model called name, for
+// Drop. A catalog older than version 3 has none.
+func deleteEvaluations(c Conn, name string) error {
+	ok, err := hasTable(c, "ml_evaluations")
+	if err != nil || !ok {
+		return err
+	}
+	q := `DELETE FROM ml_evaluations WHERE subject = ?`
+	args := []driver.Value{name}
+	for _, f := range sourceSubjects {
+		q += ` AND function <> ?`
+		args = append(args, f)
+	}
+	if _, err := c.Exec(q, args); err != nil {
+		return fmt.Errorf("delete the evaluations of %q: %w", name, err)
+	}
+	return nil
+}

@@ -6,6 +6,11 @@
 //	kmeans_centroids(model)                        table: cluster, feature, value, size
 //	kmeans_profile(model)                          table: cluster, size, share, feature, mean, overall_mean, z
 //	kmeans_select_k(source, k_min, k_max, options) table: k, inertia, silhouette, davies_bouldin, calinski_harabasz
+//
+// kmeans_select_k also keeps its latest rows per source in the catalog's
+// ml_evaluations (function 'kmeans_select_k', subject the source as given),
+// when the database has a catalog and can be written; see
+// core.RecordEvaluation.
 package kmeansfn
 
 import (
@@ -37,9 +42,11 @@ var Functions = []core.Function{
 			Args: []string{"model"}, MinArgs: 1, Run: profile}},
 	{Name: "kmeans_select_k", Signature: "kmeans_select_k(source, k_min, k_max [, options])",
 		Summary: "fit k-means for each k in a range and report inertia and quality metrics, to choose k",
-		Table: &core.TableFunc{Columns: []string{"k INTEGER", "inertia REAL", "silhouette REAL", "davies_bouldin REAL", "calinski_harabasz REAL", "iterations INTEGER"},
+		Table: &core.TableFunc{Columns: selectKColumns,
 			Args: []string{"source", "k_min", "k_max", "options"}, MinArgs: 3, Run: selectK}},
 }
+
+var selectKColumns = []string{"k INTEGER", "inertia REAL", "silhouette REAL", "davies_bouldin REAL", "calinski_harabasz REAL", "iterations INTEGER"}
 
 // Register adds the k-means functions to a connection; kmeans_assign and
 // kmeans_distance then get their C scoring path.
@@ -171,6 +178,11 @@ func selectK(c *core.Conn, args []any) ([][]any, error) {
 		}
 		rows = append(rows, []any{int64(k), f.inertia, ptr(f.metrics.Silhouette), ptr(f.metrics.DaviesBouldin),
 			ptr(f.metrics.CalinskiHarabasz), int64(f.iterations)})
+	}
+	call := core.Object{{Key: "k_min", Value: kmin}, {Key: "k_max", Value: kmax}, {Key: "options", Value: core.JSONOptions(args[3])}}
+	subject := strings.TrimSpace(args[0].(string)) // SourceQuery took it as text
+	if err := c.RecordEvaluation(fn, subject, call, core.RowObjects(selectKColumns, rows)); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }

@@ -6,6 +6,10 @@
 //	similar_items(model, item [, n])                   table: rank, item, score
 //	recommend_eval(model, holdout_source [, n])        table: metric, value
 //
+// recommend_eval also keeps its latest metrics per model in the catalog's
+// ml_evaluations (function 'recommend_eval'), when the database can be
+// written; ml_drop removes them with the model. See core.RecordEvaluation.
+//
 // The source of recommend_train has two or three columns: user key, item
 // key (INTEGER or TEXT, kept as they are) and an optional non-negative
 // weight (e.g. quantity). Duplicate (user, item) pairs are summed.
@@ -276,6 +280,7 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	name, _ := core.Text(fn, "model", args[0]) // load read it
 	n, err := count(fn, args[2], len(m.Items))
 	if err != nil {
 		return nil, err
@@ -339,7 +344,7 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 		return nil, core.TrainError(fn, err, false)
 	}
 	suffix := "@" + strconv.Itoa(n)
-	return [][]any{
+	out := [][]any{
 		{"users", float64(r.Users)},
 		{"users_unknown", float64(len(unknownUsers))},
 		{"precision" + suffix, r.Precision},
@@ -347,5 +352,14 @@ func evaluate(c *core.Conn, args []any) ([][]any, error) {
 		{"map" + suffix, r.MAP},
 		{"ndcg" + suffix, r.NDCG},
 		{"coverage" + suffix, r.Coverage},
-	}, nil
+	}
+	metrics := make(core.Object, len(out))
+	for k, row := range out {
+		metrics[k] = core.Field{Key: row[0].(string), Value: row[1]}
+	}
+	call := core.Object{{Key: "holdout", Value: strings.TrimSpace(args[1].(string))}, {Key: "n", Value: n}} // SourceQuery took it as text
+	if err := c.RecordEvaluation(fn, name, call, metrics); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -19,6 +19,14 @@ import (
 // and a positive quantity, 397,924 of them.
 func openRetail(t testing.TB) *sql.DB {
 	t.Helper()
+	db := sqltest.Open(t).DB()
+	loadRetail(t, db)
+	return db
+}
+
+// loadRetail writes the table buys of openRetail into db.
+func loadRetail(t testing.TB, db *sql.DB) {
+	t.Helper()
 	f, err := os.Open("../../testdata/online-retail/online_retail.csv.gz")
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +45,7 @@ func openRetail(t testing.TB) *sql.DB {
 	for k, h := range head {
 		col[h] = k
 	}
-	db := sqltest.Open(t, `CREATE TABLE buys(customer INTEGER, item TEXT, qty INTEGER)`).DB()
+	sqltest.Exec(t, db, `CREATE TABLE buys(customer INTEGER, item TEXT, qty INTEGER)`)
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
@@ -67,5 +75,4 @@ func openRetail(t testing.TB) *sql.DB {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	return db
 }

@@ -17,6 +17,11 @@ type dotCmd struct {
 	help  string
 	run   func(s *Shell, args []string) error
 	alias []string
+	// line, when set, runs instead of run with the text after the
+	// command's name as typed (.chart's SQL keeps its quotes and spaces).
+	line func(s *Shell, rest string) error
+	// details, when set, are printed under the usage by ".help NAME".
+	details string
 }
 
 // dotCmds is the dot-command table; .help prints it in this order.
@@ -26,6 +31,7 @@ func init() {
 	dotCmds = []dotCmd{
 		{name: "bail", args: "on|off", help: "stop after hitting an error", run: (*Shell).dotBail},
 		{name: "changes", args: "on|off", help: "show the number of rows changed by SQL", run: (*Shell).dotChanges},
+		{name: "chart", args: "KIND [COLUMN...] [-o FILE] [SQL]", help: "chart the last query's rows, or SQL's, to a PNG or SVG file (.help chart)", line: (*Shell).dotChart, details: chartHelp},
 		{name: "databases", args: "", help: "list names and files of attached databases", run: (*Shell).dotDatabases},
 		{name: "echo", args: "on|off", help: "turn command echo on or off", run: (*Shell).dotEcho},
 		{name: "exit", args: "[CODE]", help: "exit this program, with exit status CODE", run: (*Shell).dotExit},
@@ -80,13 +86,28 @@ func (s *Shell) dotCommand(line string) {
 		s.fail("Error: unknown command or invalid arguments:  %q. Enter \".help\" for help", args[0])
 		return
 	}
-	if err := c.run(s, args[1:]); err != nil {
+	var err error
+	if c.line != nil {
+		err = c.line(s, dotRest(line))
+	} else {
+		err = c.run(s, args[1:])
+	}
+	if err != nil {
 		if errors.Is(err, errUsage) {
 			s.fail("Usage: .%s %s", c.name, c.args)
 			return
 		}
 		s.fail("Error: %v", err)
 	}
+}
+
+// dotRest is the text of a dot-command line after the command's name.
+func dotRest(line string) string {
+	i := skipSpace(line, 1)
+	for i < len(line) && !isSpace(line[i]) {
+		i++
+	}
+	return line[i:]
 }
 
 // splitDotArgs splits a dot-command line into words. A word may be quoted
@@ -215,6 +236,9 @@ func (s *Shell) dotHelp(args []string) error {
 			continue
 		}
 		fmt.Fprintf(s.out, "%-*s  %s\n", w, usage(c), c.help)
+		if len(args) == 1 && c.name == strings.TrimPrefix(args[0], ".") {
+			s.out.WriteString(c.details)
+		}
 		n++
 	}
 	if n == 0 {

@@ -123,6 +123,9 @@ func eachStatement(db dbHandle, text string, run func(*stmt)) *execError {
 // reported by the finalize that follows.
 func (s *Shell) runStmt(st *stmt) {
 	ncol := st.columnCount()
+	if ncol > 0 {
+		s.lastQuery = st.sql()
+	}
 	rc := st.step()
 	if rc != sqliteRow || ncol == 0 {
 		for rc == sqliteRow {

@@ -220,6 +220,7 @@ type Shell struct {
 	exitCode  int // of .exit CODE
 	progress  *progressBar
 	importing *countingReader // the file .import is reading, for its progress
+	lastQuery string          // the last statement that returned columns, for .chart
 
 	interrupt   <-chan struct{}
 	interrupted atomic.Bool // an Interrupt arrived while a statement ran

@@ -137,13 +137,6 @@ type colRef struct {
 	pos  int // 0 when named
 }
 
-func (r colRef) String() string {
-	if r.pos > 0 {
-		return strconv.Itoa(r.pos)
-	}
-	return r.name
-}
-
 // chartArgs are .chart's parsed arguments.
 type chartArgs struct {
 	kind string

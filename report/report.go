@@ -54,6 +54,9 @@ type Options struct {
 	// SelectK computes inertia and silhouette over k for k-means models
 	// that have no recorded kmeans_select_k run (k from 2 to max(8, k+3)).
 	SelectK bool
+	// Workers is how many models are read at once (default 4); 1 when q is
+	// a single connection.
+	Workers int
 	// Now stamps the page; default time.Now.
 	Now func() time.Time
 }
@@ -133,7 +136,11 @@ func Render(ctx context.Context, q Querier, w io.Writer, opts Options) (Summary,
 	// connections at once (a pool of one, as for :memory:, serializes them).
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range min(4, len(models)) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 4
+	}
+	for range min(workers, len(models)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

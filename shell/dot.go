@@ -48,6 +48,7 @@ func init() {
 		{name: "output", args: "[FILE]", help: "send output to FILE, or back to stdout without FILE", run: (*Shell).dotOutput},
 		{name: "quit", args: "", help: "exit this program", run: (*Shell).dotQuit},
 		{name: "read", args: "FILE", help: "read input from FILE", run: (*Shell).dotRead},
+		{name: "report", args: "[MODEL...] -o FILE.html", help: "write an HTML page of the models' cards and charts (--select-k: add inertia over k)", run: (*Shell).dotReport},
 		{name: "schema", args: "[PATTERN]", help: "show the CREATE statements matching PATTERN", run: (*Shell).dotSchema},
 		{name: "separator", args: "COL [ROW]", help: "change the column and row separators", run: (*Shell).dotSeparator},
 		{name: "show", args: "", help: "show the current values of the settings", run: (*Shell).dotShow},

@@ -122,3 +122,49 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// dotReport writes the HTML report of the open database's models:
+// .report [MODEL ...] -o FILE.html [--select-k]. Ctrl-C stops it; no file
+// is written then.
+func (s *Shell) dotReport(args []string) error {
+	r, err := parseReportArgs(args, false)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(s.out, "."+ReportUsage[len("report DATABASE "):])
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%v\nUsage: .report [MODEL ...] -o FILE.html [--select-k]", err)
+	}
+	if s.conn == nil {
+		return errors.New("no database is open")
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-s.interrupt:
+			s.interrupted.Store(true)
+			cancel()
+		case <-done:
+		}
+	}()
+	name := "in-memory database"
+	if s.dbPath != "" && s.dbPath != ":memory:" {
+		name = filepath.Base(s.dbPath)
+	}
+	// One connection: the session's, so temp tables and the open
+	// transaction are seen; the models are read one after the other.
+	sum, err := report.WriteFile(ctx, s.conn, r.out, report.Options{
+		Models: r.models, Database: name, SelectK: r.selectK, Workers: 1,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return errors.New("interrupted; no report written")
+		}
+		return err
+	}
+	printReportSummary(s.out, r.out, sum)
+	return nil
+}

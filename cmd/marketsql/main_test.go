@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -181,5 +182,35 @@ func TestTerminalOutput(t *testing.T) {
 	code = run(context.Background(), []string{":memory:", "select 1 as a"}, strings.NewReader(""), &stdout, &stderr)
 	if want := "┌───┐\n│ a │\n├───┤\n│ 1 │\n└───┘\n"; code != 0 || stdout.String() != want {
 		t.Errorf("default mode on a terminal: exit %d, stdout\n%s\nwant\n%s", code, stdout.String(), want)
+	}
+}
+
+// "report" first is the report subcommand: it writes the page and prints
+// its path; a database file named report opens as ./report.
+func TestReportSubcommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	var stdout, stderr bytes.Buffer
+	script := `CREATE TABLE c(id INTEGER PRIMARY KEY, x REAL, y REAL);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO c SELECT i, i % 17, (i * 7) % 23 FROM n;
+SELECT kmeans_train('seg', 'c', '{"k": 2}') IS NOT NULL;`
+	if code := run(context.Background(), []string{db, script}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := filepath.Join(dir, "report.html")
+	stdout.Reset()
+	if code := run(context.Background(), []string{"report", db, "-o", out}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr.String())
+	}
+	if !strings.HasSuffix(stdout.String(), ": "+out+"\n") {
+		t.Errorf("report printed %q, want its path", stdout.String())
+	}
+	if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte(`id="model-seg"`)) {
+		t.Errorf("the report lacks the model: %v", err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(context.Background(), []string{"report", db}, strings.NewReader(""), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "no output file given; add -o report.html") {
+		t.Errorf("report without -o: exit %d, %q", code, stderr.String())
 	}
 }

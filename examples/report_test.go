@@ -262,3 +262,62 @@ func blankness(img image.Image) (float64, int) {
 	}
 	return float64(white) / float64(n), len(seen)
 }
+
+// TestREADMEReport runs the README's report and chart commands as written,
+// in a directory laid out as after make demo (bin/marketsql, demo.db), and
+// checks what each writes.
+func TestREADMEReport(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile("(?s)## Show the models: report and charts\n(.*?)\n## ").FindSubmatch(readme)
+	if section == nil {
+		t.Fatal(`README has no section "## Show the models: report and charts"`)
+	}
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindSubmatch(section[1])
+	if block == nil {
+		t.Fatal("the report section has no sh block")
+	}
+	if !bytes.Contains(section[1], []byte("](docs/report.png)")) {
+		t.Error("the report section does not show the screenshot docs/report.png")
+	}
+	if _, err := os.Stat("../docs/report.png"); err != nil {
+		t.Error(err)
+	}
+	dir := t.TempDir()
+	copyFile(t, buildShell(t), filepath.Join(dir, "bin", "marketsql"))
+	os.Chmod(filepath.Join(dir, "bin", "marketsql"), 0o755)
+	copyFile(t, demoDatabase(t), filepath.Join(dir, "demo.db"))
+	var outputs []string
+	for _, line := range strings.Split(strings.TrimSpace(string(block[1])), "\n") {
+		cmd := exec.Command("sh", "-c", line)
+		cmd.Dir = dir
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+			t.Fatalf("%s: %v\n%s", line, err, stderr.String())
+		}
+		outputs = append(outputs, stdout.String())
+	}
+	want := []string{
+		"report: 8 models, ",
+		"report: 2 models, 10 charts: ",
+		"clv.png\n",
+		"1|1880\n2|1685\n3|769\nsegments.svg\n",
+	}
+	for i, w := range want {
+		if i >= len(outputs) || !strings.Contains(outputs[i], w) {
+			t.Errorf("command %d printed %q, want %q", i+1, outputs[min(i, len(outputs)-1)], w)
+		}
+	}
+	for _, f := range []string{"report.html", "segments.html", "clv.png", "segments.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() < 1000 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	svg, _ := os.ReadFile(filepath.Join(dir, "segments.svg"))
+	if !bytes.Contains(svg, []byte(">customers</text>")) {
+		t.Error("segments.svg does not label its customers axis")
+	}
+}

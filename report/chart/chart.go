@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -207,6 +208,7 @@ func newPlot(l Labels, texts ...[]string) (*plot.Plot, bool) {
 	p.Y.Tick.Label.Font.Size = 9
 	p.Legend.TextStyle.Font.Size = 9
 	p.BackgroundColor = color.White
+	p.X.Tick.Marker, p.Y.Tick.Marker = ticks{}, ticks{}
 	return p, cjk
 }
 
@@ -260,4 +262,39 @@ func leftOut(n int, what string) string {
 		return "1 " + what + " left out (NaN or infinite)"
 	}
 	return fmt.Sprintf("%d %ss left out (NaN or infinite)", n, what)
+}
+
+// ticks are gonum/plot's default tick positions with labels a reader
+// expects: 12,500 rather than 12500.00, 0.25 rather than 0.250.
+type ticks struct{}
+
+func (ticks) Ticks(min, max float64) []plot.Tick {
+	t := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range t {
+		if t[i].Label != "" {
+			t[i].Label = tickLabel(t[i].Value)
+		}
+	}
+	return t
+}
+
+func tickLabel(v float64) string {
+	if math.Abs(v) < 1e-12 {
+		return "0"
+	}
+	if a := math.Abs(v); a >= 1e4 && a < 1e15 && v == math.Trunc(v) {
+		s := strconv.FormatInt(int64(math.Abs(v)), 10)
+		var b strings.Builder
+		if v < 0 {
+			b.WriteByte('-')
+		}
+		for i, c := range s {
+			if i > 0 && (len(s)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(c)
+		}
+		return b.String()
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
 }

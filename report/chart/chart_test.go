@@ -163,3 +163,11 @@ func TestReservoir(t *testing.T) {
 		t.Error("a reservoir under capacity left items out")
 	}
 }
+
+func TestTickLabels(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 1e-17: "0", 12500: "12,500", -50000: "-50,000", 0.25: "0.25", 1800: "1800", 2.5e-5: "2.5e-05", 1234567.5: "1.23457e+06"} {
+		if got := tickLabel(v); got != want {
+			t.Errorf("tickLabel(%g) = %q, want %q", v, got, want)
+		}
+	}
+}

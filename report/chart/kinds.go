@@ -46,7 +46,7 @@ func Bar(l Labels, labels []string, values []float64) (*Figure, error) {
 	}
 	b.Color = Colour(0)
 	b.LineStyle.Width = 0
-	p.Add(b)
+	p.Add(plotter.NewGrid(), b) // the grid first, under the bars
 	padMax(&p.Y.Max, vals)
 	// The axis spans the bars' positions; leave half a slot at each end so
 	// the first and last bars are drawn whole.
@@ -57,7 +57,6 @@ func Bar(l Labels, labels []string, values []float64) (*Figure, error) {
 		p.X.Tick.Label.XAlign = draw.XRight
 		p.X.Tick.Label.YAlign = draw.YCenter
 	}
-	p.Add(plotter.NewGrid())
 	addNote(p, leftOut(bad, "value"))
 	return newFigure(p, cjk), nil
 }
@@ -139,6 +138,7 @@ func Lines(l Labels, series ...Series) (*Figure, error) {
 		names[i] = s.Name
 	}
 	p, cjk := newPlot(l, names)
+	p.Add(plotter.NewGrid())
 	drawn, bad := 0, 0
 	for i, s := range series {
 		if len(s.X) != len(s.Y) {
@@ -168,7 +168,6 @@ func Lines(l Labels, series ...Series) (*Figure, error) {
 	if drawn == 0 {
 		return nil, errors.New("chart: no finite points to draw")
 	}
-	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	addNote(p, leftOut(bad, "point"))
 	return newFigure(p, cjk), nil
@@ -206,6 +205,7 @@ func Scatter(l Labels, x, y []float64, group []string, order []string) (*Figure,
 		}
 	}
 	p, cjk := newPlot(l, order)
+	p.Add(plotter.NewGrid())
 	byGroup := map[string]plotter.XYs{}
 	bad := 0
 	for i := range x {
@@ -235,7 +235,6 @@ func Scatter(l Labels, x, y []float64, group []string, order []string) (*Figure,
 	if drawn == 0 {
 		return nil, errors.New("chart: no finite points to draw")
 	}
-	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	addNote(p, leftOut(bad, "point"))
 	return newFigure(p, cjk), nil

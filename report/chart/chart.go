@@ -5,7 +5,7 @@
 // A Figure is built by one of the constructors (Bar, HBar, Lines, Scatter,
 // ScatterByValue, Hist, HeatMap) and rendered with SVG, InlineSVG or PNG.
 // Constructors validate their input and return an error naming what is
-// wrong; values that are NaN or infinite are left out and counted in the
+// wrong; values that are NaN, infinite or beyond ±1e300 are left out and counted in the
 // figure's note, never drawn.
 package chart
 
@@ -235,7 +235,7 @@ func newFigure(p *plot.Plot, cjk bool) *Figure {
 func finite(v []float64) ([]float64, int) {
 	out := make([]float64, 0, len(v))
 	for _, x := range v {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+		if isFinite(x) {
 			out = append(out, x)
 		}
 	}
@@ -259,9 +259,9 @@ func leftOut(n int, what string) string {
 		return ""
 	}
 	if n == 1 {
-		return "1 " + what + " left out (NaN or infinite)"
+		return "1 " + what + " left out (NaN, infinite or beyond ±1e300)"
 	}
-	return fmt.Sprintf("%d %ss left out (NaN or infinite)", n, what)
+	return fmt.Sprintf("%d %ss left out (NaN, infinite or beyond ±1e300)", n, what)
 }
 
 // ticks are gonum/plot's default tick positions with labels a reader

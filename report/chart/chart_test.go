@@ -91,7 +91,7 @@ func TestBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	svg, _ := f.SVG()
-	if !bytes.Contains(svg, []byte("1 value left out (NaN or infinite)")) {
+	if !bytes.Contains(svg, []byte("1 value left out (NaN, infinite or beyond ±1e300)")) {
 		t.Error("the histogram does not say a value was left out")
 	}
 	// A heat map whose values are all equal has a colour range of zero width.
@@ -168,6 +168,33 @@ func TestTickLabels(t *testing.T) {
 	for v, want := range map[float64]string{0: "0", 1e-17: "0", 12500: "12,500", -50000: "-50,000", 0.25: "0.25", 1800: "1800", 2.5e-5: "2.5e-05", 1234567.5: "1.23457e+06"} {
 		if got := tickLabel(v); got != want {
 			t.Errorf("tickLabel(%g) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// Values at the ends of the float range, tiny ones and constant ones draw
+// (an infinite range once made gonum/plot's tick search run forever).
+func TestExtremeValues(t *testing.T) {
+	for name, v := range map[string][]float64{
+		"huge": {-1e300, 1e300}, "beyond": {-1e308, 1e308}, "tiny": {5e-324, 1e-323}, "mixed": {1e-300, 1e300}, "one": {3, 3},
+	} {
+		for i, build := range []func() (*Figure, error){
+			func() (*Figure, error) { return Hist(Labels{}, v, 0) },
+			func() (*Figure, error) { return Lines(Labels{}, Series{X: v, Y: v}) },
+			func() (*Figure, error) { return Bar(Labels{}, []string{"a", "b"}, v) },
+			func() (*Figure, error) { return Scatter(Labels{}, v, v, nil, nil) },
+			func() (*Figure, error) { return ScatterByValue(Labels{}, v, v, v, "x") },
+			func() (*Figure, error) {
+				return HeatMap(Labels{}, []string{"a"}, []string{"x", "y"}, [][]float64{v}, nil)
+			},
+		} {
+			f, err := build()
+			if err == nil {
+				_, err = f.SVG()
+			}
+			if err != nil && !(name == "beyond" && strings.Contains(err.Error(), "no finite")) {
+				t.Errorf("%s, chart %d: %v", name, i, err)
+			}
 		}
 	}
 }

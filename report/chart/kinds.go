@@ -30,7 +30,8 @@ var colours = []color.Color{
 func Colour(i int) color.Color { return colours[i%len(colours)] }
 
 // Bar draws one vertical bar per label.
-func Bar(l Labels, labels []string, values []float64) (*Figure, error) {
+func Bar(l Labels, labels []string, values []float64) (fig *Figure, err error) {
+	defer guard(&fig, &err)
 	if len(labels) != len(values) {
 		return nil, fmt.Errorf("chart: %d labels for %d values", len(labels), len(values))
 	}
@@ -63,7 +64,8 @@ func Bar(l Labels, labels []string, values []float64) (*Figure, error) {
 
 // HBar draws one horizontal bar per label, the first label at the top: the
 // shape for ranked lists (a topic's top words).
-func HBar(l Labels, labels []string, values []float64) (*Figure, error) {
+func HBar(l Labels, labels []string, values []float64) (fig *Figure, err error) {
+	defer guard(&fig, &err)
 	if len(labels) != len(values) {
 		return nil, fmt.Errorf("chart: %d labels for %d values", len(labels), len(values))
 	}
@@ -112,7 +114,7 @@ func zeroNonFinite(v []float64) ([]float64, int) {
 	out := make([]float64, len(v))
 	bad := 0
 	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		if !isFinite(x) {
 			bad++
 			continue
 		}
@@ -129,7 +131,8 @@ type Series struct {
 
 // Lines draws each series as a line with point marks, with a legend when
 // there is more than one.
-func Lines(l Labels, series ...Series) (*Figure, error) {
+func Lines(l Labels, series ...Series) (fig *Figure, err error) {
+	defer guard(&fig, &err)
 	if len(series) == 0 {
 		return nil, errors.New("chart: no series to draw")
 	}
@@ -183,12 +186,16 @@ func finitePoints(x, y []float64) (plotter.XYs, int) {
 	return xy, len(x) - len(xy)
 }
 
-func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+// isFinite reports whether x can be drawn: not NaN, and within ±1e300, so
+// that a range of values never overflows (gonum/plot's tick search does not
+// end on an infinite range).
+func isFinite(x float64) bool { return !math.IsNaN(x) && math.Abs(x) <= 1e300 }
 
 // Scatter draws points coloured by group (group may be nil: one colour).
 // Groups are listed in the legend in the order given by order (nil: order of
 // first appearance).
-func Scatter(l Labels, x, y []float64, group []string, order []string) (*Figure, error) {
+func Scatter(l Labels, x, y []float64, group []string, order []string) (fig *Figure, err error) {
+	defer guard(&fig, &err)
 	if len(x) != len(y) || (group != nil && len(group) != len(x)) {
 		return nil, fmt.Errorf("chart: %d x, %d y and %d groups", len(x), len(y), len(group))
 	}
@@ -248,7 +255,8 @@ func withAlpha(c color.Color, a uint8) color.Color {
 
 // ScatterByValue draws points coloured by a continuous value (rules by
 // lift), with a colour scale at the right named valueName.
-func ScatterByValue(l Labels, x, y, value []float64, valueName string) (*Figure, error) {
+func ScatterByValue(l Labels, x, y, value []float64, valueName string) (fig *Figure, err error) {
+	defer guard(&fig, &err)
 	if len(x) != len(y) || len(x) != len(value) {
 		return nil, fmt.Errorf("chart: %d x, %d y and %d values", len(x), len(y), len(value))
 	}
@@ -266,8 +274,10 @@ func ScatterByValue(l Labels, x, y, value []float64, valueName string) (*Figure,
 	for _, v := range xyz {
 		lo, hi = math.Min(lo, v.Z), math.Max(hi, v.Z)
 	}
-	if hi == lo {
-		hi = lo + 1
+	if !(hi > lo) || hi-lo < 1e-9*math.Abs(lo) {
+		// One value: a scale around it (1 wide, or relative to huge values).
+		d := math.Max(0.5, math.Abs(lo)*1e-6)
+		lo, hi = lo-d, hi+d
 	}
 	cm := moreland.SmoothBlueRed()
 	cm.SetMin(lo)
@@ -305,7 +315,8 @@ func ScatterByValue(l Labels, x, y, value []float64, valueName string) (*Figure,
 
 // Hist draws a histogram of values in bins bins (0: a number of bins from
 // the count, Sturges' rule capped at 50).
-func Hist(l Labels, values []float64, bins int) (*Figure, error) {
+func Hist(l Labels, values []float64, bins int) (fig *Figure, err error) {
+	defer guard(&fig, &err)
 	vals, bad := finite(values)
 	if len(vals) == 0 {
 		return nil, errors.New("chart: no finite values to draw")
@@ -332,7 +343,8 @@ func Hist(l Labels, values []float64, bins int) (*Figure, error) {
 // HeatMap draws z (one row per row label, one column per column label) as
 // coloured cells on a diverging scale centred on 0 (z-scores), with cell[r][c]
 // written in each cell when cells is not nil.
-func HeatMap(l Labels, rows, cols []string, z [][]float64, cells [][]string) (*Figure, error) {
+func HeatMap(l Labels, rows, cols []string, z [][]float64, cells [][]string) (fig *Figure, err error) {
+	defer guard(&fig, &err)
 	if len(rows) == 0 || len(cols) == 0 {
 		return nil, errors.New("chart: a heat map needs rows and columns")
 	}
@@ -420,3 +432,11 @@ func (g grid) X(c int) float64    { return float64(c) }
 func (g grid) Y(r int) float64    { return float64(r) }
 
 var _ palette.ColorMap = moreland.SmoothBlueRed()
+
+// guard turns a panic of gonum/plot while a figure is built into an error,
+// so that odd input never brings down the report or the shell.
+func guard(fig **Figure, err *error) {
+	if r := recover(); r != nil {
+		*fig, *err = nil, fmt.Errorf("chart: cannot draw this data: %v", r)
+	}
+}

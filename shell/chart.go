@@ -146,51 +146,6 @@ type chartArgs struct {
 	sql  string // "" for the last query
 }
 
-// chartWord is a word of .chart's arguments and where it starts.
-type chartWord struct {
-	text   string
-	quoted bool
-	off    int
-}
-
-// chartWords splits the text after ".chart" into words as splitDotArgs
-// does, remembering where each starts, so that the SQL at the end is taken
-// as it was typed.
-func chartWords(line string) []chartWord {
-	var words []chartWord
-	i := 0
-	for {
-		i = skipSpace(line, i)
-		if i >= len(line) {
-			return words
-		}
-		w := chartWord{off: i}
-		var b strings.Builder
-		switch q := line[i]; q {
-		case '\'', '"':
-			w.quoted = true
-			i++
-			for i < len(line) && line[i] != q {
-				c := line[i]
-				if c == '\\' && q == '"' && i+1 < len(line) {
-					i++
-					c = unescape(line[i])
-				}
-				b.WriteByte(c)
-				i++
-			}
-			i++ // the closing quote
-		default:
-			for i < len(line) && !isSpace(line[i]) {
-				b.WriteByte(line[i])
-				i++
-			}
-		}
-		w.text = b.String()
-		words = append(words, w)
-	}
-}
-
 // startsSQL reports whether an unquoted word begins the SQL to chart.
 func startsSQL(w string) bool {
 	switch strings.ToLower(w) {
@@ -210,7 +165,7 @@ func kindNames() string {
 
 // parseChartArgs parses "KIND [COLUMN ...] [-o FILE] [--bins N] [SQL]".
 func parseChartArgs(line string) (chartArgs, error) {
-	words := chartWords(line)
+	words := dotWords(line)
 	if len(words) == 0 {
 		return chartArgs{}, errUsage
 	}

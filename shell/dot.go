@@ -115,17 +115,35 @@ func dotRest(line string) string {
 // with '...' (taken literally) or "..." (where backslash escapes work).
 func splitDotArgs(line string) []string {
 	var args []string
+	for _, w := range dotWords(line) {
+		args = append(args, w.text)
+	}
+	return args
+}
+
+// dotWord is a word of a dot-command's arguments and where it starts.
+type dotWord struct {
+	text   string
+	quoted bool
+	off    int
+}
+
+// dotWords splits line as splitDotArgs does, remembering where each word
+// starts and whether it was quoted, so that a command can take the rest of
+// the line as typed (the SQL at the end of .chart).
+func dotWords(line string) []dotWord {
+	var words []dotWord
 	i := 0
 	for {
-		for i < len(line) && isSpace(line[i]) {
-			i++
-		}
+		i = skipSpace(line, i)
 		if i >= len(line) {
-			return args
+			return words
 		}
+		w := dotWord{off: i}
 		var b strings.Builder
 		switch q := line[i]; q {
 		case '\'', '"':
+			w.quoted = true
 			i++
 			for i < len(line) && line[i] != q {
 				c := line[i]
@@ -143,7 +161,8 @@ func splitDotArgs(line string) []string {
 				i++
 			}
 		}
-		args = append(args, b.String())
+		w.text = b.String()
+		words = append(words, w)
 	}
 }
 

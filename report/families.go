@@ -213,7 +213,7 @@ func (b *builder) kmeans() {
 		rowLabels := make([]string, k)
 		for i := range labels {
 			labels[i] = strconv.Itoa(i + 1)
-			rowLabels[i] = fmt.Sprintf("%d (%s)", i+1, thousands(int64(sizes[i])))
+			rowLabels[i] = fmt.Sprintf("%d (%s)", i+1, chart.Thousands(int64(sizes[i])))
 		}
 		var shareText []string
 		for i := range shares {
@@ -384,10 +384,7 @@ func (b *builder) projection() {
 	for i := range order {
 		order[i] = strconv.Itoa(i + 1)
 	}
-	note := ""
-	if res.Sampled() {
-		note = fmt.Sprintf("a sample of %s of %s rows", thousands(int64(len(res.Items))), thousands(res.Seen))
-	}
+	note := chart.SampleNote(len(res.Items), res.Seen, "rows")
 	scaled := "standardized features"
 	if !standardize {
 		scaled = "features in their units"
@@ -483,7 +480,7 @@ func (b *builder) lda() {
 		if i-1 < len(share) {
 			shareText = fmt.Sprintf("%.1f%%", 100*share[i-1])
 		}
-		t.Rows = append(t.Rows, []string{strconv.Itoa(i), shareText, thousands(topDocs[i]), at(npmi, i-1), at(umass, i-1), strings.Join(ws, ", ")})
+		t.Rows = append(t.Rows, []string{strconv.Itoa(i), shareText, chart.Thousands(topDocs[i]), at(npmi, i-1), at(umass, i-1), strings.Join(ws, ", ")})
 	}
 	if topics > 0 {
 		s.Tables = append(s.Tables, t)
@@ -645,10 +642,10 @@ func (b *builder) coverage() {
 		itemsInModel = float64(len(pop))
 	}
 	cov := float64(len(recommended)) / itemsInModel
-	s.Metrics = append(s.Metrics, fact{fmt.Sprintf("coverage of %d users' top %d", len(users.Items), n), fmt.Sprintf("%.1f%% of %s items", 100*cov, thousands(int64(itemsInModel)))})
+	s.Metrics = append(s.Metrics, fact{fmt.Sprintf("coverage of %d users' top %d", len(users.Items), n), fmt.Sprintf("%.1f%% of %s items", 100*cov, chart.Thousands(int64(itemsInModel)))})
 	note := ""
 	if users.Sampled() {
-		note = fmt.Sprintf("top %d for a sample of %s of %s users", n, thousands(int64(len(users.Items))), thousands(users.Seen))
+		note = fmt.Sprintf("top %d for a sample of %s of %s users", n, chart.Thousands(int64(len(users.Items))), chart.Thousands(users.Seen))
 	}
 	s.addChart("Popularity of recommended items",
 		fmt.Sprintf("items ranked by how many interactions they have, in ten equal groups (1 = the most popular tenth); the share of all interactions and of all recommendations falling in each group. %d distinct items were recommended: coverage %.1f%%", len(recommended), 100*cov),
@@ -700,17 +697,14 @@ func (b *builder) assoc() {
 	for i, r := range res.Items {
 		x[i], y[i], l[i] = r.support, r.conf, r.lift
 	}
-	note := ""
-	if res.Sampled() {
-		note = fmt.Sprintf("a sample of %s of %s rules", thousands(int64(len(res.Items))), thousands(res.Seen))
-	}
+	note := chart.SampleNote(len(res.Items), res.Seen, "rules")
 	s.addChart("Rules: support, confidence and lift", "each point a rule; colour: lift", func() (*chart.Figure, error) {
 		return chart.ScatterByValue(chart.Labels{Title: "Rules by support and confidence", X: "support", Y: "confidence", Note: note}, x, y, l, "lift")
 	})
 	t := &table{Title: "Top rules by lift", Head: []string{"if a basket has", "it also has", "support", "confidence", "lift", "baskets"},
 		Numeric: []bool{false, false, true, true, true, true}}
 	for _, r := range top {
-		t.Rows = append(t.Rows, []string{itemList(r.ante), itemList(r.cons), num(r.support), num(r.conf), num(r.lift), thousands(r.count)})
+		t.Rows = append(t.Rows, []string{itemList(r.ante), itemList(r.cons), num(r.support), num(r.conf), num(r.lift), chart.Thousands(r.count)})
 	}
 	s.Tables = append(s.Tables, t)
 }
@@ -776,12 +770,7 @@ func (b *builder) clv() {
 			}
 			return nil
 		})
-	sampleNote := func(r *chart.Reservoir[float64]) string {
-		if r.Sampled() {
-			return fmt.Sprintf("a sample of %s of %s customers", thousands(int64(len(r.Items))), thousands(r.Seen))
-		}
-		return ""
-	}
+	sampleNote := func(r *chart.Reservoir[float64]) string { return chart.SampleNote(len(r.Items), r.Seen, "customers") }
 	if len(pAlive.Items) > 0 {
 		note := sampleNote(pAlive)
 		s.addChart("Probability alive", "each customer's probability of still being a customer, from the purchase model", func() (*chart.Figure, error) {
@@ -869,7 +858,7 @@ func (b *builder) rfmSegments() {
 				return err
 			}
 			segs, sizes, value = append(segs, seg), append(sizes, n), append(value, v)
-			t.Rows = append(t.Rows, []string{seg, thousands(int64(n)), num(v), num(v / n)})
+			t.Rows = append(t.Rows, []string{seg, chart.Thousands(int64(n)), num(v), num(v / n)})
 			return nil
 		})
 	if !ok || len(segs) == 0 {

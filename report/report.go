@@ -355,7 +355,7 @@ func newSection(m *model) *section {
 	s.Facts = append(s.Facts, fact{"trained", m.Created})
 	s.Facts = append(s.Facts, fact{"source", m.Source})
 	if m.Rows.Valid {
-		s.Facts = append(s.Facts, fact{"rows", thousands(m.Rows.Int64)})
+		s.Facts = append(s.Facts, fact{"rows", chart.Thousands(m.Rows.Int64)})
 	}
 	if m.Seconds.Valid {
 		s.Facts = append(s.Facts, fact{"seconds", fmt.Sprintf("%.3g", m.Seconds.Float64)})
@@ -437,31 +437,13 @@ func (f *figure) draw() {
 	}
 }
 
-// thousands formats n with thousands separators.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // num formats a measured value with 4 significant digits.
 func num(v float64) string {
 	switch {
 	case v == 0:
 		return "0"
 	case math.Abs(v) >= 1e4 && math.Abs(v) < 1e15:
-		return thousands(int64(math.Round(v)))
+		return chart.Thousands(int64(math.Round(v)))
 	case v == math.Trunc(v) && math.Abs(v) < 1e4:
 		return fmt.Sprint(int64(v))
 	}

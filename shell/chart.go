@@ -750,20 +750,6 @@ func newChartSink(a chartArgs, roles []int, names []string, extra string) chartS
 }
 
 // thousands writes n with a comma every three digits.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
 
 func joinNotes(notes ...string) string {
 	var kept []string
@@ -775,12 +761,7 @@ func joinNotes(notes ...string) string {
 	return strings.Join(kept, "; ")
 }
 
-func sampleNote(kept int, seen int64) string {
-	if int64(kept) >= seen {
-		return ""
-	}
-	return fmt.Sprintf("a sample of %s of %s rows", thousands(int64(kept)), thousands(seen))
-}
+func sampleNote(kept int, seen int64) string { return chart.SampleNote(kept, seen, "rows") }
 
 func leftOutNote(n int64, what string) string {
 	switch n {
@@ -789,13 +770,13 @@ func leftOutNote(n int64, what string) string {
 	case 1:
 		return "1 " + what + " left out (NULL or not a number)"
 	}
-	return thousands(n) + " " + what + "s left out (NULL or not a number)"
+	return chart.Thousands(n) + " " + what + "s left out (NULL or not a number)"
 }
 
 // noNumbersError is the error for a role that got no number in any row.
 func noNumbersError(col string, rows int64) error {
 	return fmt.Errorf(".chart: column %q has no number in any of the %s rows (NULL, text or blob); chart another column, or make numbers in the query, e.g. CAST(%s AS REAL)",
-		col, thousands(rows), quoteIfNeeded(col))
+		col, chart.Thousands(rows), quoteIfNeeded(col))
 }
 
 type barSink struct {
@@ -830,7 +811,7 @@ func (b *barSink) figure() (*chart.Figure, string, error) {
 	}
 	var first string
 	if b.rows > maxBars {
-		first = fmt.Sprintf("the first %d of %s rows", maxBars, thousands(b.rows))
+		first = fmt.Sprintf("the first %d of %s rows", maxBars, chart.Thousands(b.rows))
 	}
 	note := joinNotes(first, leftOutNote(b.skipped, "row"))
 	title := b.names[1] + " by " + b.names[0]
@@ -984,7 +965,7 @@ func (sc *scatterSink) figure() (*chart.Figure, string, error) {
 			x[i], y[i], group[i] = p.x, p.y, names[p.g]
 		}
 		if len(sc.groupLabels) > maxGroups {
-			merged = fmt.Sprintf("the %d largest of %s groups shown, the rest as other", maxGroups-1, thousands(int64(len(sc.groupLabels))))
+			merged = fmt.Sprintf("the %d largest of %s groups shown, the rest as other", maxGroups-1, chart.Thousands(int64(len(sc.groupLabels))))
 		}
 	} else {
 		for i, p := range sc.res.Items {

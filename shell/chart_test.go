@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed-a084b42d/marketsql/report/chart"
 )
 
 // retailDB imports Online Retail (testdata/online-retail: 541,909 line
@@ -242,7 +244,7 @@ func thousandsText(t *testing.T, n string) string {
 		}
 		v = v*10 + int64(c-'0')
 	}
-	return thousands(v)
+	return chart.Thousands(v)
 }
 
 // TestChartRefusesWrite checks that .chart does not run a statement that

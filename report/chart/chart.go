@@ -283,18 +283,34 @@ func tickLabel(v float64) string {
 		return "0"
 	}
 	if a := math.Abs(v); a >= 1e4 && a < 1e15 && v == math.Trunc(v) {
-		s := strconv.FormatInt(int64(math.Abs(v)), 10)
-		var b strings.Builder
-		if v < 0 {
-			b.WriteByte('-')
-		}
-		for i, c := range s {
-			if i > 0 && (len(s)-i)%3 == 0 {
-				b.WriteByte(',')
-			}
-			b.WriteRune(c)
-		}
-		return b.String()
+		return Thousands(int64(v))
 	}
 	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// Thousands writes n with thousands separators: 10,000,000.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// SampleNote is a chart's note for a sample: "a sample of 2,000 of 100,000
+// rows" (what: "rows", "customers", ...), or "" when nothing was left out.
+func SampleNote(kept int, seen int64, what string) string {
+	if int64(kept) >= seen {
+		return ""
+	}
+	return fmt.Sprintf("a sample of %s of %s %s", Thousands(int64(kept)), Thousands(seen), what)
 }

@@ -18,10 +18,6 @@ type Evaluation struct {
 	CreatedAt time.Time
 }
 
-// ErrNoCatalog reports a database without a model catalog, where an
-// evaluation is not recorded: only training creates the catalog.
-var ErrNoCatalog = errors.New("the database has no model catalog")
-
 // sourceSubjects are the evaluation functions whose subject is a source (a
 // table name or a query), not a model: Drop leaves their rows alone, even
 // when a source has the dropped model's name. Every other function's rows
@@ -29,23 +25,32 @@ var ErrNoCatalog = errors.New("the database has no model catalog")
 var sourceSubjects = []string{"kmeans_select_k"}
 
 // PutEvaluation records e, replacing the earlier result of e.Function on
-// e.Subject. It writes only into an existing catalog, migrating it first if
-// it is older, all in one savepoint; on a database without one it returns
-// ErrNoCatalog and writes nothing, and on a read-only one ErrReadOnly.
+// e.Subject. It creates the catalog on a database without one, or migrates
+// an older one, in the same savepoint as the write, as a first training
+// does. On a read-only database it returns ErrReadOnly and writes nothing.
+//
+// Inside a statement that itself writes (INSERT ... SELECT, CREATE TABLE
+// ... AS), where SQLite opens no savepoint, it writes with one INSERT OR
+// REPLACE, which is atomic on its own and belongs to that statement (a
+// statement that fails takes it back), when the catalog is already at
+// SchemaVersion with ml_evaluations; a catalog that is missing or needs an
+// upgrade cannot be made there, and it returns ErrInWriteStatement and
+// writes nothing.
 func PutEvaluation(c Conn, e *Evaluation) error {
-	if ok, err := hasCatalog(c); err != nil {
+	insert := func() error {
+		_, err := c.Exec(`INSERT OR REPLACE INTO ml_evaluations(subject, function, args, result, created_at) VALUES (?, ?, ?, ?, ?)`,
+			[]driver.Value{e.Subject, e.Function, e.Args, e.Result, e.CreatedAt.UTC().Format(timeLayout)})
 		return err
-	} else if !ok {
-		return ErrNoCatalog
 	}
 	err := InTx(c, "ml_evaluation", func() error {
 		if err := Migrate(c); err != nil {
 			return err
 		}
-		_, err := c.Exec(`INSERT OR REPLACE INTO ml_evaluations(subject, function, args, result, created_at) VALUES (?, ?, ?, ?, ?)`,
-			[]driver.Value{e.Subject, e.Function, e.Args, e.Result, e.CreatedAt.UTC().Format(timeLayout)})
-		return err
+		return insert()
 	})
+	if errors.Is(err, ErrInWriteStatement) {
+		err = putInWriteStatement(c, insert)
+	}
 	if resultCode(err) == codeReadOnly {
 		return ErrReadOnly
 	}
@@ -53,6 +58,25 @@ func PutEvaluation(c Conn, e *Evaluation) error {
 		return fmt.Errorf("record %s of %q: %w", e.Function, e.Subject, err)
 	}
 	return nil
+}
+
+// putInWriteStatement runs insert, one statement and no DDL, when the
+// catalog needs neither creating nor migrating; ErrInWriteStatement when
+// it does.
+func putInWriteStatement(c Conn, insert func() error) error {
+	v, err := schemaVersion(c)
+	if err != nil {
+		return err
+	}
+	if v != SchemaVersion {
+		return ErrInWriteStatement
+	}
+	if ok, err := hasTable(c, "ml_evaluations"); err != nil {
+		return err
+	} else if !ok {
+		return ErrInWriteStatement
+	}
+	return insert()
 }
 
 // GetEvaluation returns the recorded result of function on subject; found

@@ -3,11 +3,14 @@ package catalog
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // dump renders every row of q, one line per row, values joined by |.
@@ -51,22 +54,33 @@ func TestPutEvaluation(t *testing.T) {
 	at := time.Date(2024, 5, 6, 7, 8, 9, 123e6, time.FixedZone("CEST", 7200))
 	e := &Evaluation{Subject: "recs", Function: "recommend_eval", Args: `{"holdout":"h","n":10}`, Result: `{"users":2}`, CreatedAt: at}
 
-	// Without a catalog: nothing is written, not even the catalog.
-	if err := PutEvaluation(c, e); !errors.Is(err, ErrNoCatalog) {
-		t.Fatalf("PutEvaluation without a catalog: %v, want ErrNoCatalog", err)
-	}
-	if n := count(t, db, `SELECT count(*) FROM sqlite_schema`); n != 0 {
-		t.Fatalf("PutEvaluation without a catalog created %d objects", n)
-	}
 	if _, found, err := GetEvaluation(c, "recs", "recommend_eval"); found || err != nil {
 		t.Fatalf("GetEvaluation without a catalog: %v %v", found, err)
 	}
-
-	if err := Migrate(c); err != nil {
+	// Read-only without a catalog: ErrReadOnly, and nothing is created.
+	if _, err := db.Exec(`PRAGMA query_only = 1`); err != nil {
 		t.Fatal(err)
 	}
-	if err := PutEvaluation(c, e); err != nil {
+	if err := PutEvaluation(c, e); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("PutEvaluation under query_only without a catalog: %v, want ErrReadOnly", err)
+	}
+	if _, err := db.Exec(`PRAGMA query_only = 0`); err != nil {
 		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM sqlite_schema`); n != 0 {
+		t.Fatalf("a read-only PutEvaluation created %d objects", n)
+	}
+	// Without a catalog: it is created, as a first training would.
+	if err := PutEvaluation(c, e); err != nil {
+		t.Fatalf("PutEvaluation without a catalog: %v", err)
+	}
+	if v := count(t, db, `SELECT version FROM ml_schema`); v != SchemaVersion {
+		t.Errorf("schema version %d after the first PutEvaluation, want %d", v, SchemaVersion)
+	}
+	for _, tbl := range []string{"ml_models", "ml_kmeans_centroids", "ml_evaluations"} {
+		if ok, err := hasTable(c, tbl); !ok || err != nil {
+			t.Errorf("table %s missing after the first PutEvaluation (%v)", tbl, err)
+		}
 	}
 	if err := PutEvaluation(c, &Evaluation{Subject: "recs", Function: "kmeans_select_k", Args: `{}`, Result: `[]`, CreatedAt: at}); err != nil {
 		t.Fatal(err)
@@ -110,6 +124,100 @@ func TestPutEvaluation(t *testing.T) {
 	}
 	if !c.AutoCommit() {
 		t.Error("a transaction was left open")
+	}
+}
+
+// TestPutEvaluationInWriteStatement calls PutEvaluation from a SQL function
+// run by statements that write, where SQLite opens no savepoint: into a
+// current catalog the record is one INSERT OR REPLACE, which belongs to the
+// statement (kept when it succeeds, rolled back with it when it fails); a
+// catalog that is missing or older is neither created nor migrated there
+// (ErrInWriteStatement, nothing written), and the statement goes on.
+func TestPutEvaluationInWriteStatement(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		catalog func(t *testing.T, db *sql.DB, c codedConn)
+		want    error  // from PutEvaluation
+		tables  string // the ml_ tables afterwards
+	}{
+		{"no catalog", func(*testing.T, *sql.DB, codedConn) {}, ErrInWriteStatement, ""},
+		{"version 2", func(t *testing.T, db *sql.DB, _ codedConn) { v2Catalog(t, db) }, ErrInWriteStatement,
+			"ml_assoc_rules ml_clv_customers ml_kmeans_assignments ml_kmeans_centroids ml_lda_doc_topics ml_lda_topic_words ml_models ml_schema"},
+		{"current", func(t *testing.T, _ *sql.DB, c codedConn) {
+			if err := Migrate(c); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "ml_assoc_rules ml_clv_customers ml_evaluations ml_kmeans_assignments ml_kmeans_centroids ml_lda_doc_topics ml_lda_topic_words ml_models ml_schema"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var errs []error
+			db, c := openConn(t, func(conn *sqlite3.SQLiteConn) error {
+				return conn.RegisterFunc("record", func(subject string, n int64) int64 {
+					errs = append(errs, PutEvaluation(codedConn{conn}, &Evaluation{Subject: subject, Function: "test_eval",
+						Args: `{}`, Result: fmt.Sprintf(`{"n":%d}`, n)}))
+					return n
+				}, false)
+			})
+			tc.catalog(t, db, c)
+			version := count(t, db, `SELECT count(*) FROM sqlite_schema WHERE name = 'ml_schema'`)
+			if version > 0 {
+				version = count(t, db, `SELECT version FROM ml_schema`)
+			}
+			for _, q := range []string{
+				`CREATE TABLE t AS SELECT record('ctas', 1) AS n`,
+				`INSERT INTO t SELECT record('insert', 2)`,
+				`UPDATE t SET n = record('update', 3) WHERE n = 1`,
+				`INSERT INTO t SELECT record('insert', 4)`, // replaces the earlier record
+			} {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			if got := dump(t, db, `SELECT n FROM t ORDER BY n`); got != "2\n3\n4\n" {
+				t.Errorf("rows written by the statements:\n%s", got)
+			}
+			if len(errs) != 4 {
+				t.Fatalf("record ran %d times, want 4", len(errs))
+			}
+			for i, err := range errs {
+				if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+					t.Errorf("PutEvaluation %d: %v, want %v", i+1, err, tc.want)
+				}
+			}
+			if got := strings.TrimSpace(dump(t, db, `SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE name LIKE 'ml\_%' ESCAPE '\' AND type = 'table' ORDER BY name)`)); got != tc.tables {
+				t.Errorf("tables %q, want %q", got, tc.tables)
+			}
+			if version > 0 {
+				if v := count(t, db, `SELECT version FROM ml_schema`); v != version {
+					t.Errorf("schema version %d, was %d", v, version)
+				}
+			}
+			if tc.want != nil {
+				return
+			}
+			if got, want := dump(t, db, `SELECT subject, result FROM ml_evaluations ORDER BY subject`),
+				"ctas|{\"n\":1}\ninsert|{\"n\":4}\nupdate|{\"n\":3}\n"; got != want {
+				t.Errorf("ml_evaluations:\n%s\nwant\n%s", got, want)
+			}
+			// A statement that fails takes its record back with it.
+			if _, err := db.Exec(`CREATE TABLE u(n INTEGER PRIMARY KEY)`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(`INSERT INTO u SELECT record('failed', 6) UNION ALL SELECT 6`); err == nil {
+				t.Fatal("the duplicate key was accepted")
+			}
+			if len(errs) != 5 || errs[4] != nil {
+				t.Fatalf("record in the failing statement: %v", errs[4:])
+			}
+			if n := count(t, db, `SELECT count(*) FROM ml_evaluations WHERE subject = 'failed'`); n != 0 {
+				t.Errorf("%d records of failed statements", n)
+			}
+			if !c.AutoCommit() {
+				t.Error("a transaction was left open")
+			}
+		})
 	}
 }
 

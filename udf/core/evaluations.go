@@ -95,13 +95,18 @@ func JSONOptions(options any) json.RawMessage {
 // call's other arguments and result what it returned, both encoded as
 // JSON.
 //
-// The record is a by-product of the call, never its point: it is written
-// only into a catalog that already exists (evaluating never creates one),
-// and skipped without a word when the connection is read-only, the call
-// runs inside a statement that writes or inside another call's source
-// query, the database is locked or the catalog is newer than this build.
-// The only error it returns is the call's own stop: an interrupt or the
-// end of the Go API's context, worded as TrainError words it.
+// The record is a by-product of the call, never its point. On a writable
+// connection it is written as a first training would write: creating the
+// catalog when the database has none (so kmeans_select_k run before any
+// training is kept) and migrating an older one, in one savepoint. Inside a
+// statement that itself writes (INSERT ... SELECT, CREATE TABLE ... AS),
+// where SQLite opens no savepoint, it is one INSERT OR REPLACE into a
+// catalog that is already current, and skipped when the catalog is missing
+// or older. It is skipped without a word, too, when the connection is
+// read-only, the call runs inside another call's source query, the database
+// is locked or the catalog is newer than this build. The only error it
+// returns is the call's own stop: an interrupt or the end of the Go API's
+// context, worded as TrainError words it.
 func (c *Conn) RecordEvaluation(fn, subject string, args, result any) error {
 	if err := c.Check(); err != nil {
 		return TrainError(fn, err, false)

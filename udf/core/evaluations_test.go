@@ -54,10 +54,10 @@ func TestJSONOptions(t *testing.T) {
 	}
 }
 
-// TestRecordEvaluation: a record is written into an existing catalog only,
-// replaces the earlier one, carries the connection's clock, and is skipped
-// (nil error, nothing written) where it cannot be written; a stopped call's
-// error is returned, not swallowed.
+// TestRecordEvaluation: a record creates the catalog on a writable
+// database without one, replaces the earlier record, carries the
+// connection's clock, and is skipped (nil error, nothing written) where it
+// cannot be written; a stopped call's error is returned, not swallowed.
 func TestRecordEvaluation(t *testing.T) {
 	t.Parallel()
 	sc, _ := twoConns(t)
@@ -96,15 +96,19 @@ func TestRecordEvaluation(t *testing.T) {
 		return n
 	}
 
-	// No catalog: nothing is written, not even the catalog.
+	catalogTables := `SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ml\_%' ESCAPE '\'`
+
+	// Read-only without a catalog: skipped, nothing is created.
+	run(t, sc, `PRAGMA query_only = 1`)
 	if err := record("m", core.Object{{"n", 1}}, core.Object{{"x", 1.5}}); err != nil {
-		t.Fatalf("without a catalog: %v", err)
+		t.Fatalf("under query_only without a catalog: %v", err)
 	}
-	if n := count(`SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ml\_%' ESCAPE '\'`); n != 0 {
-		t.Fatalf("recording created %d catalog tables", n)
+	run(t, sc, `PRAGMA query_only = 0`)
+	if n := count(catalogTables); n != 0 {
+		t.Fatalf("a read-only record created %d catalog tables", n)
 	}
 
-	trainPopular(t, sc) // the catalog appears
+	// Writable without a catalog: the catalog is created to hold the record.
 	c.Env.Now = func() time.Time { return time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("CEST", 7200)) }
 	if err := record("m", core.Object{{"n", 1}}, core.Object{{"x", 1.5}}); err != nil {
 		t.Fatal(err)
@@ -112,6 +116,10 @@ func TestRecordEvaluation(t *testing.T) {
 	if got, want := rows(), `m|test_eval|{"n":1}|{"x":1.5}|2024-05-06T05:08:09.123Z`; got != want {
 		t.Errorf("record:\n got %s\nwant %s", got, want)
 	}
+	if v := count(`SELECT version FROM ml_schema`); v != 3 {
+		t.Errorf("catalog version %d after the first record, want 3", v)
+	}
+	trainPopular(t, sc) // a training uses the catalog the record created
 	if err := record("m", core.Object{{"n", 2}}, []core.Object{{{"v", math.NaN()}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -156,15 +164,27 @@ func TestRecordEvaluation(t *testing.T) {
 }
 
 // TestRecordEvaluationInTransaction: the record is part of the caller's
-// transaction, as training is: a rollback takes it back.
+// transaction, as training is: a rollback takes it back, and with it the
+// catalog the record created.
 func TestRecordEvaluationInTransaction(t *testing.T) {
 	t.Parallel()
 	sc, _ := twoConns(t)
 	c := conn(t, sc)
+	var n int64
+	catalogTables := `SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ml\_%' ESCAPE '\'`
+	run(t, sc, `BEGIN`)
+	sc.Raw(func(any) error { return c.RecordEvaluation("test_eval", "m", nil, nil) })
+	if err := sc.QueryRowContext(context.Background(), `SELECT count(*) FROM ml_evaluations`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("inside the transaction, without a catalog before: %d rows (%v), want 1", n, err)
+	}
+	run(t, sc, `ROLLBACK`)
+	if err := sc.QueryRowContext(context.Background(), catalogTables).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("after ROLLBACK: %d catalog tables (%v), want 0", n, err)
+	}
+
 	trainPopular(t, sc)
 	run(t, sc, `BEGIN`)
 	sc.Raw(func(any) error { return c.RecordEvaluation("test_eval", "m", nil, nil) })
-	var n int64
 	if err := sc.QueryRowContext(context.Background(), `SELECT count(*) FROM ml_evaluations`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("inside the transaction: %d rows (%v), want 1", n, err)
 	}

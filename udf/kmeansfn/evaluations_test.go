@@ -91,7 +91,13 @@ type querier interface {
 // selectK runs kmeans_select_k(args) on db and returns its rows.
 func selectK(t *testing.T, db querier, args string) []selectKRow {
 	t.Helper()
-	rows, err := db.QueryContext(context.Background(), `SELECT * FROM kmeans_select_k(`+args+`)`)
+	return selectKRows(t, db, `SELECT * FROM kmeans_select_k(`+args+`)`)
+}
+
+// selectKRows returns the rows of q, which has kmeans_select_k's columns.
+func selectKRows(t *testing.T, db querier, q string) []selectKRow {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +111,7 @@ func selectK(t *testing.T, db querier, args string) []selectKRow {
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		t.Fatalf("kmeans_select_k(%s): %v", args, err)
+		t.Fatalf("%s: %v", q, err)
 	}
 	return out
 }
@@ -130,29 +136,44 @@ func sameRows(a, b []selectKRow) bool {
 	return len(a) > 0 && string(x) == string(y)
 }
 
-// TestSelectKRecorded: kmeans_select_k on the Online Retail RFM table
-// records nothing in a database without a catalog (which stays without
-// one); once a model is trained, it records exactly the rows it returns per
-// source, replaced by the next run, but not from a read-only connection nor
-// from inside a statement that writes.
+// TestSelectKRecorded: kmeans_select_k on the Online Retail RFM table, as
+// examples/demo.sql runs it before training anything, creates the catalog
+// to record exactly the rows it returns per source, replaced by the next
+// run, also from inside a statement that writes (INSERT ... SELECT, CREATE
+// TABLE ... AS) once the catalog exists; it records nothing from a
+// read-only connection, nor from a writing statement in a database without
+// a catalog, which stays without one.
 func TestSelectKRecorded(t *testing.T) {
 	t.Parallel()
 	e, path := openRetailRFM(t)
 	db := e.DB()
 	catalogTables := `SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ml\_%' ESCAPE '\'`
 
-	if got := selectK(t, db, `'rfm_log', 2, 4, '{"seed": 3}'`); len(got) != 3 {
-		t.Fatalf("%d rows for k = 2..4", len(got))
+	// No catalog and a statement that writes: the rows are saved, and the
+	// catalog, which SQLite cannot create there, is not.
+	sqltest.Exec(t, db, `CREATE TABLE picked AS SELECT * FROM kmeans_select_k('rfm_log', 2, 3, '{"seed": 3}')`)
+	sqltest.Exec(t, db, `INSERT INTO picked SELECT * FROM kmeans_select_k('rfm_log', 4, 4, '{"seed": 3}')`)
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM picked`); n != 3 {
+		t.Errorf("%d rows saved for k = 2..4", n)
 	}
 	if n := sqltest.One[int64](t, db, catalogTables); n != 0 {
-		t.Fatalf("kmeans_select_k created %d catalog tables", n)
+		t.Fatalf("kmeans_select_k in statements that write created %d catalog tables", n)
 	}
 
-	sqltest.One[string](t, db, `SELECT kmeans_train('segments', 'rfm_log', '{"k": 4}')`)
+	// Before any training, in a SELECT of its own: the catalog is created.
 	before := time.Now().UTC().Truncate(time.Millisecond)
 	got := selectK(t, db, `'  rfm_log
 ', 2, 4, '{"seed": 3, "n_init": 2}'`)
 	after := time.Now().UTC()
+	if len(got) != 3 {
+		t.Fatalf("%d rows for k = 2..4", len(got))
+	}
+	if v := sqltest.One[int64](t, db, `SELECT version FROM ml_schema`); v != 3 {
+		t.Errorf("catalog version %d after kmeans_select_k, want 3", v)
+	}
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM ml_models`); n != 0 {
+		t.Errorf("%d models after kmeans_select_k alone", n)
+	}
 	args, rec, result, created := recorded(t, db, "rfm_log")
 	if args != `{"k_min":2,"k_max":4,"options":{"seed":3,"n_init":2}}` {
 		t.Errorf("args %s", args)
@@ -167,6 +188,9 @@ func TestSelectKRecorded(t *testing.T) {
 	if err != nil || at.Before(before) || at.After(after) {
 		t.Errorf("created_at %q, want the time of the call (between %v and %v)", created, before, after)
 	}
+
+	// Training then uses the catalog kmeans_select_k created.
+	sqltest.One[string](t, db, `SELECT kmeans_train('segments', 'rfm_log', '{"k": 4}')`)
 
 	// The next run on the same source replaces the record; k = 1 has no
 	// silhouette (null). A query is a source of its own.
@@ -216,12 +240,28 @@ func TestSelectKRecorded(t *testing.T) {
 	}
 	unchanged("read-only kmeans_select_k")
 
-	// Inside a statement that writes: the rows are saved, nothing recorded.
-	sqltest.Exec(t, db, `CREATE TABLE picked AS SELECT * FROM kmeans_select_k('rfm_log', 5, 5)`)
-	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM picked WHERE k = 5`); n != 1 {
-		t.Errorf("CREATE TABLE AS kmeans_select_k saved %d rows", n)
+	// Inside a statement that writes, into the existing catalog: the rows
+	// are saved and recorded.
+	sqltest.Exec(t, db, `CREATE TABLE picked5 AS SELECT * FROM kmeans_select_k('rfm_log', 5, 5)`)
+	saved := selectKRows(t, db, `SELECT * FROM picked5`)
+	if len(saved) != 1 || saved[0].K != 5 {
+		t.Errorf("CREATE TABLE AS kmeans_select_k saved %+v", saved)
 	}
-	unchanged("kmeans_select_k inside CREATE TABLE AS")
+	if args, rec, result, _ := recorded(t, db, "rfm_log"); args != `{"k_min":5,"k_max":5,"options":{}}` || !sameRows(rec, saved) {
+		t.Errorf("inside CREATE TABLE AS: recorded %s %s, saved %+v", args, result, saved)
+	}
+	sqltest.Exec(t, db, `INSERT INTO picked SELECT * FROM kmeans_select_k('rfm_log', 6, 7, '{"seed": 2}')`)
+	saved = selectKRows(t, db, `SELECT * FROM picked WHERE k >= 6 ORDER BY k`)
+	if len(saved) != 2 {
+		t.Errorf("INSERT ... SELECT kmeans_select_k saved %+v", saved)
+	}
+	if args, rec, result, _ := recorded(t, db, "rfm_log"); args != `{"k_min":6,"k_max":7,"options":{"seed":2}}` || !sameRows(rec, saved) {
+		t.Errorf("inside INSERT ... SELECT: recorded %s %s, saved %+v", args, result, saved)
+	}
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM ml_evaluations`); n != 2 {
+		t.Errorf("%d records, want one per source", n)
+	}
+	last = sqltest.Table(t, db, `SELECT * FROM ml_evaluations ORDER BY subject`)
 
 	// Dropping a model, even one named as the source, leaves the source's records.
 	sqltest.One[string](t, db, `SELECT kmeans_train('rfm_log', 'rfm_log', '{"k": 2}')`)
@@ -230,9 +270,11 @@ func TestSelectKRecorded(t *testing.T) {
 }
 
 // TestSelectKPinnedCatalog: on a copy of the pinned kmeans_v1.db (catalog
-// version 1), a read-only kmeans_select_k leaves the file as it is; a
-// read-write one upgrades the catalog to version 3 in place to record, and
-// the model still gives the pinned numbers.
+// version 1), a read-only kmeans_select_k leaves the file as it is, and one
+// inside a statement that writes leaves the catalog at version 1 (SQLite
+// cannot migrate it there); one in a SELECT of its own upgrades the catalog
+// to version 3 in place to record, and the model still gives the pinned
+// numbers.
 func TestSelectKPinnedCatalog(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("../../testdata/models/kmeans_v1.db")
@@ -260,6 +302,16 @@ func TestSelectKPinnedCatalog(t *testing.T) {
 	}
 	defer e.Close()
 	db := e.DB()
+	sqltest.Exec(t, db, `CREATE TABLE picked AS SELECT * FROM kmeans_select_k(`+call+`)`)
+	if saved := selectKRows(t, db, `SELECT * FROM picked`); !sameRows(saved, want) {
+		t.Errorf("CREATE TABLE AS saved %+v, want %+v", saved, want)
+	}
+	if v := sqltest.One[int64](t, db, `SELECT version FROM ml_schema`); v != 1 {
+		t.Errorf("catalog version %d after kmeans_select_k inside CREATE TABLE AS, want 1", v)
+	}
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM sqlite_schema WHERE name = 'ml_evaluations'`); n != 0 {
+		t.Error("ml_evaluations created inside CREATE TABLE AS")
+	}
 	got := selectK(t, db, call)
 	if !sameRows(got, want) {
 		t.Errorf("read-write %+v, read-only %+v", got, want)

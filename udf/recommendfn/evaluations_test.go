@@ -26,7 +26,15 @@ func evalRows(t *testing.T, db interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, args string) []metric {
 	t.Helper()
-	rows, err := db.QueryContext(context.Background(), `SELECT metric, value FROM recommend_eval(`+args+`)`)
+	return tableMetrics(t, db, `SELECT metric, value FROM recommend_eval(`+args+`)`)
+}
+
+// tableMetrics returns the rows of q, which selects a metric and its value.
+func tableMetrics(t *testing.T, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, q string) []metric {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +48,7 @@ func evalRows(t *testing.T, db interface {
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		t.Fatalf("recommend_eval(%s): %v", args, err)
+		t.Fatalf("%s: %v", q, err)
 	}
 	return out
 }
@@ -83,8 +91,10 @@ var createdAt = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 
 // TestEvalRecorded: recommend_eval on Online Retail (a model trained on
 // four fifths of the purchase lines, evaluated on the rest) records exactly
-// the metrics it returns, with its arguments, and a second run replaces the
-// record; ml_drop removes it with the model.
+// the metrics it returns, with its arguments, also from inside INSERT ...
+// SELECT and CREATE TABLE ... AS, and each run replaces the record; nothing
+// is recorded from inside another call's source; ml_drop removes the
+// record with the model.
 func TestEvalRecorded(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "retail.db")
@@ -132,17 +142,39 @@ func TestEvalRecorded(t *testing.T) {
 	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM ml_evaluations`); n != 1 {
 		t.Errorf("%d records, want 1 per model and function", n)
 	}
-	last := sqltest.Table(t, db, `SELECT * FROM ml_evaluations`)
 
-	// Not recorded from inside a statement that writes, nor from inside the
-	// source of another call; the evaluation itself works in both.
+	// Recorded from inside a statement that writes, as examples/recommend.sql
+	// and CREATE TABLE ... AS run it: one INSERT OR REPLACE into the catalog
+	// that exists, holding the metrics the statement saved.
 	sqltest.Exec(t, db, `CREATE TABLE saved AS SELECT * FROM recommend_eval('recs', 'rec_holdout', 3)`)
-	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM saved WHERE metric = 'precision@3'`); n != 1 {
-		t.Errorf("CREATE TABLE AS recommend_eval saved %d precision@3 rows", n)
+	saved := tableMetrics(t, db, `SELECT metric, value FROM saved`)
+	if len(saved) != 7 || saved[2].name != "precision@3" {
+		t.Errorf("CREATE TABLE AS recommend_eval saved %v", saved)
 	}
+	args, result, _ = evaluation(t, db, "recs")
+	if args != `{"holdout":"rec_holdout","n":3}` || !equalMetrics(jsonMetrics(t, result), saved) {
+		t.Errorf("inside CREATE TABLE AS: recorded %s %s, saved %v", args, result, saved)
+	}
+	sqltest.Exec(t, db, `CREATE TABLE rec_eval(model TEXT, metric TEXT, value REAL)`)
+	sqltest.Exec(t, db, `INSERT INTO rec_eval SELECT 'item_knn', metric, value FROM recommend_eval('recs', 'rec_holdout', 10)`)
+	saved = tableMetrics(t, db, `SELECT metric, value FROM rec_eval WHERE model = 'item_knn'`)
+	if len(saved) != 7 || saved[2].name != "precision@10" {
+		t.Errorf("INSERT ... SELECT recommend_eval saved %v", saved)
+	}
+	args, result, _ = evaluation(t, db, "recs")
+	if args != `{"holdout":"rec_holdout","n":10}` || !equalMetrics(jsonMetrics(t, result), saved) {
+		t.Errorf("inside INSERT ... SELECT: recorded %s %s, saved %v", args, result, saved)
+	}
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM ml_evaluations`); n != 1 {
+		t.Errorf("%d records, want 1 per model and function", n)
+	}
+
+	// Not recorded from inside the source of another call; the evaluation
+	// itself works there.
+	last := sqltest.Table(t, db, `SELECT * FROM ml_evaluations`)
 	sqltest.One[string](t, db, `SELECT kmeans_train('seg', 'SELECT metric, value FROM recommend_eval(''recs'', ''rec_holdout'', 4)', '{"k": 2}')`)
 	if got := sqltest.Table(t, db, `SELECT * FROM ml_evaluations`); got != last {
-		t.Errorf("record changed by calls that must not write:\n%s\nwas\n%s", got, last)
+		t.Errorf("record changed by a call inside another call's source:\n%s\nwas\n%s", got, last)
 	}
 
 	// ml_drop removes the model's evaluations, not kmeans_select_k's of a
@@ -203,9 +235,11 @@ func TestEvalNotRecordedReadOnly(t *testing.T) {
 }
 
 // TestEvalPinnedCatalog: on a copy of the pinned recommend_v1.db (catalog
-// version 1), a read-only recommend_eval leaves the catalog as it is; a
-// read-write one upgrades it to version 3 in place to record, and the
-// models still give the pinned numbers.
+// version 1), a read-only recommend_eval leaves the file as it is, and one
+// inside a statement that writes leaves the catalog at version 1 (SQLite
+// cannot migrate it there); one in a SELECT of its own upgrades it to
+// version 3 in place to record, and the models still give the pinned
+// numbers.
 func TestEvalPinnedCatalog(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("../../testdata/models/recommend_v1.db")
@@ -237,6 +271,16 @@ func TestEvalPinnedCatalog(t *testing.T) {
 	}
 	defer e.Close()
 	db := e.DB()
+	sqltest.Exec(t, db, `CREATE TABLE saved AS SELECT metric, value FROM recommend_eval(`+call+`)`)
+	if saved := tableMetrics(t, db, `SELECT metric, value FROM saved`); !equalMetrics(saved, want) {
+		t.Errorf("CREATE TABLE AS saved %v, want %v", saved, want)
+	}
+	if v := sqltest.One[int64](t, db, `SELECT version FROM ml_schema`); v != 1 {
+		t.Errorf("catalog version %d after recommend_eval inside CREATE TABLE AS, want 1", v)
+	}
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM sqlite_schema WHERE name = 'ml_evaluations'`); n != 0 {
+		t.Error("ml_evaluations created inside CREATE TABLE AS")
+	}
 	got := evalRows(t, db, call)
 	if !equalMetrics(got, want) {
 		t.Errorf("read-write %v, read-only %v", got, want)

@@ -10,12 +10,15 @@ SELECT count(*)                    AS customers,
 FROM customer_rfm;
 
 -- How many segments? Fit k = 3..8 (fewer than three segments is rarely
--- actionable) and keep the k with the best silhouette.
-CREATE TEMP TABLE k_choice AS
-  SELECT * FROM kmeans_select_k('rfm_log', 3, 8, '{"n_init": 4}');
+-- actionable) and keep the k with the best silhouette. kmeans_select_k
+-- keeps its latest rows in ml_evaluations, where the report draws them.
 SELECT k, round(inertia, 1) AS inertia, round(silhouette, 3) AS silhouette,
        round(davies_bouldin, 3) AS davies_bouldin, round(calinski_harabasz, 1) AS calinski_harabasz
-FROM k_choice ORDER BY k;
+FROM kmeans_select_k('rfm_log', 3, 8, '{"n_init": 4}') ORDER BY k;
+CREATE TEMP TABLE k_choice AS
+  SELECT json_extract(r.value, '$.k') AS k, json_extract(r.value, '$.silhouette') AS silhouette
+  FROM ml_evaluations e, json_each(e.result) r
+  WHERE e.subject = 'rfm_log' AND e.function = 'kmeans_select_k';
 
 -- Train the segmentation with the chosen k.
 SELECT json_extract(s, '$.model') AS model, json_extract(s, '$.k') AS k,

@@ -50,6 +50,11 @@ func demoDatabase(t *testing.T) string {
 			demoErr = err
 			return
 		}
+		// The shared Online Retail database may hold other tests' models:
+		// start from no catalog, as make demo does.
+		if demoErr = dropCatalog(demoPath); demoErr != nil {
+			return
+		}
 		for _, script := range []string{"demo.sql", "recommend.sql"} {
 			b, err := os.ReadFile(script)
 			if err != nil {
@@ -70,6 +75,32 @@ func demoDatabase(t *testing.T) string {
 		t.Fatal(demoErr)
 	}
 	return demoPath
+}
+
+// dropCatalog drops every ml_* table of the database at path.
+func dropCatalog(path string) error {
+	e, err := engine.Open(path, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	rows, err := e.DB().Query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'ml\_%' ESCAPE '\'`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	rows.Close()
+	for _, n := range names {
+		if _, err := e.DB().Exec(`DROP TABLE "` + n + `"`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoReport writes the report of the demo's models as make demo does.

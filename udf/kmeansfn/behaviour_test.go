@@ -230,9 +230,15 @@ WHERE inertia < (SELECT inertia FROM kmeans_select_k('pts', 1, 4) b WHERE b.k = 
 	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM kmeans_select_k WHERE k_max = 3 AND source = 'pts' AND k_min = 2`); n != 2 {
 		t.Errorf("%d rows with named arguments", n)
 	}
-	// It stores nothing: not even the catalog appears.
-	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ml\_%' ESCAPE '\'`); n != 0 {
-		t.Errorf("kmeans_select_k created %d catalog tables", n)
+	// It stores no model; on a writable connection it records its latest
+	// run per source in ml_evaluations, creating the catalog for it (see
+	// evaluations_test.go).
+	if n := sqltest.One[int64](t, db, `SELECT count(*) FROM ml_models`); n != 0 {
+		t.Errorf("kmeans_select_k stored %d models", n)
+	}
+	if got, want := sqltest.Table(t, db, `SELECT subject, args FROM ml_evaluations ORDER BY subject`),
+		"SELECT * FROM pts|{\"k_min\":1,\"k_max\":4,\"options\":{}}\npts|{\"k_min\":2,\"k_max\":3,\"options\":{}}\n"; got != want {
+		t.Errorf("recorded runs:\n%s\nwant\n%s", got, want)
 	}
 }
 

@@ -9,8 +9,9 @@
 //
 // kmeans_select_k also keeps its latest rows per source in the catalog's
 // ml_evaluations (function 'kmeans_select_k', subject the source as given),
-// when the database has a catalog and can be written; see
-// core.RecordEvaluation.
+// when the database can be written (creating the catalog if needed; from
+// inside a statement that writes, only into an existing, current catalog);
+// see core.RecordEvaluation.
 package kmeansfn
 
 import (

@@ -16,7 +16,8 @@
 // included, and returns to the prompt. Long calls draw their progress on
 // stderr when Config.Progress is set. Files: shell.go (Run, input),
 // exec.go (statements), output.go (modes), dot.go and session.go
-// (dot-commands), import.go (.import), interactive.go and complete.go
+// (dot-commands), import.go (.import), chart.go (.chart), report.go
+// (.report and the report subcommand), interactive.go and complete.go
 // (the terminal), progress.go, term.go, sqlite.go (SQLite's C API).
 package shell
 

@@ -1,6 +1,7 @@
 package shell
 
-// This file is the shell's only contact with SQLite's C API. The shell needs
+// This file and chart.go (its row reader, sqlite3_stmt_readonly) are the
+// shell's only contact with SQLite's C API. The shell needs
 // what database/sql cannot give: statements split by SQLite's own parser
 // (sqlite3_prepare_v2's tail), prepare errors told apart from step errors
 // with their byte offset (sqlite3_error_offset), values typed by their

@@ -2,7 +2,6 @@ package examples_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/seed-a084b42d/marketsql/internal/exttest"
-	"github.com/seed-a084b42d/marketsql/shell"
 )
 
 // TestREADMEHosts runs the README's "Use it from any SQLite" snippets as
@@ -48,23 +46,10 @@ func TestREADMEHosts(t *testing.T) {
 	for _, f := range []string{"demo.sql", "recommend.sql", "rfm.sql"} {
 		copyFile(t, f, filepath.Join(dir, "examples", f))
 	}
-	copyFile(t, retail(t), filepath.Join(dir, "demo.db"))
+	copyFile(t, demoDatabase(t), filepath.Join(dir, "demo.db"))
 	modules, err := filepath.Abs(filepath.Join("node", "node_modules"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, script := range []string{"demo.sql", "recommend.sql"} {
-		src, err := os.ReadFile(script)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The scripts name examples/rfm.sql from the project's root.
-		src = bytes.ReplaceAll(src, []byte(".read examples/rfm.sql"), []byte(".read "+filepath.Join(dir, "examples", "rfm.sql")))
-		var stderr bytes.Buffer
-		cfg := shell.Config{DBPath: filepath.Join(dir, "demo.db")}
-		if err := shell.Run(context.Background(), cfg, bytes.NewReader(src), &bytes.Buffer{}, &stderr); err != nil || stderr.Len() > 0 {
-			t.Fatalf("%s: %v %s", script, err, stderr.String())
-		}
 	}
 
 	run := func(name string, cmd *exec.Cmd) string {

@@ -332,14 +332,13 @@ func (b *builder) projection() {
 		cols[i] = quoteIdent(f)
 	}
 	list := strings.Join(cols, ", ")
-	type row struct {
-		seg int
-		x   []float64
-	}
-	res := chart.NewReservoir[row](b.opts.SampleSize)
-	ok = b.each("projection", `SELECT kmeans_assign(?, `+list+`), `+list+` FROM `+src, []any{m.Name},
-		func(r *sql.Rows) error {
-			vals := make([]sql.NullFloat64, len(features)+1)
+	// A sample of the rows with every feature, read once per source and
+	// features (several models of one table share it); only the sample is
+	// then assigned to segments.
+	v, err := b.shared.get("rows\x00"+src+"\x00"+list, func() (any, error) {
+		res := chart.NewReservoir[[]float64](b.opts.SampleSize)
+		err := b.query(`SELECT `+list+` FROM `+src, nil, func(r *sql.Rows) error {
+			vals := make([]sql.NullFloat64, len(features))
 			ptrs := make([]any, len(vals))
 			for i := range vals {
 				ptrs[i] = &vals[i]
@@ -347,29 +346,38 @@ func (b *builder) projection() {
 			if err := r.Scan(ptrs...); err != nil {
 				return err
 			}
-			if !vals[0].Valid {
-				return nil // a row with a NULL feature has no segment
-			}
 			x := make([]float64, len(features))
-			for i := range x {
-				x[i] = vals[i+1].Float64
+			for i, v := range vals {
+				if !v.Valid {
+					return nil // a row with a NULL feature has no segment
+				}
+				x[i] = v.Float64
 			}
-			res.Add(row{int(vals[0].Float64), x})
+			res.Add(x)
 			return nil
 		})
-	if !ok || len(res.Items) < 3 {
-		if ok {
-			s.note("no projection: fewer than 3 rows with every feature")
-		}
+		return res, err
+	})
+	if err != nil {
+		s.note("projection: %v", err)
 		return
 	}
-	data := make([][]float64, len(res.Items))
-	groups := make([]string, len(res.Items))
+	res := v.(*chart.Reservoir[[]float64])
+	if len(res.Items) < 3 {
+		s.note("no projection: fewer than 3 rows with every feature")
+		return
+	}
+	data := res.Items
+	segs, err := b.assign(data)
+	if err != nil {
+		s.note("projection: %v", err)
+		return
+	}
+	groups := make([]string, len(data))
 	k := 0
-	for i, r := range res.Items {
-		data[i] = r.x
-		groups[i] = strconv.Itoa(r.seg)
-		k = max(k, r.seg)
+	for i, seg := range segs {
+		groups[i] = strconv.Itoa(seg)
+		k = max(k, seg)
 	}
 	standardize := true
 	if v, ok := m.Options["standardize"].(bool); ok {
@@ -399,6 +407,43 @@ func (b *builder) projection() {
 				Note:  note,
 			}, pc.x, pc.y, groups, order)
 		})
+}
+
+// assign returns the segment of every row with kmeans_assign, in statements
+// of up to 500 rows (SELECT kmeans_assign(model, column1, ...) FROM
+// (VALUES ...)).
+func (b *builder) assign(rows [][]float64) ([]int, error) {
+	d := len(rows[0])
+	cols := make([]string, d)
+	for j := range cols {
+		cols[j] = "column" + strconv.Itoa(j+1)
+	}
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", d), ", ") + ")"
+	out := make([]int, 0, len(rows))
+	for start := 0; start < len(rows); start += 500 {
+		chunk := rows[start:min(start+500, len(rows))]
+		tuples := make([]string, len(chunk))
+		args := []any{b.m.Name}
+		for i, r := range chunk {
+			tuples[i] = tuple
+			for _, v := range r {
+				args = append(args, v)
+			}
+		}
+		err := b.query(`SELECT kmeans_assign(?, `+strings.Join(cols, ", ")+`) FROM (VALUES `+strings.Join(tuples, ", ")+`)`, args,
+			func(r *sql.Rows) error {
+				var seg int
+				if err := r.Scan(&seg); err != nil {
+					return err
+				}
+				out = append(out, seg)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func orText(s, otherwise string) string {

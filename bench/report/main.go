@@ -97,7 +97,7 @@ func run(rows, reps int, retail string) error {
 		`SELECT assoc_train('rules1', 'SELECT invoice_no, stock_code FROM purchases', '{"min_support": 0.01, "min_confidence": 0.5}')`,
 		`SELECT assoc_train('rules2', 'SELECT invoice_no, stock_code FROM purchases', '{"min_support": 0.005, "min_confidence": 0.6}')`,
 		`SELECT clv_train('value_bgnbd', 'SELECT customer_id, invoice_date, quantity * unit_price FROM purchases WHERE customer_id IS NOT NULL AND quantity > 0', '{"time_unit": "week"}')`,
-		`SELECT clv_train('value_pareto', 'SELECT customer_id, invoice_date, quantity * unit_price FROM purchases WHERE customer_id IS NOT NULL AND quantity > 0', '{"time_unit": "week", "model": "pareto_nbd"}')`,
+		`SELECT clv_train('value_monthly', 'SELECT customer_id, invoice_date, quantity * unit_price FROM purchases WHERE customer_id IS NOT NULL AND quantity > 0', '{"time_unit": "month"}')`,
 	)
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {

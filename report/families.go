@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/seed-a084b42d/marketsql/report/chart"
 )
@@ -128,13 +129,15 @@ var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // a file (its source is the file), whose rows are not in the database.
 func sourceSQL(src string) (string, bool) {
 	s := strings.TrimSpace(src)
-	head := strings.ToUpper(strings.SplitN(strings.TrimLeft(s, "( \t\r\n"), " ", 2)[0])
-	head = strings.TrimRight(head, "\t\r\n")
-	switch {
-	case head == "SELECT" || head == "WITH" || head == "VALUES" || strings.HasPrefix(head, "SELECT\n"):
-		return "(" + strings.TrimRight(s, "; \t\r\n") + ")", true
-	case identifier.MatchString(s):
-		return `"` + s + `"`, true
+	words := strings.FieldsFunc(s, func(r rune) bool { return r == '(' || unicode.IsSpace(r) })
+	if len(words) > 0 {
+		switch strings.ToUpper(words[0]) {
+		case "SELECT", "WITH", "VALUES":
+			return "(" + strings.TrimRight(s, "; \t\r\n") + ")", true
+		}
+	}
+	if identifier.MatchString(s) {
+		return quoteIdent(s), true
 	}
 	return "", false
 }

@@ -190,13 +190,19 @@ type model struct {
 	rawOptions                          string
 }
 
+// hasTable reports whether the main database has a table called name.
+func hasTable(ctx context.Context, q Querier, name string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	return n > 0, err
+}
+
 func loadModels(ctx context.Context, q Querier, names []string) ([]*model, error) {
-	var exists int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'ml_models'`).Scan(&exists)
+	exists, err := hasTable(ctx, q, "ml_models")
 	if err != nil {
 		return nil, fmt.Errorf("report: reading the catalog: %w", err)
 	}
-	if exists == 0 {
+	if !exists {
 		if len(names) > 0 {
 			return nil, &NotFoundError{Name: names[0]}
 		}
@@ -270,8 +276,7 @@ type evaluation struct {
 }
 
 func loadEvaluations(ctx context.Context, q Querier) (map[string]evaluation, error) {
-	var exists int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'ml_evaluations'`).Scan(&exists); err != nil || exists == 0 {
+	if exists, err := hasTable(ctx, q, "ml_evaluations"); err != nil || !exists {
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT subject, function, args, result, created_at FROM ml_evaluations`)

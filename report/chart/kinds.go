@@ -8,7 +8,6 @@ import (
 	"sort"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -26,26 +25,23 @@ var colours = []color.Color{
 	color.RGBA{0x8d, 0xa0, 0xcb, 0xff}, color.RGBA{0xe7, 0x8a, 0xc3, 0xff},
 }
 
-// Colour returns the i-th colour of the house palette (cycling).
-func Colour(i int) color.Color { return colours[i%len(colours)] }
+// colour returns the i-th colour of the house palette (cycling).
+func colour(i int) color.Color { return colours[i%len(colours)] }
 
 // Bar draws one vertical bar per label.
 func Bar(l Labels, labels []string, values []float64) (fig *Figure, err error) {
 	defer guard(&fig, &err)
-	if len(labels) != len(values) {
-		return nil, fmt.Errorf("chart: %d labels for %d values", len(labels), len(values))
+	vals, bad, err := barValues(labels, values)
+	if err != nil {
+		return nil, err
 	}
-	if len(values) == 0 {
-		return nil, errors.New("chart: no values to draw")
-	}
-	vals, bad := zeroNonFinite(values)
 	p, cjk := newPlot(l, labels)
 	w := vg.Points(math.Max(4, math.Min(40, 320/float64(len(vals)))))
 	b, err := plotter.NewBarChart(plotter.Values(vals), w)
 	if err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
-	b.Color = Colour(0)
+	b.Color = colour(0)
 	b.LineStyle.Width = 0
 	p.Add(plotter.NewGrid(), b) // the grid first, under the bars
 	padMax(&p.Y.Max, vals)
@@ -66,13 +62,10 @@ func Bar(l Labels, labels []string, values []float64) (fig *Figure, err error) {
 // shape for ranked lists (a topic's top words).
 func HBar(l Labels, labels []string, values []float64) (fig *Figure, err error) {
 	defer guard(&fig, &err)
-	if len(labels) != len(values) {
-		return nil, fmt.Errorf("chart: %d labels for %d values", len(labels), len(values))
+	vals, bad, err := barValues(labels, values)
+	if err != nil {
+		return nil, err
 	}
-	if len(values) == 0 {
-		return nil, errors.New("chart: no values to draw")
-	}
-	vals, bad := zeroNonFinite(values)
 	// plotter draws the first value at the bottom: reverse for reading order.
 	n := len(vals)
 	rv := make(plotter.Values, n)
@@ -86,7 +79,7 @@ func HBar(l Labels, labels []string, values []float64) (fig *Figure, err error) 
 		return nil, fmt.Errorf("chart: %w", err)
 	}
 	b.Horizontal = true
-	b.Color = Colour(2)
+	b.Color = colour(2)
 	b.LineStyle.Width = 0
 	p.Add(b)
 	padMax(&p.X.Max, vals)
@@ -108,6 +101,19 @@ func padMax(axisMax *float64, vals []float64) {
 	if m > 0 {
 		*axisMax = math.Max(*axisMax, 1.05*m)
 	}
+}
+
+// barValues checks a bar chart's labels and values and returns the values
+// with those that cannot be drawn set to 0, and their count.
+func barValues(labels []string, values []float64) ([]float64, int, error) {
+	if len(labels) != len(values) {
+		return nil, 0, fmt.Errorf("chart: %d labels for %d values", len(labels), len(values))
+	}
+	if len(values) == 0 {
+		return nil, 0, errors.New("chart: no values to draw")
+	}
+	vals, bad := zeroNonFinite(values)
+	return vals, bad, nil
 }
 
 func zeroNonFinite(v []float64) ([]float64, int) {
@@ -157,9 +163,9 @@ func Lines(l Labels, series ...Series) (fig *Figure, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("chart: %w", err)
 		}
-		line.Color = Colour(i)
+		line.Color = colour(i)
 		line.Width = vg.Points(1.5)
-		points.Color = Colour(i)
+		points.Color = colour(i)
 		points.Shape = draw.CircleGlyph{}
 		points.Radius = vg.Points(2.5)
 		p.Add(line, points)
@@ -232,7 +238,7 @@ func Scatter(l Labels, x, y []float64, group []string, order []string) (fig *Fig
 		if err != nil {
 			return nil, fmt.Errorf("chart: %w", err)
 		}
-		s.GlyphStyle = draw.GlyphStyle{Color: withAlpha(Colour(i), 0xb0), Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}
+		s.GlyphStyle = draw.GlyphStyle{Color: withAlpha(colour(i), 0xb0), Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}
 		p.Add(s)
 		if g != "" {
 			p.Legend.Add(g, s)
@@ -329,7 +335,7 @@ func Hist(l Labels, values []float64, bins int) (fig *Figure, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
-	h.FillColor = Colour(0)
+	h.FillColor = colour(0)
 	h.LineStyle.Color = color.White
 	h.LineStyle.Width = vg.Points(0.5)
 	p.Add(plotter.NewGrid(), h)
@@ -430,8 +436,6 @@ func (g grid) Dims() (c, r int)   { return len(g.z[0]), len(g.z) }
 func (g grid) Z(c, r int) float64 { return g.z[r][c] }
 func (g grid) X(c int) float64    { return float64(c) }
 func (g grid) Y(r int) float64    { return float64(r) }
-
-var _ palette.ColorMap = moreland.SmoothBlueRed()
 
 // guard turns a panic of gonum/plot while a figure is built into an error,
 // so that odd input never brings down the report or the shell.
